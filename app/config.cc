@@ -1,0 +1,191 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace fg {
+namespace {
+
+// Reads one TOML table, remembering which keys it knows so that the rest can be reported.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string path, std::string_view source, Status& status)
+      : table_(table), path_(std::move(path)), source_(source), status_(status) {}
+
+  void Int(std::string_view key, int64_t& out, int64_t min, int64_t max) {
+    const toml::node* node = Find(key);
+    if (!node) return;
+    auto v = node->as_integer();
+    if (!v || v->get() < min || v->get() > max) {
+      return Fail(*node, key, "must be an integer from " + std::to_string(min) + " to " +
+                                  std::to_string(max));
+    }
+    out = v->get();
+  }
+
+  void String(std::string_view key, std::string& out, bool required = false) {
+    const toml::node* node = Find(key);
+    if (!node) {
+      if (required && status_.ok()) {
+        status_ = Status(Code::kInvalidArgument, Where(table_) + ": " + Name(key) + " is missing");
+      }
+      return;
+    }
+    auto v = node->as_string();
+    if (!v || v->get().empty()) return Fail(*node, key, "must be a non-empty string");
+    out = v->get();
+  }
+
+  const toml::table* Table(std::string_view key) {
+    const toml::node* node = Find(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) {
+      Fail(*node, key, "must be a table");
+      return nullptr;
+    }
+    return node->as_table();
+  }
+
+  const toml::array* ArrayOfTables(std::string_view key) {
+    const toml::node* node = Find(key);
+    if (!node) return nullptr;
+    if (!node->is_array_of_tables()) {
+      Fail(*node, key, "must be an array of tables ([[" + std::string(key) + "]])");
+      return nullptr;
+    }
+    return node->as_array();
+  }
+
+  // Reports the first key that was never asked for.
+  void RejectUnknown() {
+    for (auto&& [key, node] : table_) {
+      if (!known_.count(std::string(key.str()))) {
+        if (status_.ok()) {
+          status_ = Status(Code::kInvalidArgument,
+                           Where(node) + ": unknown key " + Name(key.str()));
+        }
+        return;
+      }
+    }
+  }
+
+  std::string Where(const toml::node& node) const {
+    return std::string(source_) + ":" + std::to_string(node.source().begin.line);
+  }
+
+  std::string Name(std::string_view key) const {
+    return "'" + (path_.empty() ? "" : path_ + ".") + std::string(key) + "'";
+  }
+
+  void Fail(const toml::node& node, std::string_view key, const std::string& why) {
+    if (status_.ok()) status_ = Status(Code::kInvalidArgument, Where(node) + ": " + Name(key) + " " + why);
+  }
+
+ private:
+  const toml::node* Find(std::string_view key) {
+    known_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  const toml::table& table_;
+  std::string path_;
+  std::string_view source_;
+  Status& status_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return Status(Code::kInvalidArgument, std::string(source) + ":" +
+                                              std::to_string(e.source().begin.line) + ": " +
+                                              std::string(e.description()));
+  }
+  Config config;
+  Status status;
+  TableReader top(root, "", source, status);
+  top.String("listen", config.listen);
+  top.String("data_dir", config.data_dir);
+  top.Int("threads", config.threads, 0, 256);
+  top.Int("body_limit_bytes", config.body_limit_bytes, 1024, int64_t{1} << 30);
+  top.Int("header_timeout_ms", config.header_timeout_ms, 1, 3'600'000);
+  top.Int("body_timeout_ms", config.body_timeout_ms, 1, 3'600'000);
+  top.Int("idle_timeout_ms", config.idle_timeout_ms, 1, 3'600'000);
+  top.String("log_level", config.log_level);
+  if (const toml::array* apps = top.ArrayOfTables("apps")) {
+    std::set<std::string> names, keys;
+    for (size_t i = 0; i < apps->size() && status.ok(); ++i) {
+      const toml::table& table = *apps->get(i)->as_table();
+      AppConfig app;
+      TableReader r(table, "apps[" + std::to_string(i) + "]", source, status);
+      r.String("name", app.name, /*required=*/true);
+      r.Int("max_friends", app.max_friends, 1, 1'000'000);
+      r.Int("max_blocks", app.max_blocks, 0, 1'000'000);
+      r.Int("max_mutes", app.max_mutes, 0, 1'000'000);
+      if (const toml::table* ne = r.Table("netease")) {
+        NeteaseCredentials creds;
+        TableReader n(*ne, "apps[" + std::to_string(i) + "].netease", source, status);
+        n.String("app_key", creds.app_key, true);
+        n.String("app_secret", creds.app_secret, true);
+        n.Int("rate_limit_per_second", creds.rate_limit_per_second, 0, 1'000'000'000);
+        n.RejectUnknown();
+        if (status.ok() && !keys.insert(creds.app_key).second) {
+          n.Fail(*ne->get("app_key"), "app_key", "is used by another app");
+        }
+        app.netease = std::move(creds);
+      }
+      r.RejectUnknown();
+      if (status.ok() && !names.insert(app.name).second) {
+        r.Fail(*table.get("name"), "name", "is used by another app");
+      }
+      config.apps.push_back(std::move(app));
+    }
+  }
+  top.RejectUnknown();
+  if (status.ok()) {
+    if (auto listen = ParseListen(config.listen); !listen.ok()) {
+      status = Status(Code::kInvalidArgument,
+                      std::string(source) + ": 'listen' " + listen.status().message());
+    }
+  }
+  if (!status.ok()) return status;
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kInvalidArgument, path + ": cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseConfig(buffer.str(), path);
+}
+
+Result<HostPort> ParseListen(std::string_view listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos) {
+    return Status(Code::kInvalidArgument, "must be HOST:PORT, got '" + std::string(listen) + "'");
+  }
+  HostPort out;
+  out.host = std::string(listen.substr(0, colon));
+  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
+  }
+  if (out.host.empty()) out.host = "127.0.0.1";
+  std::string_view port = listen.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return Status(Code::kInvalidArgument, "has a bad port in '" + std::string(listen) + "'");
+  }
+  out.port = static_cast<uint16_t>(value);
+  return out;
+}
+
+}  // namespace fg

@@ -1,0 +1,64 @@
+// The server's configuration: a TOML file, then command-line flags on top.
+//
+//   listen = "127.0.0.1:8080"
+//   data_dir = "/var/lib/friendgraph"
+//   [[apps]]
+//   name = "demo"
+//   max_friends = 3000
+//   [apps.netease]
+//   app_key = "…"
+//   app_secret = "…"
+//   rate_limit_per_second = 0
+//
+// Every key is documented in docs/configuration.md. Unknown keys, wrong types and duplicate app
+// names or credentials are errors naming the key and its line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace fg {
+
+struct NeteaseCredentials {
+  std::string app_key;
+  std::string app_secret;
+  int64_t rate_limit_per_second = 0;  // 0: off
+};
+
+struct AppConfig {
+  std::string name;
+  int64_t max_friends = 3000;
+  int64_t max_blocks = 500;
+  int64_t max_mutes = 500;
+  std::optional<NeteaseCredentials> netease;
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "friendgraph-data";
+  int64_t threads = 0;  // 0: one per core
+  int64_t body_limit_bytes = 1 << 20;
+  int64_t header_timeout_ms = 10'000;
+  int64_t body_timeout_ms = 30'000;
+  int64_t idle_timeout_ms = 60'000;
+  std::string log_level = "info";
+  std::vector<AppConfig> apps;
+};
+
+// Parses a config document; `source` names it in errors ("friendgraph.toml:12: …").
+Result<Config> ParseConfig(std::string_view text, std::string_view source);
+Result<Config> LoadConfigFile(const std::string& path);
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+// "127.0.0.1:8080", "[::1]:8080" or ":8080" (loopback). kInvalidArgument otherwise.
+Result<HostPort> ParseListen(std::string_view listen);
+
+}  // namespace fg

@@ -1,0 +1,32 @@
+// friendgraph: a self-hosted friend-relationship server speaking four IM clouds' server APIs.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "app/serve.h"
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_logger_mt("friendgraph");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  spdlog::set_default_logger(logger);
+
+  CLI::App cli{"friendgraph: a self-hosted friend-relationship server for IM apps"};
+  cli.require_subcommand(1);
+
+  fg::ServeFlags serve;
+  auto* serve_cmd = cli.add_subcommand("serve", "Serve the friend graph over HTTP");
+  serve_cmd->add_option("--config", serve.config_path, "TOML config file")->check(CLI::ExistingFile);
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Data directory (default ./friendgraph-data)");
+
+  fg::SignFlags sign;
+  auto* sign_cmd = cli.add_subcommand("sign", "Print curl flags with fresh NetEase signature headers");
+  sign_cmd->add_option("--config", sign.config_path, "TOML config file")->check(CLI::ExistingFile);
+  sign_cmd->add_option("--data-dir", sign.data_dir, "Data directory holding the demo app");
+  sign_cmd->add_option("--app", sign.app, "App name (default: the first with NetEase credentials)");
+
+  CLI11_PARSE(cli, argc, argv);
+  if (*serve_cmd) return fg::Serve(serve);
+  return fg::Sign(sign);
+}

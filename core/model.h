@@ -1,0 +1,92 @@
+// The friend graph's records, shared by core/, store/ and every dialect (DESIGN.md §2).
+//
+// Plain values with no behaviour. Times are milliseconds since the Unix epoch. Every record
+// belongs to one app; user ids are unique across apps but are only ever looked up with their app.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace fg {
+
+using AppId = int64_t;
+using UserId = int64_t;
+
+enum class AddPolicy : int { kAllowAny = 0, kNeedConfirm = 1, kDenyAny = 2 };
+
+// Profile fields. In a stored User an absent field was never set; in an update an absent
+// field is left as it is and a present one (even empty) replaces it.
+struct Profile {
+  std::optional<std::string> name;
+  std::optional<std::string> icon;
+  std::optional<std::string> sign;
+  std::optional<std::string> email;
+  std::optional<std::string> birth;
+  std::optional<std::string> mobile;
+  std::optional<std::string> region;
+  std::optional<int> gender;  // 0 unknown, 1 male, 2 female
+  std::optional<std::string> ex;
+};
+
+struct User {
+  UserId id = 0;
+  std::string account;  // lower-case, unique per app
+  Profile profile;
+  std::string token;
+  AddPolicy add_policy = AddPolicy::kNeedConfirm;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  // The user's change counter and clock (DESIGN.md §2 "Versions").
+  int64_t version = 0;
+  int64_t clock_ms = 0;
+};
+
+// Edge fields a caller may set. Absent = leave as it is.
+struct EdgeFields {
+  std::optional<std::string> alias;
+  std::optional<std::string> ex;
+  std::optional<std::string> serverex;
+  std::optional<std::string> description;
+  std::optional<std::string> phone;
+  std::optional<std::string> region;
+  std::optional<std::string> image_uri;
+};
+
+// owner -> peer. alive == false is a tombstone kept for incremental sync.
+struct FriendEdge {
+  UserId owner = 0;
+  UserId peer = 0;
+  bool alive = false;
+  EdgeFields fields;
+  std::string source;
+  int64_t created_ms = 0;  // when it last became alive
+  int64_t updated_ms = 0;  // owner's clock at the last change
+  int64_t version = 0;     // owner's version at the last change
+};
+
+// An edge as its owner sees it in a listing.
+struct FriendView {
+  FriendEdge edge;
+  std::string peer_account;
+  bool bidirectional = false;  // the peer's edge back to the owner is alive too
+};
+
+enum class RequestState : int { kPending = 0, kAccepted = 1, kRefused = 2, kIgnored = 3 };
+
+// from -> to; one per ordered pair, refreshed by a new request.
+struct FriendRequest {
+  UserId from = 0;
+  UserId to = 0;
+  std::string message;
+  std::string source;
+  RequestState state = RequestState::kPending;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  int64_t from_version = 0;  // the sender's version at the last change
+  int64_t to_version = 0;    // the recipient's version at the last change
+};
+
+enum class Relation : int { kBlock = 1, kMute = 2 };
+
+}  // namespace fg

@@ -1,0 +1,28 @@
+// The NetEase Yunxin (网易云信) server API dialect: /nimserver/{user,friend}/<op>.action.
+//
+// Requests are form-urlencoded POSTs signed with AppKey, Nonce, CurTime and CheckSum (see
+// checksum.h). Every answer is {"code":200,…} or {"code":N,"desc":"…"} in HTTP 200; codes and
+// every decision the vendor leaves open are in docs/netease.md.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/friend_service.h"
+#include "http/router.h"
+
+namespace fg::netease {
+
+struct NeteaseApp {
+  AppContext app;
+  std::string app_key;
+  std::string app_secret;
+  int64_t rate_limit_per_second = 0;  // 0: off
+};
+
+// Adds the dialect's routes. `service` and `clock` must outlive `router`'s use.
+void Register(http::Router& router, FriendService& service, Clock& clock,
+              const std::vector<NeteaseApp>& apps);
+
+}  // namespace fg::netease

@@ -1,0 +1,22 @@
+#include "dialects/netease/rate_limiter.h"
+
+namespace fg::netease {
+
+bool RateLimiter::Allow() {
+  if (per_second_ <= 0) return true;
+  int64_t now = clock_.NowMs();
+  std::lock_guard lock(mu_);
+  if (now < blocked_until_ms_) return false;
+  int64_t second = now / 1000;
+  if (second != window_second_) {
+    window_second_ = second;
+    used_ = 0;
+  }
+  if (++used_ > per_second_) {
+    blocked_until_ms_ = now + kBlockMs;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace fg::netease

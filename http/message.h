@@ -1,0 +1,46 @@
+// Request and Response as the dialects see them: plain values, no Beast types, so that dialect
+// code and tests compile without the heavy HTTP templates.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fg::http {
+
+struct Request {
+  std::string method;  // upper-case, as sent: "GET", "POST", …
+  std::string path;    // the target before '?', still percent-encoded
+  std::string query;   // the target after '?', without it
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  std::string body;
+  // Values of the route's {name} segments, in pattern order, percent-decoded.
+  std::vector<std::pair<std::string, std::string>> path_params;
+
+  // The first header with this name (case-insensitive); nullopt when absent.
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // How many headers have this name (case-insensitive).
+  int HeaderCount(std::string_view name) const;
+  // The path parameter with this name; empty when absent.
+  std::string_view PathParam(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Sends the response. Call exactly once, from any thread.
+using Responder = std::function<void(Response)>;
+// Handles one request. May answer before returning or later from another thread.
+using Handler = std::function<void(const Request&, Responder)>;
+
+// A plain-text error, for failures before any dialect is known.
+Response PlainError(int status, std::string_view message);
+
+}  // namespace fg::http

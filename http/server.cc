@@ -1,0 +1,294 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
+
+namespace fg::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+class ServerImpl;
+
+// One client connection. Lives as long as an async operation or a pending Responder holds it.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ServerImpl& server);
+  ~Session();
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+ private:
+  void ReadHeader();
+  void OnHeader(beast::error_code ec);
+  void OnBody(beast::error_code ec);
+  void Dispatch();
+  void Write(Response response, bool keep_alive);
+  void Fail(int status, std::string_view message) { Write(PlainError(status, message), false); }
+  void Close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  ServerImpl& server_;
+  bool waited_before_ = false;  // a request was served: waiting now is idling
+  SteadyClock::time_point started_;
+  unsigned version_ = 11;
+};
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(const ServerOptions& options, const Router& router, Metrics& metrics)
+      : options_(options),
+        router_(router),
+        metrics_(metrics),
+        acceptor_(ioc_),
+        signals_(ioc_, SIGINT, SIGTERM),
+        drain_timer_(ioc_) {}
+
+  Status Bind() {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(options_.host, ec);
+    if (ec) return {Code::kInvalidArgument, "listen address '" + options_.host + "': " + ec.message()};
+    tcp::endpoint endpoint(address, options_.port);
+    std::string where = options_.host + ":" + std::to_string(options_.port);
+    if (acceptor_.open(endpoint.protocol(), ec); ec) return {Code::kUnavailable, where + ": " + ec.message()};
+    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (acceptor_.bind(endpoint, ec); ec) return {Code::kUnavailable, where + ": " + ec.message()};
+    if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) {
+      return {Code::kUnavailable, where + ": " + ec.message()};
+    }
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return acceptor_.local_endpoint().port(); }
+
+  void Run() override {
+    signals_.async_wait([this](beast::error_code ec, int signal) {
+      if (!ec) spdlog::info("event=signal signal={} action=drain", signal);
+      BeginStop();
+    });
+    Accept();
+    int threads = options_.threads > 0 ? options_.threads
+                                       : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : pool) t.join();
+  }
+
+  void Stop() override {
+    asio::post(ioc_, [this] { BeginStop(); });
+  }
+
+  const ServerOptions& options() const { return options_; }
+  const Router& router() const { return router_; }
+  Metrics& metrics() { return metrics_; }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+      if (ec) {
+        if (!acceptor_.is_open()) return;
+        spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+      } else {
+        std::make_shared<Session>(std::move(s), *this)->Start();
+      }
+      Accept();
+    });
+  }
+
+  // Stops accepting and waits for in-flight requests, then stops the io_context.
+  void BeginStop() {
+    if (stopping_.exchange(true)) return;
+    beast::error_code ec;
+    acceptor_.close(ec);
+    signals_.cancel(ec);
+    drain_deadline_ = SteadyClock::now() + options_.drain_timeout;
+    Drain();
+  }
+
+  void Drain() {
+    if (metrics_.in_flight() == 0 || SteadyClock::now() >= drain_deadline_) {
+      if (metrics_.in_flight() != 0) {
+        spdlog::warn("event=drain_timeout in_flight={}", metrics_.in_flight());
+      }
+      ioc_.stop();
+      return;
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(5));
+    drain_timer_.async_wait([this](beast::error_code) { Drain(); });
+  }
+
+  const ServerOptions options_;
+  const Router& router_;
+  Metrics& metrics_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  asio::steady_timer drain_timer_;
+  SteadyClock::time_point drain_deadline_;
+  std::atomic<bool> stopping_{false};
+};
+
+Session::Session(tcp::socket socket, ServerImpl& server)
+    : stream_(std::move(socket)), server_(server) {
+  server_.metrics().AddConnections(1);
+}
+
+Session::~Session() { server_.metrics().AddConnections(-1); }
+
+void Session::ReadHeader() {
+  const auto& options = server_.options();
+  parser_.emplace();
+  parser_->body_limit(options.body_limit);
+  parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+  stream_.expires_after(waited_before_ ? options.idle_timeout : options.header_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             self->OnHeader(ec);
+                           });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
+    return Close();
+  }
+  if (ec == bhttp::error::body_limit) return Fail(413, "request body too large");
+  if (ec == bhttp::error::header_limit) return Fail(431, "request header too large");
+  if (ec) return Fail(400, "malformed request: " + ec.message());
+  auto& req = parser_->get();
+  version_ = req.version();
+  if (parser_->is_done()) return Dispatch();
+  if (auto expect = req[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
+    // curl waits a second for this before sending a body over 1 KiB.
+    auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                      version_);
+    bhttp::async_write(stream_, *cont,
+                       [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                         if (ec) return self->Close();
+                       });
+  }
+  stream_.expires_after(server_.options().body_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+}
+
+void Session::OnBody(beast::error_code ec) {
+  if (ec == beast::error::timeout) return Fail(408, "request body not received in time");
+  if (ec == bhttp::error::body_limit) return Fail(413, "request body too large");
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset) {
+    return Close();
+  }
+  if (ec) return Fail(400, "malformed request: " + ec.message());
+  Dispatch();
+}
+
+void Session::Dispatch() {
+  stream_.expires_never();
+  started_ = SteadyClock::now();
+  auto& raw = parser_->get();
+  bool keep_alive = raw.keep_alive();
+
+  Request request;
+  request.method = std::string(raw.method_string());
+  std::string_view target(raw.target().data(), raw.target().size());
+  size_t q = target.find('?');
+  request.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
+  request.headers.reserve(8);
+  for (const auto& field : raw) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(raw.body());
+
+  if (request.path.empty() || request.path.front() != '/') {
+    return Write(PlainError(400, "request target must be an absolute path"), false);
+  }
+  auto match = server_.router().Find(request.method, request.path);
+  if (!match.handler) {
+    return Write(match.method_not_allowed ? PlainError(405, "method not allowed")
+                                          : PlainError(404, "not found"),
+                 keep_alive);
+  }
+  request.path_params = std::move(match.params);
+  server_.metrics().AddInFlight(1);
+  Responder respond = [self = shared_from_this(), keep_alive](Response response) {
+    asio::post(self->stream_.get_executor(),
+               [self, keep_alive, response = std::move(response)]() mutable {
+                 self->server_.metrics().AddInFlight(-1);
+                 self->Write(std::move(response), keep_alive);
+               });
+  };
+  try {
+    (*match.handler)(request, std::move(respond));
+  } catch (const std::exception& e) {
+    // A handler bug must not take the server down; the request is answered by the log line.
+    spdlog::error("event=handler_exception path={} error=\"{}\"", request.path, e.what());
+    server_.metrics().AddInFlight(-1);
+    Write(PlainError(500, "internal error"), false);
+  }
+}
+
+void Session::Write(Response response, bool keep_alive) {
+  if (server_.stopping()) keep_alive = false;
+  if (started_ != SteadyClock::time_point{}) {
+    std::chrono::duration<double> took = SteadyClock::now() - started_;
+    server_.metrics().RecordRequest(response.status, took.count());
+    started_ = {};
+  } else {
+    server_.metrics().RecordRequest(response.status, 0);
+  }
+  response_ = {};
+  response_.version(version_);
+  response_.result(static_cast<unsigned>(response.status));
+  response_.set(bhttp::field::server, "friendgraph");
+  response_.set(bhttp::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) response_.set(name, value);
+  response_.body() = std::move(response.body);
+  response_.keep_alive(keep_alive);
+  response_.prepare_payload();
+  stream_.expires_after(server_.options().body_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                       if (ec || !keep_alive) return self->Close();
+                       self->waited_before_ = true;
+                       self->ReadHeader();
+                     });
+}
+
+void Session::Close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Listen(const ServerOptions& options, const Router& router,
+                                               Metrics& metrics) {
+  auto server = std::make_unique<ServerImpl>(options, router, metrics);
+  if (Status s = server->Bind(); !s.ok()) return s;
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace fg::http

@@ -1,0 +1,52 @@
+// Server: HTTP/1.1 with keep-alive over Boost.Beast, one io_context run by `threads` threads.
+//
+// Each connection reads one request at a time: the header within header_timeout (idle_timeout
+// while a kept-alive connection waits for its next request), then the body within body_timeout;
+// a body over body_limit gets 413, a malformed request 400, both in plain text, and the
+// connection is closed. Handlers may answer from any thread. Beast stays inside server.cc.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+namespace fg::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port; see Server::port()
+  int threads = 0;       // 0: one per core
+  size_t body_limit = 1 << 20;
+  size_t header_limit = 16 << 10;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds drain_timeout{10'000};  // how long shutdown waits for in-flight work
+};
+
+class Server {
+ public:
+  virtual ~Server() = default;
+
+  // Binds and listens. `router` and `metrics` must outlive the server.
+  // On failure (bad address, port in use) an error naming the address.
+  static Result<std::unique_ptr<Server>> Listen(const ServerOptions& options, const Router& router,
+                                                Metrics& metrics);
+
+  // The port it listens on (the real one when options.port was 0).
+  virtual uint16_t port() const = 0;
+
+  // Serves until SIGINT, SIGTERM or Stop(); then stops accepting, lets in-flight requests finish
+  // (up to drain_timeout) and returns. Call once.
+  virtual void Run() = 0;
+
+  // Makes Run() return as a signal would. Thread-safe.
+  virtual void Stop() = 0;
+};
+
+}  // namespace fg::http

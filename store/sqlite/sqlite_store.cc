@@ -1,0 +1,556 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "store/sqlite/sqlite_schema.h"
+
+namespace fg {
+namespace {
+
+// One open database handle and its prepared statements, keyed by the SQL literal's address.
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() { return db_; }
+
+  sqlite3_stmt* Prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      throw StoreFailure(std::string("prepare: ") + sqlite3_errmsg(db_));
+    }
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  void Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string message = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      throw StoreFailure(std::string(sql) + ": " + message);
+    }
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+// A prepared statement in use: binds by position (from 1), steps, and resets when it goes away.
+class Query {
+ public:
+  Query(Connection& conn, const char* sql) : conn_(conn), stmt_(conn.Prepare(sql)) {}
+  ~Query() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  Query& Bind(int64_t v) {
+    Check(sqlite3_bind_int64(stmt_, ++bound_, v));
+    return *this;
+  }
+  Query& Bind(std::string_view v) {
+    Check(sqlite3_bind_text(stmt_, ++bound_, v.data(), static_cast<int>(v.size()),
+                            SQLITE_TRANSIENT));
+    return *this;
+  }
+  Query& Bind(const std::string& v) { return Bind(std::string_view(v)); }
+  Query& Bind(const std::optional<std::string>& v) {
+    if (v) return Bind(std::string_view(*v));
+    Check(sqlite3_bind_null(stmt_, ++bound_));
+    return *this;
+  }
+  Query& Bind(const std::optional<int>& v) {
+    if (v) return Bind(static_cast<int64_t>(*v));
+    Check(sqlite3_bind_null(stmt_, ++bound_));
+    return *this;
+  }
+
+  // True while there is a row.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreFailure(std::string("step: ") + sqlite3_errmsg(conn_.db()));
+  }
+  void Run() { Step(); }
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+  std::optional<std::string> OptText(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return Text(col);
+  }
+  std::optional<int> OptInt(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return static_cast<int>(Int(col));
+  }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) throw StoreFailure(std::string("bind: ") + sqlite3_errmsg(conn_.db()));
+  }
+  Connection& conn_;
+  sqlite3_stmt* stmt_;
+  int bound_ = 0;
+};
+
+constexpr const char* kUserColumns =
+    "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
+    "created_ms, updated_ms, version, clock_ms";
+
+User ReadUser(const Query& q) {
+  User u;
+  u.id = q.Int(0);
+  u.account = q.Text(1);
+  u.profile.name = q.OptText(2);
+  u.profile.icon = q.OptText(3);
+  u.profile.sign = q.OptText(4);
+  u.profile.email = q.OptText(5);
+  u.profile.birth = q.OptText(6);
+  u.profile.mobile = q.OptText(7);
+  u.profile.region = q.OptText(8);
+  u.profile.gender = q.OptInt(9);
+  u.profile.ex = q.OptText(10);
+  u.token = q.Text(11);
+  u.add_policy = static_cast<AddPolicy>(q.Int(12));
+  u.created_ms = q.Int(13);
+  u.updated_ms = q.Int(14);
+  u.version = q.Int(15);
+  u.clock_ms = q.Int(16);
+  return u;
+}
+
+// Columns 0..12 of every edge query, in this order.
+#define FG_EDGE_COLUMNS                                                                      \
+  "e.owner, e.peer, e.alive, e.alias, e.ex, e.serverex, e.description, e.phone, e.region, " \
+  "e.image_uri, e.source, e.created_ms, e.updated_ms, e.version"
+
+FriendEdge ReadEdge(const Query& q) {
+  FriendEdge e;
+  e.owner = q.Int(0);
+  e.peer = q.Int(1);
+  e.alive = q.Int(2) != 0;
+  e.fields.alias = q.OptText(3);
+  e.fields.ex = q.OptText(4);
+  e.fields.serverex = q.OptText(5);
+  e.fields.description = q.OptText(6);
+  e.fields.phone = q.OptText(7);
+  e.fields.region = q.OptText(8);
+  e.fields.image_uri = q.OptText(9);
+  e.source = q.Text(10);
+  e.created_ms = q.Int(11);
+  e.updated_ms = q.Int(12);
+  e.version = q.Int(13);
+  return e;
+}
+
+class SqliteTxn final : public WriteTxn {
+ public:
+  explicit SqliteTxn(Connection& conn) : conn_(conn) {}
+
+  std::optional<User> FindUser(AppId app, std::string_view account) override {
+    static const std::string sql =
+        std::string("SELECT ") + kUserColumns + " FROM users WHERE app = ? AND account = ?";
+    Query q(conn_, sql.c_str());
+    q.Bind(app).Bind(account);
+    if (!q.Step()) return std::nullopt;
+    return ReadUser(q);
+  }
+
+  std::optional<User> FindUserById(AppId app, UserId id) override {
+    static const std::string sql =
+        std::string("SELECT ") + kUserColumns + " FROM users WHERE app = ? AND id = ?";
+    Query q(conn_, sql.c_str());
+    q.Bind(app).Bind(id);
+    if (!q.Step()) return std::nullopt;
+    return ReadUser(q);
+  }
+
+  std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
+    Query q(conn_, "SELECT " FG_EDGE_COLUMNS
+                   " FROM edges e WHERE e.app = ? AND e.owner = ? AND e.peer = ?");
+    q.Bind(app).Bind(owner).Bind(peer);
+    if (!q.Step()) return std::nullopt;
+    return ReadEdge(q);
+  }
+
+  std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
+                                      bool include_tombstones) override {
+    Query q(conn_,
+            "SELECT " FG_EDGE_COLUMNS
+            ", u.account, EXISTS (SELECT 1 FROM edges r WHERE r.app = e.app AND r.owner = e.peer"
+            " AND r.peer = e.owner AND r.alive = 1)"
+            " FROM edges e JOIN users u ON u.id = e.peer"
+            " WHERE e.app = ?1 AND e.owner = ?2 AND e.updated_ms > ?3 AND (?4 OR e.alive = 1)"
+            " ORDER BY e.updated_ms");
+    q.Bind(app).Bind(owner).Bind(since_ms).Bind(int64_t{include_tombstones});
+    std::vector<FriendView> out;
+    while (q.Step()) {
+      FriendView v;
+      v.edge = ReadEdge(q);
+      v.peer_account = q.Text(14);
+      v.bidirectional = v.edge.alive && q.Int(15) != 0;
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  int64_t CountFriends(AppId app, UserId owner) override {
+    Query q(conn_, "SELECT count(*) FROM edges WHERE app = ? AND owner = ? AND alive = 1");
+    q.Bind(app).Bind(owner);
+    q.Step();
+    return q.Int(0);
+  }
+
+  std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
+    Query q(conn_,
+            "SELECT message, source, state, created_ms, updated_ms, from_version, to_version"
+            " FROM requests WHERE app = ? AND from_user = ? AND to_user = ?");
+    q.Bind(app).Bind(from).Bind(to);
+    if (!q.Step()) return std::nullopt;
+    FriendRequest r;
+    r.from = from;
+    r.to = to;
+    r.message = q.Text(0);
+    r.source = q.Text(1);
+    r.state = static_cast<RequestState>(q.Int(2));
+    r.created_ms = q.Int(3);
+    r.updated_ms = q.Int(4);
+    r.from_version = q.Int(5);
+    r.to_version = q.Int(6);
+    return r;
+  }
+
+  bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
+    Query q(conn_,
+            "SELECT 1 FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
+    q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer);
+    return q.Step();
+  }
+
+  int64_t CountRelations(AppId app, UserId owner, Relation kind) override {
+    Query q(conn_, "SELECT count(*) FROM relations WHERE app = ? AND owner = ? AND kind = ?");
+    q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)});
+    q.Step();
+    return q.Int(0);
+  }
+
+  std::vector<std::string> ListRelations(AppId app, UserId owner, Relation kind) override {
+    Query q(conn_,
+            "SELECT u.account FROM relations r JOIN users u ON u.id = r.peer"
+            " WHERE r.app = ? AND r.owner = ? AND r.kind = ? ORDER BY r.id");
+    q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)});
+    std::vector<std::string> out;
+    while (q.Step()) out.push_back(q.Text(0));
+    return out;
+  }
+
+  UserId InsertUser(AppId app, const User& u) override {
+    Query q(conn_,
+            "INSERT INTO users (app, account, name, icon, sign, email, birth, mobile, region,"
+            " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.Bind(app).Bind(u.account);
+    BindProfile(q, u.profile);
+    q.Bind(u.token)
+        .Bind(int64_t{static_cast<int>(u.add_policy)})
+        .Bind(u.created_ms)
+        .Bind(u.updated_ms)
+        .Bind(u.version)
+        .Bind(u.clock_ms);
+    q.Run();
+    return sqlite3_last_insert_rowid(conn_.db());
+  }
+
+  void UpdateUser(AppId app, const User& u) override {
+    Query q(conn_,
+            "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
+            " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, created_ms = ?,"
+            " updated_ms = ?, version = ?, clock_ms = ? WHERE app = ? AND id = ?");
+    BindProfile(q, u.profile);
+    q.Bind(u.token)
+        .Bind(int64_t{static_cast<int>(u.add_policy)})
+        .Bind(u.created_ms)
+        .Bind(u.updated_ms)
+        .Bind(u.version)
+        .Bind(u.clock_ms)
+        .Bind(app)
+        .Bind(u.id);
+    q.Run();
+  }
+
+  void PutEdge(AppId app, const FriendEdge& e) override {
+    Query q(conn_,
+            "INSERT OR REPLACE INTO edges (app, owner, peer, alive, alias, ex, serverex,"
+            " description, phone, region, image_uri, source, created_ms, updated_ms, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.Bind(app).Bind(e.owner).Bind(e.peer).Bind(int64_t{e.alive});
+    q.Bind(e.fields.alias).Bind(e.fields.ex).Bind(e.fields.serverex).Bind(e.fields.description);
+    q.Bind(e.fields.phone).Bind(e.fields.region).Bind(e.fields.image_uri);
+    q.Bind(e.source).Bind(e.created_ms).Bind(e.updated_ms).Bind(e.version);
+    q.Run();
+  }
+
+  void PutRequest(AppId app, const FriendRequest& r) override {
+    Query q(conn_,
+            "INSERT OR REPLACE INTO requests (app, from_user, to_user, message, source, state,"
+            " created_ms, updated_ms, from_version, to_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.Bind(app).Bind(r.from).Bind(r.to).Bind(r.message).Bind(r.source);
+    q.Bind(int64_t{static_cast<int>(r.state)}).Bind(r.created_ms).Bind(r.updated_ms);
+    q.Bind(r.from_version).Bind(r.to_version);
+    q.Run();
+  }
+
+  void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
+                   int64_t now_ms) override {
+    if (on) {
+      Query q(conn_,
+              "INSERT OR IGNORE INTO relations (app, owner, kind, peer, created_ms)"
+              " VALUES (?, ?, ?, ?, ?)");
+      q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer).Bind(now_ms);
+      q.Run();
+    } else {
+      Query q(conn_,
+              "DELETE FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
+      q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer);
+      q.Run();
+    }
+  }
+
+ private:
+  static void BindProfile(Query& q, const Profile& p) {
+    q.Bind(p.name).Bind(p.icon).Bind(p.sign).Bind(p.email).Bind(p.birth).Bind(p.mobile);
+    q.Bind(p.region).Bind(p.gender).Bind(p.ex);
+  }
+
+  Connection& conn_;
+};
+
+Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, bool reader) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Status(Code::kInternal, path + ": " + message);
+  }
+  auto conn = std::make_unique<Connection>(db);
+  sqlite3_busy_timeout(db, 5000);
+  try {
+    conn->Exec("PRAGMA foreign_keys = OFF");
+    if (reader) conn->Exec("PRAGMA query_only = 1");
+  } catch (const StoreFailure& e) {
+    return Status(Code::kInternal, path + ": " + e.what());
+  }
+  return conn;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer)
+      : options_(std::move(options)), writer_conn_(std::move(writer)) {
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~SqliteStore() override { Close(); }
+
+  Result<AppId> EnsureApp(std::string_view name) override {
+    auto id = std::make_shared<AppId>(0);
+    Status s = WriteAndWait(*this, [this, name = std::string(name), id](WriteTxn&) {
+      {
+        Query q(*writer_conn_, "INSERT OR IGNORE INTO apps (name) VALUES (?)");
+        q.Bind(name).Run();
+      }
+      Query q(*writer_conn_, "SELECT id FROM apps WHERE name = ?");
+      q.Bind(name);
+      if (!q.Step()) return Status(Code::kInternal, "app row vanished");
+      *id = q.Int(0);
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return *id;
+  }
+
+  Status Read(const std::function<void(ReadTxn&)>& job) override {
+    auto conn = AcquireReader();
+    if (!conn.ok()) return conn.status();
+    Status status;
+    try {
+      conn.value()->Exec("BEGIN");
+      SqliteTxn txn(*conn.value());
+      job(txn);
+      conn.value()->Exec("COMMIT");
+    } catch (const std::exception& e) {
+      sqlite3_exec(conn.value()->db(), "ROLLBACK", nullptr, nullptr, nullptr);
+      status = Status(Code::kInternal, e.what());
+    }
+    ReleaseReader(std::move(conn.value()));
+    return status;
+  }
+
+  void Write(WriteJob job, Done done) override {
+    {
+      std::lock_guard lock(mu_);
+      if (!closing_) {
+        queue_.push_back({std::move(job), std::move(done)});
+        cv_.notify_one();
+        return;
+      }
+    }
+    done(Status(Code::kUnavailable, "store is closed"));
+  }
+
+  void Close() override {
+    {
+      std::lock_guard lock(mu_);
+      if (closing_) return;
+      closing_ = true;
+      cv_.notify_one();
+    }
+    writer_thread_.join();
+  }
+
+ private:
+  struct Pending {
+    WriteJob job;
+    Done done;
+  };
+
+  void WriterLoop() {
+    std::vector<Pending> batch;
+    std::vector<Status> results;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return !queue_.empty() || closing_; });
+        if (queue_.empty()) return;  // closing and drained
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      RunBatch(batch, results);
+      for (size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i]);
+      batch.clear();
+      results.clear();
+    }
+  }
+
+  // Runs every job in one transaction, each in its own savepoint; commits once.
+  void RunBatch(std::vector<Pending>& batch, std::vector<Status>& results) {
+    Connection& conn = *writer_conn_;
+    try {
+      conn.Exec("BEGIN IMMEDIATE");
+    } catch (const StoreFailure& e) {
+      results.assign(batch.size(), Status(Code::kInternal, e.what()));
+      return;
+    }
+    SqliteTxn txn(conn);
+    for (auto& pending : batch) {
+      Status status;
+      try {
+        conn.Exec("SAVEPOINT job");
+        try {
+          status = pending.job(txn);
+        } catch (const std::exception& e) {
+          status = Status(Code::kInternal, e.what());
+        }
+        if (!status.ok()) conn.Exec("ROLLBACK TO job");
+        conn.Exec("RELEASE job");
+      } catch (const StoreFailure& e) {
+        status = Status(Code::kInternal, e.what());
+      }
+      results.push_back(std::move(status));
+    }
+    try {
+      conn.Exec("COMMIT");
+    } catch (const StoreFailure& e) {
+      sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+      for (auto& status : results) {
+        if (status.ok()) status = Status(Code::kInternal, e.what());
+      }
+    }
+  }
+
+  Result<std::unique_ptr<Connection>> AcquireReader() {
+    {
+      std::unique_lock lock(readers_mu_);
+      readers_cv_.wait(lock, [this] {
+        return !idle_readers_.empty() || open_readers_ < options_.max_readers;
+      });
+      if (!idle_readers_.empty()) {
+        auto conn = std::move(idle_readers_.back());
+        idle_readers_.pop_back();
+        return conn;
+      }
+      ++open_readers_;
+    }
+    auto conn = OpenConnection(options_.path, /*reader=*/true);
+    if (!conn.ok()) {
+      std::lock_guard lock(readers_mu_);
+      --open_readers_;
+      readers_cv_.notify_one();
+    }
+    return conn;
+  }
+
+  void ReleaseReader(std::unique_ptr<Connection> conn) {
+    std::lock_guard lock(readers_mu_);
+    idle_readers_.push_back(std::move(conn));
+    readers_cv_.notify_one();
+  }
+
+  const SqliteOptions options_;
+  std::unique_ptr<Connection> writer_conn_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  std::thread writer_thread_;
+
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  int open_readers_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  auto writer = OpenConnection(options.path, /*reader=*/false);
+  if (!writer.ok()) return writer.status();
+  try {
+    writer.value()->Exec("PRAGMA journal_mode = WAL");
+    writer.value()->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                  : "PRAGMA synchronous = NORMAL");
+  } catch (const StoreFailure& e) {
+    return Status(Code::kInternal, options.path + ": " + e.what());
+  }
+  if (Status s = sqlite::Migrate(writer.value()->db()); !s.ok()) {
+    return Status(Code::kInternal, options.path + ": " + s.message());
+  }
+  return std::unique_ptr<Store>(new SqliteStore(options, std::move(writer.value())));
+}
+
+}  // namespace fg
