@@ -1,0 +1,25 @@
+-- friend/get.action, full list (updatetime=0), rotating over all seeded users.
+-- Args: AppKey Nonce CurTime CheckSum USERS FRIENDS (a signature is valid for 5 minutes).
+-- Every answer must be HTTP 200 with {"code":200,"size":FRIENDS,...}.
+dofile(os.getenv("FG_BENCH_DIR") .. "/common.lua")
+
+local users, friends, n, prefix
+
+function init(args)
+  sign(args)
+  users = tonumber(args[5])
+  friends = tonumber(args[6])
+  prefix = string.format('{"code":200,"size":%d,"friends":[', friends)
+  n = tid * 7919
+end
+
+function request()
+  n = n + 1
+  return wrk.format(nil, "/nimserver/friend/get.action", nil,
+                    string.format("accid=u%05d&updatetime=0", n % users))
+end
+
+function check(status, body)
+  if status ~= 200 then return "status" end
+  if string.sub(body, 1, #prefix) ~= prefix then return "body" end
+end

@@ -1,0 +1,308 @@
+#include "core/friend_service.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/support/test_env.h"
+
+namespace fg {
+namespace {
+
+using testing::FakeClock;
+using testing::SqliteBackend;
+using testing::TempDir;
+using testing::Wait;
+
+class FriendServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    app_.id = store_->EnsureApp("test").value();
+    app_.limits.max_friends = 3;
+    app_.limits.max_blocks = 2;
+  }
+
+  User Create(const std::string& account, AddPolicy policy = AddPolicy::kNeedConfirm) {
+    NewUser u;
+    u.account = account;
+    u.token = "t";
+    u.add_policy = policy;
+    auto r = Wait<User>([&](auto cb) { service_.CreateUser(app_, u, cb); });
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r.value() : User{};
+  }
+
+  Result<AddOutcome> Add(const std::string& owner, const std::string& peer, AddMode mode,
+                         EdgeFields fields = {}) {
+    AddArgs args;
+    args.owner = owner;
+    args.peer = peer;
+    args.mode = mode;
+    args.message = "hi";
+    args.fields = fields;
+    return Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); });
+  }
+  Result<bool> Respond(const std::string& recipient, const std::string& requester, Answer a) {
+    return Wait<bool>([&](auto cb) { service_.Respond(app_, recipient, requester, a, cb); });
+  }
+  Result<bool> Delete(const std::string& owner, const std::string& peer, bool both = false,
+                      bool drop_alias = false) {
+    DeleteArgs args{owner, peer, both, drop_alias};
+    return Wait<bool>([&](auto cb) { service_.Delete(app_, args, cb); });
+  }
+  Result<bool> Relate(const std::string& owner, const std::string& peer, Relation kind, bool on) {
+    return Wait<bool>([&](auto cb) { service_.SetRelation(app_, owner, peer, kind, on, cb); });
+  }
+  bool Alive(const std::string& owner, const std::string& peer) {
+    return service_.GetFriend(app_, owner, peer).ok();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_ = SqliteBackend::Open(dir_);
+  FakeClock clock_;
+  FriendService service_{*store_, clock_};
+  AppContext app_;
+};
+
+TEST_F(FriendServiceTest, AccountsAreCaseInsensitive) {
+  User u = Create("ZhangSan");
+  EXPECT_EQ(u.account, "zhangsan");
+  NewUser again;
+  again.account = "ZHANGSAN";
+  auto r = Wait<User>([&](auto cb) { service_.CreateUser(app_, again, cb); });
+  EXPECT_EQ(r.status().code(), Code::kAlreadyExists);
+  EXPECT_TRUE(service_.GetUser(app_, "zhangSAN").ok());
+}
+
+TEST_F(FriendServiceTest, UpdateUserChangesOnlyPresentFields) {
+  Create("a");
+  UserUpdate update;
+  update.profile.name = "Alice";
+  update.profile.gender = 2;
+  ASSERT_TRUE(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", update, cb); }).ok());
+  UserUpdate second;
+  second.profile.sign = "hello";
+  auto u = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "A", second, cb); });
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->profile.name, "Alice");
+  EXPECT_EQ(u->profile.gender, 2);
+  EXPECT_EQ(u->profile.sign, "hello");
+  EXPECT_FALSE(u->profile.email.has_value());
+  auto missing = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "nobody", second, cb); });
+  EXPECT_EQ(missing.status().code(), Code::kUserNotFound);
+}
+
+TEST_F(FriendServiceTest, DirectAddMakesBothEdgesAliveAndRepeatsQuietly) {
+  Create("a");
+  Create("b");
+  ASSERT_EQ(Add("a", "b", AddMode::kDirect).value(), AddOutcome::kFriends);
+  auto f = service_.GetFriend(app_, "a", "b");
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->bidirectional);
+  int64_t version = f->edge.version;
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.version, version);
+  EXPECT_TRUE(Alive("b", "a"));
+}
+
+TEST_F(FriendServiceTest, RequestThenAccept) {
+  Create("a");
+  Create("b");
+  ASSERT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  EXPECT_FALSE(Alive("a", "b"));
+  ASSERT_TRUE(Respond("b", "a", Answer::kAccept).ok());
+  EXPECT_TRUE(Alive("a", "b"));
+  EXPECT_TRUE(Alive("b", "a"));
+  // Answering twice is an error, not a no-op.
+  EXPECT_EQ(Respond("b", "a", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+  EXPECT_EQ(Add("a", "b", AddMode::kRequest).status().code(), Code::kAlreadyFriends);
+}
+
+TEST_F(FriendServiceTest, OnlyTheRecipientAnswers) {
+  Create("a");
+  Create("b");
+  ASSERT_TRUE(Add("a", "b", AddMode::kRequest).ok());
+  EXPECT_EQ(Respond("a", "b", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+}
+
+TEST_F(FriendServiceTest, RefuseAndIgnoreCloseTheRequest) {
+  Create("a");
+  Create("b");
+  Create("c");
+  ASSERT_TRUE(Add("a", "b", AddMode::kRequest).ok());
+  ASSERT_TRUE(Respond("b", "a", Answer::kRefuse).ok());
+  EXPECT_EQ(Respond("b", "a", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+  EXPECT_FALSE(Alive("a", "b"));
+  ASSERT_TRUE(Add("c", "b", AddMode::kRequest).ok());
+  ASSERT_TRUE(Respond("b", "c", Answer::kIgnore).ok());
+  EXPECT_EQ(Respond("b", "c", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+  // A new request after a refusal is pending again.
+  ASSERT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  EXPECT_TRUE(Respond("b", "a", Answer::kAccept).ok());
+}
+
+TEST_F(FriendServiceTest, CrossingRequestsMakeFriends) {
+  Create("a");
+  Create("b");
+  ASSERT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  ASSERT_EQ(Add("b", "a", AddMode::kRequest).value(), AddOutcome::kFriends);
+  EXPECT_TRUE(Alive("a", "b"));
+  EXPECT_TRUE(Alive("b", "a"));
+  EXPECT_EQ(Respond("b", "a", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+}
+
+TEST_F(FriendServiceTest, AddPolicies) {
+  Create("a");
+  Create("open", AddPolicy::kAllowAny);
+  Create("closed", AddPolicy::kDenyAny);
+  EXPECT_EQ(Add("a", "open", AddMode::kRequest).value(), AddOutcome::kFriends);
+  EXPECT_EQ(Add("a", "closed", AddMode::kRequest).status().code(), Code::kRefusedByPolicy);
+  // A direct add is the server's decision, not a request.
+  EXPECT_EQ(Add("a", "closed", AddMode::kDirect).value(), AddOutcome::kFriends);
+}
+
+TEST_F(FriendServiceTest, BlocksStopRequestsButKeepFriendships) {
+  Create("a");
+  Create("b");
+  Create("c");
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(Relate("b", "a", Relation::kBlock, true).ok());
+  EXPECT_TRUE(Alive("a", "b"));
+  EXPECT_TRUE(Alive("b", "a"));
+  ASSERT_TRUE(Relate("c", "a", Relation::kBlock, true).ok());
+  EXPECT_EQ(Add("a", "c", AddMode::kRequest).status().code(), Code::kBlocked);
+  EXPECT_EQ(Add("a", "c", AddMode::kDirect).status().code(), Code::kBlocked);
+  // The blocker may still ask.
+  EXPECT_EQ(Add("c", "a", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  ASSERT_TRUE(Relate("c", "a", Relation::kBlock, false).ok());
+  EXPECT_TRUE(Add("a", "c", AddMode::kRequest).ok());
+}
+
+TEST_F(FriendServiceTest, RelationLimitAndListing) {
+  Create("a");
+  Create("b");
+  Create("c");
+  Create("d");
+  ASSERT_TRUE(Relate("a", "c", Relation::kBlock, true).ok());
+  ASSERT_TRUE(Relate("a", "b", Relation::kBlock, true).ok());
+  ASSERT_TRUE(Relate("a", "b", Relation::kBlock, true).ok());  // already set: fine
+  EXPECT_EQ(Relate("a", "d", Relation::kBlock, true).status().code(), Code::kRelationLimit);
+  ASSERT_TRUE(Relate("a", "d", Relation::kMute, true).ok());
+  auto lists = service_.ListRelations(app_, "a");
+  ASSERT_TRUE(lists.ok());
+  EXPECT_EQ(lists->blocked, (std::vector<std::string>{"c", "b"}));
+  EXPECT_EQ(lists->muted, (std::vector<std::string>{"d"}));
+}
+
+TEST_F(FriendServiceTest, DeleteIsOneSidedUnlessBoth) {
+  Create("a");
+  Create("b");
+  Create("c");
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(Delete("a", "b").ok());
+  EXPECT_FALSE(Alive("a", "b"));
+  auto back = service_.GetFriend(app_, "b", "a");
+  ASSERT_TRUE(back.ok());
+  EXPECT_FALSE(back->bidirectional);
+  EXPECT_EQ(Delete("a", "b").status().code(), Code::kNotFriends);
+  ASSERT_TRUE(Add("a", "c", AddMode::kDirect).ok());
+  ASSERT_TRUE(Delete("c", "a", /*both=*/true).ok());
+  EXPECT_FALSE(Alive("a", "c"));
+  EXPECT_FALSE(Alive("c", "a"));
+}
+
+TEST_F(FriendServiceTest, AliasSurvivesDeleteUnlessDropped) {
+  Create("a");
+  Create("b");
+  EdgeFields alias;
+  alias.alias = "bee";
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect, alias).ok());
+  ASSERT_TRUE(Delete("a", "b").ok());
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.fields.alias, "bee");
+  ASSERT_TRUE(Delete("a", "b", false, /*drop_alias=*/true).ok());
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  EXPECT_FALSE(service_.GetFriend(app_, "a", "b")->edge.fields.alias.has_value());
+}
+
+TEST_F(FriendServiceTest, UpdateEdgeNeedsAnAliveEdge) {
+  Create("a");
+  Create("b");
+  EdgeFields f;
+  f.alias = "x";
+  auto update = [&] {
+    return Wait<bool>([&](auto cb) { service_.UpdateEdge(app_, "a", "b", f, cb); });
+  };
+  EXPECT_EQ(update().status().code(), Code::kNotFriends);
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(update().ok());
+  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.fields.alias, "x");
+  f.alias = "";  // may be set to empty
+  ASSERT_TRUE(update().ok());
+  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.fields.alias, "");
+}
+
+TEST_F(FriendServiceTest, FriendLimitIsCheckedOnBothSides) {
+  for (auto name : {"a", "b", "c", "d", "e"}) Create(name);
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(Add("a", "c", AddMode::kDirect).ok());
+  ASSERT_TRUE(Add("a", "d", AddMode::kDirect).ok());
+  EXPECT_EQ(Add("a", "e", AddMode::kDirect).status().code(), Code::kFriendLimit);
+  EXPECT_EQ(Add("e", "a", AddMode::kDirect).status().code(), Code::kFriendLimit);
+  // Nothing was left half done.
+  EXPECT_FALSE(Alive("e", "a"));
+  ASSERT_TRUE(Add("e", "a", AddMode::kRequest).ok());
+  EXPECT_EQ(Respond("a", "e", Answer::kAccept).status().code(), Code::kFriendLimit);
+  EXPECT_FALSE(Alive("e", "a"));
+  ASSERT_TRUE(Delete("a", "d").ok());
+  EXPECT_TRUE(Respond("a", "e", Answer::kAccept).ok());
+}
+
+TEST_F(FriendServiceTest, BadArguments) {
+  Create("a");
+  EXPECT_EQ(Add("a", "A", AddMode::kDirect).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(Add("a", "ghost", AddMode::kDirect).status().code(), Code::kUserNotFound);
+  EXPECT_EQ(Add("ghost", "a", AddMode::kRequest).status().code(), Code::kUserNotFound);
+  EXPECT_EQ(service_.ListFriends(app_, "ghost", 0, false).status().code(), Code::kUserNotFound);
+}
+
+TEST_F(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
+  for (auto name : {"a", "b", "c", "d"}) Create(name);
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  auto first = service_.ListFriends(app_, "a", 0, false).value();
+  ASSERT_EQ(first.size(), 1u);
+  int64_t mark = first.back().edge.updated_ms;
+  ASSERT_TRUE(Add("a", "c", AddMode::kDirect).ok());  // same millisecond on the fake clock
+  ASSERT_TRUE(Delete("a", "b").ok());
+  clock_.Set(clock_.NowMs() - 60'000);  // the wall clock steps back
+  ASSERT_TRUE(Add("a", "d", AddMode::kDirect).ok());
+
+  auto since = service_.ListFriends(app_, "a", mark, /*include_tombstones=*/true).value();
+  ASSERT_EQ(since.size(), 3u);
+  EXPECT_EQ(since[0].peer_account, "c");
+  EXPECT_EQ(since[1].peer_account, "b");
+  EXPECT_FALSE(since[1].edge.alive);
+  EXPECT_EQ(since[2].peer_account, "d");
+  for (size_t i = 1; i < since.size(); ++i) {
+    EXPECT_LT(since[i - 1].edge.updated_ms, since[i].edge.updated_ms);
+    EXPECT_LT(since[i - 1].edge.version, since[i].edge.version);
+  }
+  auto alive = service_.ListFriends(app_, "a", mark, false).value();
+  EXPECT_EQ(alive.size(), 2u);
+}
+
+TEST_F(FriendServiceTest, AppsAreIsolated) {
+  AppContext other{store_->EnsureApp("other").value(), {}};
+  Create("a");
+  Create("b");
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  EXPECT_EQ(service_.GetUser(other, "a").status().code(), Code::kUserNotFound);
+  NewUser u;
+  u.account = "a";
+  ASSERT_TRUE(Wait<User>([&](auto cb) { service_.CreateUser(other, u, cb); }).ok());
+  EXPECT_TRUE(service_.ListFriends(other, "a", 0, true)->empty());
+  EXPECT_EQ(service_.GetFriend(other, "a", "b").status().code(), Code::kUserNotFound);
+}
+
+}  // namespace
+}  // namespace fg

@@ -1,0 +1,42 @@
+#include "dialects/netease/rate_limiter.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_env.h"
+
+namespace fg::netease {
+namespace {
+
+TEST(RateLimiterTest, OffWhenZero) {
+  testing::FakeClock clock;
+  RateLimiter limiter(0, clock);
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(limiter.Allow());
+}
+
+TEST(RateLimiterTest, OverTheLimitBlocksForTenSeconds) {
+  testing::FakeClock clock(1'000'000);
+  RateLimiter limiter(3, clock);
+  EXPECT_TRUE(limiter.Allow());
+  EXPECT_TRUE(limiter.Allow());
+  EXPECT_TRUE(limiter.Allow());
+  EXPECT_FALSE(limiter.Allow());
+  clock.Advance(1'000);  // a new second, but still blocked
+  EXPECT_FALSE(limiter.Allow());
+  clock.Advance(8'999);
+  EXPECT_FALSE(limiter.Allow());
+  clock.Advance(1);
+  EXPECT_TRUE(limiter.Allow());
+}
+
+TEST(RateLimiterTest, EachSecondHasItsOwnBudget) {
+  testing::FakeClock clock(5'000);
+  RateLimiter limiter(2, clock);
+  EXPECT_TRUE(limiter.Allow());
+  EXPECT_TRUE(limiter.Allow());
+  clock.Advance(1'000);
+  EXPECT_TRUE(limiter.Allow());
+  EXPECT_TRUE(limiter.Allow());
+}
+
+}  // namespace
+}  // namespace fg::netease
