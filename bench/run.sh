@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Load benchmark of a built friendgraph binary over loopback, with nginx as the ceiling.
 #
-#   bench/run.sh [BINARY] [--duration SECONDS] [--threads N] [--connections N]
-#                [--users N] [--friends N] [--seed-threads N] [--keep]
+#   bench/run.sh [BINARY] [--duration SECONDS] [--rounds N] [--threads N] [--connections N]
+#                [--users N] [--friends N] [--seed-threads N] [--wait-idle SECONDS] [--keep]
 #
 # BINARY defaults to build/friendgraph (this script builds nothing). Needs wrk, nginx and
 # python3 on PATH. Everything listens on 127.0.0.1 only, in a fresh temporary directory that is
 # removed at exit (--keep leaves it, with the logs and wrk outputs, for inspection).
 #
-# Phases, each `wrk --latency` for a fixed duration with the same threads and connections:
+# Phases, each `wrk --latency` for a fixed duration with the same threads and connections, run
+# --rounds times (default 1) in turn against the same servers; the summary shows each phase's
+# median round, its ratio to the nginx phase of the same round, and the range over the rounds:
 #   1. nginx   `return 200 "ok"` answering the same signed POST a friend/get sends (the ceiling)
 #   2. get     friend/get.action, full 50-friend list (updatetime=0), rotating over all users
 #   3. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
 # Every response's status and body are checked in the wrk Lua scripts; any wrong one, and any
-# socket error or timeout, is reported and makes the script exit 1.
+# socket error or timeout, is reported and makes the script exit 1. Other work on the machine
+# skews every figure: each phase reports how idle the CPUs were just before it, and --wait-idle
+# waits (up to SECONDS per phase) for them to be at least 90 % idle first.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,23 +25,27 @@ BENCH="$REPO/bench"
 
 BIN="$REPO/build/friendgraph"
 DURATION=10
+ROUNDS=1
 THREADS=2
 CONNECTIONS=32
 USERS=2000
 FRIENDS=50
 SEED_THREADS=8
 KEEP=0
+WAIT_IDLE=0
 
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --users) USERS="$2"; shift 2 ;;
     --friends) FRIENDS="$2"; shift 2 ;;
     --seed-threads) SEED_THREADS="$2"; shift 2 ;;
+    --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) BIN="$1"; shift ;;
   esac
@@ -49,8 +57,12 @@ BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 for tool in wrk nginx python3 curl timeout; do
   command -v "$tool" >/dev/null || die "$tool is not on PATH"
 done
-[[ "$DURATION" =~ ^[0-9]+$ ]] && ((DURATION > 0 && DURATION <= 120)) ||
+for n in "$DURATION" "$ROUNDS" "$THREADS" "$CONNECTIONS" "$USERS" "$FRIENDS" "$SEED_THREADS" "$WAIT_IDLE"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a whole number"
+done
+((DURATION > 0 && DURATION <= 120)) ||
   die "--duration must be 1..120 seconds (a signature is valid for 5 minutes)"
+((ROUNDS > 0 && ROUNDS <= 20)) || die "--rounds must be 1..20"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/fg-bench.XXXXXX")"
 FG_PID=""
@@ -60,7 +72,10 @@ stop_pid() {  # stop_pid PID SIGNAL: signal, wait up to 5 s, then SIGKILL
   local pid="$1" sig="$2"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
   kill "-$sig" "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 50); do  # gone, or exited and waiting to be reaped
+    [[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" =~ ^Z?$ ]] && break
+    sleep 0.1
+  done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -101,6 +116,18 @@ tree_rss_kib() {  # VmRSS summed over PID and its children
     total=$((total + $(rss_kib "$p" VmRSS || echo 0)))
   done
   echo "$total"
+}
+idle_pct() {  # share of all CPUs idle over the next second, from /proc/stat
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  awk -v i=$((b[4] + b[5] - a[4] - a[5])) \
+    -v t=$((b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[4] - a[5] - a[6] - a[7] - a[8])) \
+    'BEGIN { printf "%.0f", t ? 100 * i / t : 0 }'
+}
+busy_ticks() {  # non-idle CPU time of the whole machine so far, in clock ticks
+  local a
+  a=($(head -1 /proc/stat))
+  echo $((a[1] + a[2] + a[3] + a[6] + a[7] + a[8]))
 }
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2"; }  # field KEY "BENCH ..."
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -182,72 +209,130 @@ done
 echo "== nginx $(nginx -v 2>&1 | sed 's/.*\///') pid $NGINX_PID at $NGINX_URL (2 workers)"
 
 # --- load ----------------------------------------------------------------------------------------
-declare -A RPS P50 P99 MAX BAD RSS HWM CPU
+declare -A RPS P50 P99 MAX BAD RSS HWM CPU CPUREQ IDLE OTHERS
+HZ="$(getconf CLK_TCK)"
 FAILED=0
+BUSY=0
 
-phase() {  # phase NAME URL SCRIPT PID
-  local name="$1" url="$2" script="$3" pid="$4" out="$TMP/wrk-$1.txt" line cpu0 cpu1
-  # shellcheck disable=SC2046  # sign prints four words, passed as four script arguments
+phase() {  # phase NAME ROUND URL SCRIPT PID
+  local name="$1" round="$2" url="$3" script="$4" pid="$5"
+  local k="$1#$2" out="$TMP/wrk-$1-$2.txt" line cpu0 cpu1 sig stat0 stat1 wrk_ticks waited=1
+  # Other work on the machine skews every figure: say how idle it was just before.
+  IDLE[$k]="$(idle_pct)"
+  while ((IDLE[$k] < 90 && waited < WAIT_IDLE)); do
+    IDLE[$k]="$(idle_pct)"
+    waited=$((waited + 1))
+  done
+  ((IDLE[$k] >= 90)) || BUSY=1
+  sig="$(sign)"
+  stat0="$(busy_ticks)"
   cpu0="$(cpu_ticks "$pid")"
-  FG_BENCH_DIR="$BENCH" timeout $((DURATION + 60)) \
+  # The subshell's `times` gives wrk's own CPU time: what is left is other work on the machine.
+  # shellcheck disable=SC2086  # $sig is four words, passed as four script arguments
+  (FG_BENCH_DIR="$BENCH" timeout $((DURATION + 60)) \
     wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 2s --latency \
-    -s "$BENCH/$script" "$url" -- $(sign) "$USERS" "$FRIENDS" >"$out" 2>&1 ||
-    { cat "$out" >&2; die "wrk failed in phase $name"; }
+    -s "$BENCH/$script" "$url" -- $sig "$USERS" "$FRIENDS" "$(((round - 1) * THREADS))" >"$out" 2>&1 &&
+    times >"$out.times") || { cat "$out" >&2; die "wrk failed in phase $name"; }
   cpu1="$(cpu_ticks "$pid")"
+  stat1="$(busy_ticks)"
+  kill -0 "$pid" 2>/dev/null || die "the server (pid $pid) died during phase $name"
+  wrk_ticks="$(sed -n 2p "$out.times" | awk -v hz="$HZ" '
+    function sec(t) { split(t, p, "m"); return p[1] * 60 + p[2] }  # "0m1.234s"
+    { printf "%.0f", (sec($1) + sec($2)) * hz }')"
+  OTHERS[$k]="$(awk -v t=$((stat1 - stat0 - (cpu1 - cpu0) - wrk_ticks)) -v hz="$HZ" \
+    -v d="$DURATION" 'BEGIN { v = 100 * t / hz / d; printf "%.0f", v < 0 ? 0 : v }')"
+  ((OTHERS[$k] <= 10)) || BUSY=1
   line="$(grep '^BENCH ' "$out")" || { cat "$out" >&2; die "no BENCH line in phase $name"; }
-  echo "-- $name: $(grep -E 'Requests/sec|^ +(50|99)%' "$out" | tr -s ' ' | tr '\n' ' ')"
+  echo "-- round $round $name (machine ${IDLE[$k]} % idle before, others ${OTHERS[$k]} %):" \
+    "$(grep -E 'Requests/sec|^ +(50|99)%' "$out" | tr -s ' ' | tr '\n' ' ')"
   grep '^BENCH_FIRST_BAD' "$out" || true
-  RPS[$name]="$(field rps "$line")"
-  P50[$name]="$(field p50_us "$line")"
-  P99[$name]="$(field p99_us "$line")"
-  MAX[$name]="$(field max_us "$line")"
-  BAD[$name]=$(($(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line")))
-  if [[ "$(field checked "$line")" -lt "$(field requests "$line")" ]]; then
-    BAD[$name]=$((BAD[$name] + $(field requests "$line") - $(field checked "$line")))
+  RPS[$k]="$(field rps "$line")"
+  P50[$k]="$(field p50_us "$line")"
+  P99[$k]="$(field p99_us "$line")"
+  MAX[$k]="$(field max_us "$line")"
+  BAD[$k]=$(($(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line")))
+  if (($(field checked "$line") < $(field requests "$line"))); then
+    BAD[$k]=$((BAD[$k] + $(field requests "$line") - $(field checked "$line")))
   fi
-  ((BAD[$name] == 0)) || { FAILED=1; echo "!! $name: ${BAD[$name]} wrong answers or socket errors: $line"; }
-  CPU[$name]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v d="$DURATION" \
+  ((BAD[$k] == 0)) || { FAILED=1; echo "!! $name: ${BAD[$k]} wrong answers or socket errors: $line"; }
+  CPU[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v d="$DURATION" \
     'BEGIN { printf "%.0f", 100 * t / hz / d }')"
+  CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field requests "$line")" \
+    'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
   if [[ "$pid" == "$FG_PID" ]]; then
-    RSS[$name]="$(rss_kib "$pid" VmRSS)"
-    HWM[$name]="$(rss_kib "$pid" VmHWM)"
+    RSS[$k]="$(rss_kib "$pid" VmRSS)"
+    HWM[$k]="$(rss_kib "$pid" VmHWM)"
   else
-    RSS[$name]="$(tree_rss_kib "$pid")"
-    HWM[$name]=""
+    RSS[$k]="$(tree_rss_kib "$pid")"
+    HWM[$k]=""
   fi
 }
 
-phase nginx "$NGINX_URL" static.lua "$NGINX_PID"
-phase get "$FG_URL" friend_get.lua "$FG_PID"
-phase write "$FG_URL" write_mix.lua "$FG_PID"
+for round in $(seq "$ROUNDS"); do
+  phase nginx "$round" "$NGINX_URL" static.lua "$NGINX_PID"
+  phase get "$round" "$FG_URL" friend_get.lua "$FG_PID"
+  phase write "$round" "$FG_URL" write_mix.lua "$FG_PID"
+done
 
 # --- summary -------------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="${RPS[nginx]}" 'BEGIN { printf "%.1f %%", 100 * a / b }'; }
-row() {  # row LABEL NAME
-  local hwm="${HWM[$2]:+ / $(mib "${HWM[$2]}")}"
-  printf '| %-38s | %9.0f | %6s | %6s | %7s | %7s | %4s %% | %-13s | %5s |\n' "$1" "${RPS[$2]}" \
-    "$(ms "${P50[$2]}")" "$(ms "${P99[$2]}")" "$(ms "${MAX[$2]}")" "$(ratio "${RPS[$2]}")" \
-    "${CPU[$2]}" "$(mib "${RSS[$2]}")$hwm" "${BAD[$2]}"
+median_key() {  # median_key NAME: NAME#ROUND of the round with the median req/s
+  local r
+  for r in $(seq "$ROUNDS"); do echo "${RPS[$1#$r]} $1#$r"; done |
+    sort -g | sed -n "$(((ROUNDS + 1) / 2))p" | cut -d' ' -f2
 }
+rps_range() {  # rps_range NAME: "min–max" req/s over the rounds
+  local r
+  for r in $(seq "$ROUNDS"); do echo "${RPS[$1#$r]}"; done |
+    sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f–%.0f", lo, hi }'
+}
+ratio() { awk -v a="${RPS[$1]}" -v b="${RPS[nginx#${1#*#}]}" 'BEGIN { printf "%.1f %%", 100 * a / b }'; }
+row() {  # row LABEL NAME
+  local k hwm
+  k="$(median_key "$2")"
+  hwm="${HWM[$k]:+ / $(mib "${HWM[$k]}")}"
+  printf '| %-37s | %7.0f | %6s | %6s | %6s | %7s | %4s %% | %5s | %-11s | %5s | %3s %% / %3s %% |' \
+    "$1" "${RPS[$k]}" "$(ms "${P50[$k]}")" "$(ms "${P99[$k]}")" "$(ms "${MAX[$k]}")" \
+    "$(ratio "$k")" "${CPU[$k]}" "${CPUREQ[$k]}" "$(mib "${RSS[$k]}")$hwm" "${BAD[$k]}" \
+    "${IDLE[$k]}" "${OTHERS[$k]}"
+  if ((ROUNDS > 1)); then printf ' %s |' "$(rps_range "$2")"; fi
+  echo
+}
+TOTAL_BAD=0
+for k in "${!BAD[@]}"; do TOTAL_BAD=$((TOTAL_BAD + BAD[$k])); done
 echo
 echo "$SEED_LINE"
-echo "friendgraph RSS: $(mib "$RSS_IDLE") MiB at start, $(mib "$RSS_SEED") MiB after seeding"
+echo "friendgraph RSS: $(mib "$RSS_IDLE") MiB at start, $(mib "$RSS_SEED") MiB after seeding," \
+  "peak $(mib "$(rss_kib "$FG_PID" VmHWM)") MiB"
 echo
-echo "| phase ($THREADS wrk threads, $CONNECTIONS connections, ${DURATION} s) | req/s | p50 ms | p99 ms | max ms | vs nginx | CPU | RSS MiB (now / peak) | wrong |"
-echo "|---|---:|---:|---:|---:|---:|---:|---|---:|"
+HEADER="| phase: $THREADS wrk threads, $CONNECTIONS connections, $DURATION s"
+HEADER+="$( ((ROUNDS == 1)) || echo ", median of $ROUNDS rounds") | req/s | p50 ms | p99 ms | max ms"
+HEADER+=" | vs nginx | server CPU | CPU µs/req | RSS MiB (after / peak) | wrong | idle before / others |"
+RULE="|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+if ((ROUNDS > 1)); then HEADER+=" req/s range |"; RULE+="---:|"; fi
+echo "$HEADER"
+echo "$RULE"
 row 'nginx `return 200` (ceiling)' nginx
 row "friend/get, $FRIENDS friends, updatetime=0" get
 row 'friend/add type=1 + friend/delete' write
 echo
-echo "CPU: server process(es) CPU time / wall time (200 % = both cores); wrong: non-200 statuses,"
-echo "bodies other than the expected {\"code\":200...}, socket errors and timeouts."
+echo "vs nginx: req/s over the nginx phase's of the same round; server CPU: CPU time of the server"
+echo "process(es) / wall time (200 % = both cores); CPU µs/req: that CPU time per answered request;"
+echo "wrong: non-200 statuses, bodies other than the expected {\"code\":200...}, socket errors and"
+echo "timeouts; idle before: share of the machine's CPUs idle in the second before the phase;"
+echo "others: CPU used during the phase by anything but the server and wrk (100 % = one core)."
+echo "wrk and the servers share the same CPUs."
+((BUSY == 0)) || echo "WARNING: the machine was busy with other work; these figures understate the server."
 echo
 
 verdict() { if awk "BEGIN { exit !($2) }"; then echo "met     $1"; else echo "MISSED  $1"; fi; }
+GET="$(median_key get)"
+WRITE="$(median_key write)"
 echo "targets:"
-verdict "friend/get >= 20 % of nginx req/s ($(ratio "${RPS[get]}"))" "${RPS[get]} >= 0.2 * ${RPS[nginx]}"
-verdict "friend/get p99 < 5 ms ($(ms "${P99[get]}") ms)" "${P99[get]} < 5000"
-verdict "durable writes >= 5000/s ($(printf '%.0f' "${RPS[write]}")/s)" "${RPS[write]} >= 5000"
-verdict "friendgraph peak RSS < 100 MiB ($(mib "${HWM[write]}") MiB)" "${HWM[write]} < 102400"
-verdict "no wrong answers" "$FAILED == 0"
+verdict "friend/get >= 20 % of nginx req/s ($(ratio "$GET"))" \
+  "${RPS[$GET]} >= 0.2 * ${RPS[nginx#${GET#*#}]}"
+verdict "friend/get p99 < 5 ms ($(ms "${P99[$GET]}") ms)" "${P99[$GET]} < 5000"
+verdict "durable writes >= 5000/s ($(printf '%.0f' "${RPS[$WRITE]}")/s)" "${RPS[$WRITE]} >= 5000"
+verdict "friendgraph peak RSS < 100 MiB ($(mib "$(rss_kib "$FG_PID" VmHWM)") MiB)" \
+  "$(rss_kib "$FG_PID" VmHWM) < 102400"
+verdict "no wrong answers ($TOTAL_BAD)" "$TOTAL_BAD == 0"
 exit "$FAILED"

@@ -89,8 +89,7 @@ class Change {
 
   // Makes owner -> peer alive (reviving a tombstone keeps its fields), then applies `fields`.
   // Does nothing if it is alive already and there are no fields to set.
-  Status MakeAlive(User& owner, const User& peer, const EdgeFields& fields,
-                   std::string_view source) {
+  Status MakeAlive(User& owner, User& peer, const EdgeFields& fields, std::string_view source) {
     auto existing = txn_.FindEdge(app_.id, owner.id, peer.id);
     FriendEdge edge;
     if (existing) edge = std::move(*existing);
@@ -119,7 +118,31 @@ class Change {
     edge.updated_ms = t;
     edge.version = owner.version;
     txn_.PutEdge(app_.id, edge);
+    if (revive) TouchReverse(peer, owner.id);
     return Status::Ok();
+  }
+
+  // Tombstones owner -> peer; false if it was not alive.
+  bool Tombstone(User& owner, User& peer, bool drop_alias) {
+    auto edge = txn_.FindEdge(app_.id, owner.id, peer.id);
+    if (!edge || !edge->alive) return false;
+    edge->alive = false;
+    if (drop_alias) edge->fields.alias.reset();
+    edge->updated_ms = Tick(owner);
+    edge->version = owner.version;
+    txn_.PutEdge(app_.id, *edge);
+    TouchReverse(peer, owner.id);
+    return true;
+  }
+
+  // owner -> peer changed alive state, so peer's edge back (if alive) now shows a different
+  // bidirection: it takes a new version so that peer's incremental sync reports it.
+  void TouchReverse(User& peer, UserId owner) {
+    auto back = txn_.FindEdge(app_.id, peer.id, owner);
+    if (!back || !back->alive) return;
+    back->updated_ms = Tick(peer);
+    back->version = peer.version;
+    txn_.PutEdge(app_.id, *back);
   }
 
   // Sets a request's state, telling both of its users.
@@ -321,21 +344,11 @@ void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool
                  if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) {
                    return s;
                  }
-                 auto tombstone = [&](User& a, const User& b) {
-                   auto edge = txn.FindEdge(app.id, a.id, b.id);
-                   if (!edge || !edge->alive) return false;
-                   edge->alive = false;
-                   if (args.drop_alias) edge->fields.alias.reset();
-                   edge->updated_ms = change.Tick(a);
-                   edge->version = a.version;
-                   txn.PutEdge(app.id, *edge);
-                   return true;
-                 };
-                 if (!tombstone(*owner, *peer)) {
+                 if (!change.Tombstone(*owner, *peer, args.drop_alias)) {
                    return Status(Code::kNotFriends, "'" + peer->account + "' is not a friend of '" +
                                                         owner->account + "'");
                  }
-                 if (args.both) tombstone(*peer, *owner);
+                 if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
                  change.SaveUsers();
                  return true;
                });

@@ -291,6 +291,22 @@ TEST_F(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
   EXPECT_EQ(alive.size(), 2u);
 }
 
+TEST_F(FriendServiceTest, APeersDeleteShowsInTheOwnersChanges) {
+  Create("a");
+  Create("b");
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  int64_t mark = service_.GetFriend(app_, "a", "b")->edge.updated_ms;
+  ASSERT_TRUE(Delete("b", "a").ok());
+  auto changed = service_.ListFriends(app_, "a", mark, false).value();
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_FALSE(changed[0].bidirectional);
+  mark = changed[0].edge.updated_ms;
+  ASSERT_TRUE(Add("b", "a", AddMode::kDirect).ok());
+  changed = service_.ListFriends(app_, "a", mark, false).value();
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_TRUE(changed[0].bidirectional);
+}
+
 TEST_F(FriendServiceTest, AppsAreIsolated) {
   AppContext other{store_->EnsureApp("other").value(), {}};
   Create("a");

@@ -1,5 +1,8 @@
 #include "http/form.h"
 
+#include <string>
+#include <unordered_set>
+
 #include "http/utf8.h"
 
 namespace fg::http {
@@ -43,6 +46,9 @@ std::optional<std::string_view> Params::Get(std::string_view name) const {
 
 Result<Params> ParseForm(std::string_view body) {
   Params params;
+  // Names seen so far: a linear Params::Has per name made a 1 MiB body of distinct names cost
+  // tens of seconds of CPU (quadratic).
+  std::unordered_set<std::string> seen;
   size_t start = 0;
   while (start <= body.size()) {
     size_t end = body.find('&', start);
@@ -64,7 +70,7 @@ Result<Params> ParseForm(std::string_view body) {
     if (!IsValidUtf8(*value)) {
       return Status(Code::kInvalidArgument, "'" + *name + "' is not valid UTF-8");
     }
-    if (params.Has(*name)) {
+    if (!seen.insert(*name).second) {
       return Status(Code::kInvalidArgument, "'" + *name + "' is given more than once");
     }
     params.Add(std::move(*name), std::move(*value));

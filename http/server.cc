@@ -36,6 +36,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void ReadHeader();
   void OnHeader(beast::error_code ec);
+  void ReadBody();
   void OnBody(beast::error_code ec);
   void Dispatch();
   void Write(Response response, bool keep_alive);
@@ -178,25 +179,31 @@ void Session::OnHeader(beast::error_code ec) {
   auto& req = parser_->get();
   version_ = req.version();
   if (parser_->is_done()) return Dispatch();
+  stream_.expires_after(server_.options().body_timeout);
   if (auto expect = req[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
-    // curl waits a second for this before sending a body over 1 KiB.
+    // curl waits a second for this before sending a body over 1 KiB. The body is read only
+    // after it is written, so that two writes never overlap.
     auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
                                                                       version_);
-    bhttp::async_write(stream_, *cont,
-                       [self = shared_from_this(), cont](beast::error_code ec, size_t) {
-                         if (ec) return self->Close();
-                       });
+    return bhttp::async_write(stream_, *cont,
+                              [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                                if (ec) return self->Close();
+                                self->ReadBody();
+                              });
   }
-  stream_.expires_after(server_.options().body_timeout);
+  ReadBody();
+}
+
+void Session::ReadBody() {
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
 }
 
 void Session::OnBody(beast::error_code ec) {
-  if (ec == beast::error::timeout) return Fail(408, "request body not received in time");
   if (ec == bhttp::error::body_limit) return Fail(413, "request body too large");
+  // A timed-out body cannot be answered: the stream has closed the socket already.
   if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::connection_reset) {
+      ec == asio::error::connection_reset || ec == beast::error::timeout) {
     return Close();
   }
   if (ec) return Fail(400, "malformed request: " + ec.message());

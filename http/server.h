@@ -2,8 +2,9 @@
 //
 // Each connection reads one request at a time: the header within header_timeout (idle_timeout
 // while a kept-alive connection waits for its next request), then the body within body_timeout;
-// a body over body_limit gets 413, a malformed request 400, both in plain text, and the
-// connection is closed. Handlers may answer from any thread. Beast stays inside server.cc.
+// a body over body_limit gets 413, a malformed request 400, a header over header_limit 431, all
+// in plain text, and the connection is closed. A connection that misses a timeout is closed
+// without an answer (the socket is gone by then). Handlers may answer from any thread. Beast stays inside server.cc.
 #pragma once
 
 #include <chrono>

@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unittest
 import urllib.parse
 
 START_TIMEOUT = 20.0
@@ -332,44 +333,51 @@ class NetEase:
         return out
 
 
+class RawReader:
+    """Reads HTTP/1.1 responses from a raw socket, keeping bytes past one response for the next
+    (pipelining)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def _more(self):
+        try:
+            chunk = self.sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
+        self.buf += chunk
+        return bool(chunk)
+
+    def response(self, timeout=10.0):
+        """(status, headers lower-cased, body), or None if the peer closed before a response.
+        Reads the body by Content-Length (responses here are never chunked)."""
+        self.sock.settimeout(timeout)
+        while b"\r\n\r\n" not in self.buf:
+            if not self._more():
+                if not self.buf:
+                    return None
+                raise AssertionError("truncated response head: %r" % self.buf)
+        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        length = int(headers.get("content-length", "0"))
+        while len(self.buf) < length and self._more():
+            pass
+        body, self.buf = self.buf[:length], self.buf[length:]
+        return status, headers, body
+
+
 def read_http_response(sock, timeout=10.0):
-    """Reads one HTTP/1.1 response from a raw socket: (status, headers, body). Reads until the
-    body's Content-Length or EOF. Returns None if the peer closed without a response."""
-    sock.settimeout(timeout)
-    data = b""
-    while b"\r\n\r\n" not in data:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            chunk = b""
-        if not chunk:
-            if not data:
-                return None
-            raise AssertionError("truncated response head: %r" % data)
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ")[1])
-    headers = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        headers[k.strip().lower()] = v.strip()
-    length = int(headers.get("content-length", "0"))
-    while len(rest) < length:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            chunk = b""
-        if not chunk:
-            break
-        rest += chunk
-    return status, headers, rest[:length]
+    """One response from a raw socket on which only one request was sent."""
+    return RawReader(sock).response(timeout)
 
 
 # -- test-case bases -----------------------------------------------------------------------------
-
-import unittest  # noqa: E402
-
 
 # Credentials of the apps in CONFIG_APPS (the config-file server).
 LIMITED = ("limitedkey", "limitedsecret")    # max_friends 3, max_blocks 2, max_mutes 2
@@ -391,11 +399,17 @@ class ServerCase(unittest.TestCase):
     tearDownClass stops it with SIGTERM and fails if the exit code is not 0."""
 
     CONFIG = None
+    CREDS = None  # (app_key, app_secret) of self.ne; None: the demo app
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(config_text=cls.CONFIG).start()
+        cls.server = Server(config_text=cls.CONFIG)
         cls.clients = []
+        try:
+            cls.server.start()
+        except BaseException:
+            cls.server.cleanup()
+            raise
 
     @classmethod
     def tearDownClass(cls):
@@ -417,7 +431,7 @@ class ServerCase(unittest.TestCase):
         return c
 
     def setUp(self):
-        self.ne = self.client()
+        self.ne = self.client(self.CREDS)
 
     def assertCode(self, reply, code, http_status=200):
         self.assertIsNotNone(reply.json, "not JSON: %r" % (reply,))
