@@ -1,32 +1,23 @@
 #include "app/demo_app.h"
 
-#include <openssl/rand.h>
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "core/random.h"
+
 namespace fg {
-namespace {
-
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : raw) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<AppConfig> LoadOrCreateDemoApp(const std::string& data_dir) {
   std::string path = (std::filesystem::path(data_dir) / "demo-app.toml").string();
   if (!std::filesystem::exists(path)) {
     std::string tmp = path + ".tmp";
+    // Created 0600 before anything secret is written into it.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return Status(Code::kInternal, tmp + ": cannot be created");
+    ::close(fd);
     {
       std::ofstream out(tmp, std::ios::trunc);
       out << "# The demo app friendgraph created on its first start without a config file.\n"
@@ -36,7 +27,6 @@ Result<AppConfig> LoadOrCreateDemoApp(const std::string& data_dir) {
           << "app_secret = \"" << RandomHex(12) << "\"\n";
       if (!out.flush()) return Status(Code::kInternal, tmp + ": cannot be written");
     }
-    chmod(tmp.c_str(), 0600);
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
     if (ec) return Status(Code::kInternal, path + ": " + ec.message());

@@ -1,6 +1,5 @@
 #include "app/serve.h"
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include "app/demo_app.h"
 #include "core/clock.h"
 #include "core/friend_service.h"
+#include "core/random.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_dialect.h"
 #include "http/metrics.h"
@@ -43,21 +43,9 @@ Result<Config> ResolveConfig(const std::optional<std::string>& config_path,
   return config;
 }
 
-std::string Nonce() {
-  unsigned char bytes[8];
-  RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
-
 // curl flags with a fresh NetEase signature; no spaces, so they survive $(…) word splitting.
 std::string SignedCurlFlags(const NeteaseCredentials& creds) {
-  std::string nonce = Nonce();
+  std::string nonce = RandomHex(8);
   std::string now = std::to_string(std::time(nullptr));
   return "-H AppKey:" + creds.app_key + " -H Nonce:" + nonce + " -H CurTime:" + now +
          " -H CheckSum:" + netease::ComputeCheckSum(creds.app_secret, nonce, now);

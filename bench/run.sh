@@ -243,9 +243,6 @@ phase() {  # phase NAME ROUND URL SCRIPT PID
     -v d="$DURATION" 'BEGIN { v = 100 * t / hz / d; printf "%.0f", v < 0 ? 0 : v }')"
   ((OTHERS[$k] <= 10)) || BUSY=1
   line="$(grep '^BENCH ' "$out")" || { cat "$out" >&2; die "no BENCH line in phase $name"; }
-  echo "-- round $round $name (machine ${IDLE[$k]} % idle before, others ${OTHERS[$k]} %):" \
-    "$(grep -E 'Requests/sec|^ +(50|99)%' "$out" | tr -s ' ' | tr '\n' ' ')"
-  grep '^BENCH_FIRST_BAD' "$out" || true
   RPS[$k]="$(field rps "$line")"
   P50[$k]="$(field p50_us "$line")"
   P99[$k]="$(field p99_us "$line")"
@@ -259,6 +256,10 @@ phase() {  # phase NAME ROUND URL SCRIPT PID
     'BEGIN { printf "%.0f", 100 * t / hz / d }')"
   CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field requests "$line")" \
     'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
+  printf -- '-- round %s %-5s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
+    "$round" "$name" "${RPS[$k]}" "$(ms "${P50[$k]}")" "$(ms "${P99[$k]}")" "${CPUREQ[$k]}" "${BAD[$k]}"
+  echo "  (machine ${IDLE[$k]} % idle before, others ${OTHERS[$k]} %)"
+  grep '^BENCH_FIRST_BAD' "$out" || true
   if [[ "$pid" == "$FG_PID" ]]; then
     RSS[$k]="$(rss_kib "$pid" VmRSS)"
     HWM[$k]="$(rss_kib "$pid" VmHWM)"
@@ -285,7 +286,9 @@ rps_range() {  # rps_range NAME: "min–max" req/s over the rounds
   for r in $(seq "$ROUNDS"); do echo "${RPS[$1#$r]}"; done |
     sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f–%.0f", lo, hi }'
 }
-ratio() { awk -v a="${RPS[$1]}" -v b="${RPS[nginx#${1#*#}]}" 'BEGIN { printf "%.1f %%", 100 * a / b }'; }
+ratio() {  # ratio NAME#ROUND: its req/s over the median nginx round's
+  awk -v a="${RPS[$1]}" -v b="${RPS[$(median_key nginx)]}" 'BEGIN { printf "%.1f %%", 100 * a / b }'
+}
 row() {  # row LABEL NAME
   local k hwm
   k="$(median_key "$2")"
@@ -315,7 +318,7 @@ row 'nginx `return 200` (ceiling)' nginx
 row "friend/get, $FRIENDS friends, updatetime=0" get
 row 'friend/add type=1 + friend/delete' write
 echo
-echo "vs nginx: req/s over the nginx phase's of the same round; server CPU: CPU time of the server"
+echo "vs nginx: req/s over the (median) nginx phase's; server CPU: CPU time of the server"
 echo "process(es) / wall time (200 % = both cores); CPU µs/req: that CPU time per answered request;"
 echo "wrong: non-200 statuses, bodies other than the expected {\"code\":200...}, socket errors and"
 echo "timeouts; idle before: share of the machine's CPUs idle in the second before the phase;"
@@ -329,7 +332,7 @@ GET="$(median_key get)"
 WRITE="$(median_key write)"
 echo "targets:"
 verdict "friend/get >= 20 % of nginx req/s ($(ratio "$GET"))" \
-  "${RPS[$GET]} >= 0.2 * ${RPS[nginx#${GET#*#}]}"
+  "${RPS[$GET]} >= 0.2 * ${RPS[$(median_key nginx)]}"
 verdict "friend/get p99 < 5 ms ($(ms "${P99[$GET]}") ms)" "${P99[$GET]} < 5000"
 verdict "durable writes >= 5000/s ($(printf '%.0f' "${RPS[$WRITE]}")/s)" "${RPS[$WRITE]} >= 5000"
 verdict "friendgraph peak RSS < 100 MiB ($(mib "$(rss_kib "$FG_PID" VmHWM)") MiB)" \

@@ -27,7 +27,10 @@ class FriendServiceRaceTest : public ::testing::Test {
       ASSERT_TRUE(Wait<User>([&](auto cb) { service_.CreateUser(app_, u, cb); }).ok());
     }
   }
-  static std::string Name(int i) { return "u" + std::to_string(i); }
+  static std::string Name(int i) {
+    std::string name = "u";
+    return name += std::to_string(i);
+  }
 
   Result<AddOutcome> Add(const std::string& owner, const std::string& peer, AddMode mode) {
     AddArgs args;

@@ -1,6 +1,5 @@
 #include "dialects/netease/netease_dialect.h"
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
@@ -8,6 +7,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "core/random.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_params.h"
 #include "dialects/netease/rate_limiter.h"
@@ -76,17 +76,7 @@ http::Response Error(const Status& status) {
 
 http::Response Ok() { return Json(R"({"code":200})"); }
 
-std::string NewToken() {
-  unsigned char bytes[16];
-  RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
+std::string NewToken() { return RandomHex(16); }
 
 // Answers a write with {"code":200} or its error.
 Callback<bool> ReplyDone(http::Responder respond) {
