@@ -1,10 +1,11 @@
 #include "app/config.h"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace fg {
 namespace {
@@ -20,8 +21,8 @@ class TableReader {
     if (!node) return;
     auto v = node->as_integer();
     if (!v || v->get() < min || v->get() > max) {
-      return Fail(*node, key, "must be an integer from " + std::to_string(min) + " to " +
-                                  std::to_string(max));
+      return Fail(*node, key,
+                  "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     }
     out = v->get();
   }
@@ -64,8 +65,8 @@ class TableReader {
     for (auto&& [key, node] : table_) {
       if (!known_.count(std::string(key.str()))) {
         if (status_.ok()) {
-          status_ = Status(Code::kInvalidArgument,
-                           Where(node) + ": unknown key " + Name(key.str()));
+          status_ =
+              Status(Code::kInvalidArgument, Where(node) + ": unknown key " + Name(key.str()));
         }
         return;
       }
@@ -81,7 +82,8 @@ class TableReader {
   }
 
   void Fail(const toml::node& node, std::string_view key, const std::string& why) {
-    if (status_.ok()) status_ = Status(Code::kInvalidArgument, Where(node) + ": " + Name(key) + " " + why);
+    if (status_.ok())
+      status_ = Status(Code::kInvalidArgument, Where(node) + ": " + Name(key) + " " + why);
   }
 
  private:

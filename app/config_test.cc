@@ -35,9 +35,10 @@ TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
   EXPECT_EQ(type.status().message(),
             "c.toml:3: 'apps[0].max_friends' must be an integer from 1 to 1000000");
 
-  auto nested = ParseConfig("[[apps]]\nname = \"a\"\n[apps.netease]\napp_key = \"k\"\n"
-                            "app_secret = \"s\"\nsecret = 1\n",
-                            "c.toml");
+  auto nested = ParseConfig(
+      "[[apps]]\nname = \"a\"\n[apps.netease]\napp_key = \"k\"\n"
+      "app_secret = \"s\"\nsecret = 1\n",
+      "c.toml");
   EXPECT_EQ(nested.status().message(), "c.toml:6: unknown key 'apps[0].netease.secret'");
 
   auto dup = ParseConfig(

@@ -16,12 +16,16 @@ int main(int argc, char** argv) {
 
   fg::ServeFlags serve;
   auto* serve_cmd = cli.add_subcommand("serve", "Serve the friend graph over HTTP");
-  serve_cmd->add_option("--config", serve.config_path, "TOML config file")->check(CLI::ExistingFile);
-  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  serve_cmd->add_option("--data-dir", serve.data_dir, "Data directory (default ./friendgraph-data)");
+  serve_cmd->add_option("--config", serve.config_path, "TOML config file")
+      ->check(CLI::ExistingFile);
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--data-dir", serve.data_dir,
+                        "Data directory (default ./friendgraph-data)");
 
   fg::SignFlags sign;
-  auto* sign_cmd = cli.add_subcommand("sign", "Print curl flags with fresh NetEase signature headers");
+  auto* sign_cmd =
+      cli.add_subcommand("sign", "Print curl flags with fresh NetEase signature headers");
   sign_cmd->add_option("--config", sign.config_path, "TOML config file")->check(CLI::ExistingFile);
   sign_cmd->add_option("--data-dir", sign.data_dir, "Data directory holding the demo app");
   sign_cmd->add_option("--app", sign.app, "App name (default: the first with NetEase credentials)");

@@ -133,8 +133,8 @@ int Serve(const ServeFlags& flags) {
     spdlog::error("event=listen_error error=\"{}\"", server.status().message());
     return 1;
   }
-  std::string host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]"
-                                                                 : listen->host;
+  std::string host =
+      listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   std::string base_url = "http://" + host + ":" + std::to_string(server.value()->port());
   spdlog::info("event=listening url={} data_dir={}", base_url, config->data_dir);
   if (is_demo) PrintDemoBanner(config.value(), base_url);

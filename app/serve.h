@@ -19,7 +19,8 @@ int Serve(const ServeFlags& flags);
 struct SignFlags {
   std::optional<std::string> config_path;
   std::optional<std::string> data_dir;
-  std::optional<std::string> app;  // the app's name; the first app with NetEase credentials when absent
+  std::optional<std::string>
+      app;  // the app's name; the first app with NetEase credentials when absent
 };
 
 // `friendgraph sign`: prints curl flags carrying NetEase headers with a fresh CheckSum (valid for

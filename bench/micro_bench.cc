@@ -16,7 +16,8 @@ void BM_ParseForm(benchmark::State& state) {
 BENCHMARK(BM_ParseForm);
 
 void BM_CheckSum(benchmark::State& state) {
-  std::string sum = fg::netease::ComputeCheckSum("0123456789ab", "4tgggergigwow323t23t", "1443592222");
+  std::string sum =
+      fg::netease::ComputeCheckSum("0123456789ab", "4tgggergigwow323t23t", "1443592222");
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         fg::netease::CheckSumMatches(sum, "0123456789ab", "4tgggergigwow323t23t", "1443592222"));

@@ -100,12 +100,11 @@ class Change {
     }
     EdgeFields before = edge.fields;
     Apply(fields, edge.fields);
-    bool fields_changed = before.alias != edge.fields.alias || before.ex != edge.fields.ex ||
-                          before.serverex != edge.fields.serverex ||
-                          before.description != edge.fields.description ||
-                          before.phone != edge.fields.phone ||
-                          before.region != edge.fields.region ||
-                          before.image_uri != edge.fields.image_uri;
+    bool fields_changed =
+        before.alias != edge.fields.alias || before.ex != edge.fields.ex ||
+        before.serverex != edge.fields.serverex || before.description != edge.fields.description ||
+        before.phone != edge.fields.phone || before.region != edge.fields.region ||
+        before.image_uri != edge.fields.image_uri;
     if (!revive && !fields_changed) return Status::Ok();
     edge.owner = owner.id;
     edge.peer = peer.id;
@@ -216,41 +215,43 @@ void FriendService::Submit(Callback<T> done, Job job) {
 }
 
 void FriendService::CreateUser(const AppContext& app, NewUser user, Callback<User> done) {
-  Submit<User>(std::move(done), [app, user = std::move(user)](WriteTxn& txn,
-                                                             int64_t now) -> Result<User> {
-    User u;
-    u.account = NormalizeAccount(user.account);
-    if (u.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
-    if (txn.FindUser(app.id, u.account)) {
-      return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
-    }
-    u.profile = user.profile;
-    u.token = user.token;
-    u.add_policy = user.add_policy;
-    u.created_ms = u.updated_ms = now;
-    u.id = txn.InsertUser(app.id, u);
-    return u;
-  });
+  Submit<User>(std::move(done),
+               [app, user = std::move(user)](WriteTxn& txn, int64_t now) -> Result<User> {
+                 User u;
+                 u.account = NormalizeAccount(user.account);
+                 if (u.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+                 if (txn.FindUser(app.id, u.account)) {
+                   return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
+                 }
+                 u.profile = user.profile;
+                 u.token = user.token;
+                 u.add_policy = user.add_policy;
+                 u.created_ms = u.updated_ms = now;
+                 u.id = txn.InsertUser(app.id, u);
+                 return u;
+               });
 }
 
 void FriendService::UpdateUser(const AppContext& app, std::string account, UserUpdate update,
                                Callback<User> done) {
-  Submit<User>(std::move(done), [app, account = std::move(account), update = std::move(update)](
-                                    WriteTxn& txn, int64_t now) -> Result<User> {
-    auto u = txn.FindUser(app.id, NormalizeAccount(account));
-    if (!u) return UserNotFound(account);
-    Apply(update.profile, u->profile);
-    if (update.token) u->token = *update.token;
-    if (update.add_policy) u->add_policy = *update.add_policy;
-    u->updated_ms = now;
-    txn.UpdateUser(app.id, *u);
-    return std::move(*u);
-  });
+  Submit<User>(std::move(done),
+               [app, account = std::move(account), update = std::move(update)](
+                   WriteTxn& txn, int64_t now) -> Result<User> {
+                 auto u = txn.FindUser(app.id, NormalizeAccount(account));
+                 if (!u) return UserNotFound(account);
+                 Apply(update.profile, u->profile);
+                 if (update.token) u->token = *update.token;
+                 if (update.add_policy) u->add_policy = *update.add_policy;
+                 u->updated_ms = now;
+                 txn.UpdateUser(app.id, *u);
+                 return std::move(*u);
+               });
 }
 
 Result<User> FriendService::GetUser(const AppContext& app, std::string_view account) {
   std::optional<User> user;
-  Status s = store_.Read([&](ReadTxn& txn) { user = txn.FindUser(app.id, NormalizeAccount(account)); });
+  Status s =
+      store_.Read([&](ReadTxn& txn) { user = txn.FindUser(app.id, NormalizeAccount(account)); });
   if (!s.ok()) return s;
   if (!user) return UserNotFound(account);
   return std::move(*user);
@@ -269,112 +270,117 @@ Result<std::vector<User>> FriendService::GetUsers(const AppContext& app,
 }
 
 void FriendService::Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done) {
-  Submit<AddOutcome>(std::move(done), [app, args = std::move(args)](
-                                          WriteTxn& txn, int64_t now) -> Result<AddOutcome> {
-    Change change(txn, app, now);
-    User *owner, *peer;
-    if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) return s;
-    if (txn.HasRelation(app.id, peer->id, owner->id, Relation::kBlock)) {
-      return Status(Code::kBlocked, "'" + peer->account + "' has blocked '" + owner->account + "'");
-    }
-    auto befriend = [&]() -> Result<AddOutcome> {
-      if (Status s = change.BefriendBoth(*owner, *peer, args.fields, args.source); !s.ok()) {
-        return s;
-      }
-      change.SaveUsers();
-      return AddOutcome::kFriends;
-    };
-    if (args.mode == AddMode::kDirect) return befriend();
+  Submit<AddOutcome>(
+      std::move(done),
+      [app, args = std::move(args)](WriteTxn& txn, int64_t now) -> Result<AddOutcome> {
+        Change change(txn, app, now);
+        User *owner, *peer;
+        if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) return s;
+        if (txn.HasRelation(app.id, peer->id, owner->id, Relation::kBlock)) {
+          return Status(Code::kBlocked,
+                        "'" + peer->account + "' has blocked '" + owner->account + "'");
+        }
+        auto befriend = [&]() -> Result<AddOutcome> {
+          if (Status s = change.BefriendBoth(*owner, *peer, args.fields, args.source); !s.ok()) {
+            return s;
+          }
+          change.SaveUsers();
+          return AddOutcome::kFriends;
+        };
+        if (args.mode == AddMode::kDirect) return befriend();
 
-    if (change.IsAlive(owner->id, peer->id) && change.IsAlive(peer->id, owner->id)) {
-      return Status(Code::kAlreadyFriends,
-                    "'" + owner->account + "' and '" + peer->account + "' are already friends");
-    }
-    auto crossing = txn.FindRequest(app.id, peer->id, owner->id);
-    if (crossing && crossing->state == RequestState::kPending) return befriend();
-    if (peer->add_policy == AddPolicy::kAllowAny) return befriend();
-    if (peer->add_policy == AddPolicy::kDenyAny) {
-      return Status(Code::kRefusedByPolicy, "'" + peer->account + "' accepts no friend requests");
-    }
-    FriendRequest request;
-    if (auto existing = txn.FindRequest(app.id, owner->id, peer->id);
-        existing && existing->state == RequestState::kPending) {
-      request = std::move(*existing);  // a refresh keeps the first creation time
-    }
-    request.from = owner->id;
-    request.to = peer->id;
-    request.message = args.message;
-    request.source = args.source;
-    request.state = RequestState::kPending;
-    change.PutRequest(std::move(request), *owner, *peer);
-    change.SaveUsers();
-    return AddOutcome::kRequestSent;
-  });
+        if (change.IsAlive(owner->id, peer->id) && change.IsAlive(peer->id, owner->id)) {
+          return Status(Code::kAlreadyFriends,
+                        "'" + owner->account + "' and '" + peer->account + "' are already friends");
+        }
+        auto crossing = txn.FindRequest(app.id, peer->id, owner->id);
+        if (crossing && crossing->state == RequestState::kPending) return befriend();
+        if (peer->add_policy == AddPolicy::kAllowAny) return befriend();
+        if (peer->add_policy == AddPolicy::kDenyAny) {
+          return Status(Code::kRefusedByPolicy,
+                        "'" + peer->account + "' accepts no friend requests");
+        }
+        FriendRequest request;
+        if (auto existing = txn.FindRequest(app.id, owner->id, peer->id);
+            existing && existing->state == RequestState::kPending) {
+          request = std::move(*existing);  // a refresh keeps the first creation time
+        }
+        request.from = owner->id;
+        request.to = peer->id;
+        request.message = args.message;
+        request.source = args.source;
+        request.state = RequestState::kPending;
+        change.PutRequest(std::move(request), *owner, *peer);
+        change.SaveUsers();
+        return AddOutcome::kRequestSent;
+      });
 }
 
 void FriendService::Respond(const AppContext& app, std::string recipient, std::string requester,
                             Answer answer, Callback<bool> done) {
-  Submit<bool>(std::move(done), [app, recipient = std::move(recipient),
-                                 requester = std::move(requester),
-                                 answer](WriteTxn& txn, int64_t now) -> Result<bool> {
-    Change change(txn, app, now);
-    User *to, *from;
-    if (Status s = LoadPair(change, recipient, requester, to, from); !s.ok()) return s;
-    auto request = txn.FindRequest(app.id, from->id, to->id);
-    if (!request || request->state != RequestState::kPending) {
-      return Status(Code::kNoPendingRequest,
-                    "no pending request from '" + from->account + "' to '" + to->account + "'");
-    }
-    if (answer == Answer::kAccept) {
-      if (Status s = change.BefriendBoth(*to, *from, {}, request->source); !s.ok()) return s;
-    } else {
-      request->state = answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
-      change.PutRequest(std::move(*request), *from, *to);
-    }
-    change.SaveUsers();
-    return true;
-  });
-}
-
-void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool> done) {
   Submit<bool>(std::move(done),
-               [app, args = std::move(args)](WriteTxn& txn, int64_t now) -> Result<bool> {
+               [app, recipient = std::move(recipient), requester = std::move(requester), answer](
+                   WriteTxn& txn, int64_t now) -> Result<bool> {
                  Change change(txn, app, now);
-                 User *owner, *peer;
-                 if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) {
-                   return s;
+                 User *to, *from;
+                 if (Status s = LoadPair(change, recipient, requester, to, from); !s.ok()) return s;
+                 auto request = txn.FindRequest(app.id, from->id, to->id);
+                 if (!request || request->state != RequestState::kPending) {
+                   return Status(
+                       Code::kNoPendingRequest,
+                       "no pending request from '" + from->account + "' to '" + to->account + "'");
                  }
-                 if (!change.Tombstone(*owner, *peer, args.drop_alias)) {
-                   return Status(Code::kNotFriends, "'" + peer->account + "' is not a friend of '" +
-                                                        owner->account + "'");
+                 if (answer == Answer::kAccept) {
+                   if (Status s = change.BefriendBoth(*to, *from, {}, request->source); !s.ok())
+                     return s;
+                 } else {
+                   request->state =
+                       answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
+                   change.PutRequest(std::move(*request), *from, *to);
                  }
-                 if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
                  change.SaveUsers();
                  return true;
                });
 }
 
+void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool> done) {
+  Submit<bool>(
+      std::move(done), [app, args = std::move(args)](WriteTxn& txn, int64_t now) -> Result<bool> {
+        Change change(txn, app, now);
+        User *owner, *peer;
+        if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) {
+          return s;
+        }
+        if (!change.Tombstone(*owner, *peer, args.drop_alias)) {
+          return Status(Code::kNotFriends,
+                        "'" + peer->account + "' is not a friend of '" + owner->account + "'");
+        }
+        if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
+        change.SaveUsers();
+        return true;
+      });
+}
+
 void FriendService::UpdateEdge(const AppContext& app, std::string owner, std::string peer,
                                EdgeFields fields, Callback<bool> done) {
-  Submit<bool>(std::move(done), [app, owner = std::move(owner), peer = std::move(peer),
-                                 fields = std::move(fields)](WriteTxn& txn,
-                                                             int64_t now) -> Result<bool> {
-    Change change(txn, app, now);
-    User *o, *p;
-    if (Status s = LoadPair(change, owner, peer, o, p); !s.ok()) return s;
-    if (!change.IsAlive(o->id, p->id)) {
-      return Status(Code::kNotFriends,
-                    "'" + p->account + "' is not a friend of '" + o->account + "'");
-    }
-    if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
-    change.SaveUsers();
-    return true;
-  });
+  Submit<bool>(std::move(done),
+               [app, owner = std::move(owner), peer = std::move(peer), fields = std::move(fields)](
+                   WriteTxn& txn, int64_t now) -> Result<bool> {
+                 Change change(txn, app, now);
+                 User *o, *p;
+                 if (Status s = LoadPair(change, owner, peer, o, p); !s.ok()) return s;
+                 if (!change.IsAlive(o->id, p->id)) {
+                   return Status(Code::kNotFriends,
+                                 "'" + p->account + "' is not a friend of '" + o->account + "'");
+                 }
+                 if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
+                 change.SaveUsers();
+                 return true;
+               });
 }
 
 Result<std::vector<FriendView>> FriendService::ListFriends(const AppContext& app,
-                                                           std::string_view owner,
-                                                           int64_t since_ms,
+                                                           std::string_view owner, int64_t since_ms,
                                                            bool include_tombstones) {
   std::vector<FriendView> friends;
   bool found = false;
@@ -400,8 +406,8 @@ Result<FriendView> FriendService::GetFriend(const AppContext& app, std::string_v
     if (!p) return void(result = UserNotFound(peer));
     auto edge = txn.FindEdge(app.id, o->id, p->id);
     if (!edge || !edge->alive) {
-      result = Status(Code::kNotFriends,
-                      "'" + p->account + "' is not a friend of '" + o->account + "'");
+      result =
+          Status(Code::kNotFriends, "'" + p->account + "' is not a friend of '" + o->account + "'");
       return;
     }
     auto back = txn.FindEdge(app.id, p->id, o->id);
@@ -416,20 +422,22 @@ Result<FriendView> FriendService::GetFriend(const AppContext& app, std::string_v
 
 void FriendService::SetRelation(const AppContext& app, std::string owner, std::string peer,
                                 Relation kind, bool on, Callback<bool> done) {
-  Submit<bool>(std::move(done), [app, owner = std::move(owner), peer = std::move(peer), kind,
-                                 on](WriteTxn& txn, int64_t now) -> Result<bool> {
-    Change change(txn, app, now);
-    User *o, *p;
-    if (Status s = LoadPair(change, owner, peer, o, p); !s.ok()) return s;
-    int64_t limit = kind == Relation::kBlock ? app.limits.max_blocks : app.limits.max_mutes;
-    if (on && !txn.HasRelation(app.id, o->id, p->id, kind) &&
-        txn.CountRelations(app.id, o->id, kind) >= limit) {
-      return Status(Code::kRelationLimit,
-                    "'" + o->account + "' has reached the limit of " + std::to_string(limit));
-    }
-    txn.PutRelation(app.id, o->id, p->id, kind, on, now);
-    return true;
-  });
+  Submit<bool>(
+      std::move(done),
+      [app, owner = std::move(owner), peer = std::move(peer), kind, on](
+          WriteTxn& txn, int64_t now) -> Result<bool> {
+        Change change(txn, app, now);
+        User *o, *p;
+        if (Status s = LoadPair(change, owner, peer, o, p); !s.ok()) return s;
+        int64_t limit = kind == Relation::kBlock ? app.limits.max_blocks : app.limits.max_mutes;
+        if (on && !txn.HasRelation(app.id, o->id, p->id, kind) &&
+            txn.CountRelations(app.id, o->id, kind) >= limit) {
+          return Status(Code::kRelationLimit,
+                        "'" + o->account + "' has reached the limit of " + std::to_string(limit));
+        }
+        txn.PutRelation(app.id, o->id, p->id, kind, on, now);
+        return true;
+      });
 }
 
 Result<Relations> FriendService::ListRelations(const AppContext& app, std::string_view owner) {

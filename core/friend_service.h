@@ -108,8 +108,8 @@ class FriendService {
   void Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done);
   // The recipient answers the requester's pending request. kNoPendingRequest if there is none
   // (including one already answered: answering twice is an error, not a no-op).
-  void Respond(const AppContext& app, std::string recipient, std::string requester,
-               Answer answer, Callback<bool> done);
+  void Respond(const AppContext& app, std::string recipient, std::string requester, Answer answer,
+               Callback<bool> done);
   // kNotFriends if owner has no alive edge to peer.
   void Delete(const AppContext& app, DeleteArgs args, Callback<bool> done);
   // Sets the present fields of owner's alive edge to peer. kNotFriends if it is not alive.

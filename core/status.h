@@ -4,30 +4,29 @@
 // one table. The message is for humans (logs, "desc" fields) and never carries secrets.
 #pragma once
 
+#include <cassert>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include <cassert>
-
 namespace fg {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,    // a parameter is missing, malformed or out of range
-  kTooLong,            // a parameter is longer than the dialect or the app allows
-  kUserNotFound,       // an account named in the call does not exist in this app
-  kAlreadyExists,      // creating something that exists (a user)
-  kNotFriends,         // the call needs an alive edge owner -> peer and there is none
-  kAlreadyFriends,     // a request between users who are already friends both ways
-  kNoPendingRequest,   // answering a request that is not pending
-  kBlocked,            // the peer has blocked the caller
-  kRefusedByPolicy,    // the peer's add policy refuses requests
-  kFriendLimit,        // one side would go over the app's friend limit
-  kRelationLimit,      // over the app's block/mute limit
-  kInternal,           // storage failed; nothing was written
-  kUnavailable,        // shutting down
+  kInvalidArgument,   // a parameter is missing, malformed or out of range
+  kTooLong,           // a parameter is longer than the dialect or the app allows
+  kUserNotFound,      // an account named in the call does not exist in this app
+  kAlreadyExists,     // creating something that exists (a user)
+  kNotFriends,        // the call needs an alive edge owner -> peer and there is none
+  kAlreadyFriends,    // a request between users who are already friends both ways
+  kNoPendingRequest,  // answering a request that is not pending
+  kBlocked,           // the peer has blocked the caller
+  kRefusedByPolicy,   // the peer's add policy refuses requests
+  kFriendLimit,       // one side would go over the app's friend limit
+  kRelationLimit,     // over the app's block/mute limit
+  kInternal,          // storage failed; nothing was written
+  kUnavailable,       // shutting down
 };
 
 std::string_view CodeName(Code code);
@@ -57,9 +56,18 @@ class Result {
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() { return value(); }

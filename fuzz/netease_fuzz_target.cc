@@ -4,14 +4,14 @@
 // Input: the first line picks the call ("friend/add.action"), the rest is the form body.
 // Built as a libFuzzer binary with -DFRIENDGRAPH_FUZZ=ON (clang); the checked-in corpus is also
 // replayed by the unit tests (fuzz_replay_test.cc).
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <string>
-
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/friend_service.h"

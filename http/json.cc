@@ -68,8 +68,7 @@ Result<std::vector<std::string>> ParseStringArray(std::string_view text, size_t 
   }
   if (!doc.IsArray()) return Status(Code::kInvalidArgument, "not a JSON array");
   if (doc.Size() > max_items) {
-    return Status(Code::kInvalidArgument,
-                  "more than " + std::to_string(max_items) + " items");
+    return Status(Code::kInvalidArgument, "more than " + std::to_string(max_items) + " items");
   }
   std::vector<std::string> out;
   out.reserve(doc.Size());

@@ -2,9 +2,9 @@
 //
 // Patterns are '/'-separated: a literal segment matches itself, "{name}" matches any one
 // non-empty segment (captured, percent-decoded) and a final "*" matches the rest of the path,
-// including nothing. Method "*" matches any method. Literal patterns are looked up in a hash map; the others are tried in the
-// order they were added, so add the more specific first. Not thread-safe to add; Find is
-// thread-safe once every route is added.
+// including nothing. Method "*" matches any method. Literal patterns are looked up in a hash map;
+// the others are tried in the order they were added, so add the more specific first. Not
+// thread-safe to add; Find is thread-safe once every route is added.
 #pragma once
 
 #include <string>

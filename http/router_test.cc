@@ -9,7 +9,9 @@ Handler Named(std::string* hit, std::string name) {
   return [hit, name](const Request&, Responder) { *hit = name; };
 }
 
-void Call(const Router::Match& m) { (*m.handler)(Request{}, [](Response) {}); }
+void Call(const Router::Match& m) {
+  (*m.handler)(Request{}, [](Response) {});
+}
 
 TEST(RouterTest, LiteralPatternAndRest) {
   std::string hit;
@@ -48,8 +50,8 @@ TEST(RouterTest, MissesAndWrongMethods) {
   m = r.Find("GET", "/nothing");
   EXPECT_FALSE(m.handler);
   EXPECT_FALSE(m.method_not_allowed);
-  EXPECT_FALSE(r.Find("GET", "/a//users/x").handler);      // empty segment is no value
-  EXPECT_FALSE(r.Find("GET", "/a/b/users/%zz").handler);   // malformed escape
+  EXPECT_FALSE(r.Find("GET", "/a//users/x").handler);     // empty segment is no value
+  EXPECT_FALSE(r.Find("GET", "/a/b/users/%zz").handler);  // malformed escape
   EXPECT_FALSE(r.Find("GET", "/a/b/users/x/y").handler);
 }
 

@@ -66,10 +66,12 @@ class ServerImpl final : public Server {
   Status Bind() {
     beast::error_code ec;
     auto address = asio::ip::make_address(options_.host, ec);
-    if (ec) return {Code::kInvalidArgument, "listen address '" + options_.host + "': " + ec.message()};
+    if (ec)
+      return {Code::kInvalidArgument, "listen address '" + options_.host + "': " + ec.message()};
     tcp::endpoint endpoint(address, options_.port);
     std::string where = options_.host + ":" + std::to_string(options_.port);
-    if (acceptor_.open(endpoint.protocol(), ec); ec) return {Code::kUnavailable, where + ": " + ec.message()};
+    if (acceptor_.open(endpoint.protocol(), ec); ec)
+      return {Code::kUnavailable, where + ": " + ec.message()};
     acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (acceptor_.bind(endpoint, ec); ec) return {Code::kUnavailable, where + ": " + ec.message()};
     if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) {
@@ -86,8 +88,8 @@ class ServerImpl final : public Server {
       BeginStop();
     });
     Accept();
-    int threads = options_.threads > 0 ? options_.threads
-                                       : std::max(1u, std::thread::hardware_concurrency());
+    int threads =
+        options_.threads > 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> pool;
     for (int i = 1; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
     ioc_.run();
@@ -162,10 +164,9 @@ void Session::ReadHeader() {
   parser_->body_limit(options.body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
   stream_.expires_after(waited_before_ ? options.idle_timeout : options.header_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, size_t) {
-                             self->OnHeader(ec);
-                           });
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 void Session::OnHeader(beast::error_code ec) {
@@ -183,8 +184,8 @@ void Session::OnHeader(beast::error_code ec) {
   if (auto expect = req[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
     // curl waits a second for this before sending a body over 1 KiB. The body is read only
     // after it is written, so that two writes never overlap.
-    auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
-                                                                      version_);
+    auto cont =
+        std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, version_);
     return bhttp::async_write(stream_, *cont,
                               [self = shared_from_this(), cont](beast::error_code ec, size_t) {
                                 if (ec) return self->Close();
@@ -195,8 +196,9 @@ void Session::OnHeader(beast::error_code ec) {
 }
 
 void Session::ReadBody() {
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
 }
 
 void Session::OnBody(beast::error_code ec) {

@@ -4,7 +4,8 @@
 // while a kept-alive connection waits for its next request), then the body within body_timeout;
 // a body over body_limit gets 413, a malformed request 400, a header over header_limit 431, all
 // in plain text, and the connection is closed. A connection that misses a timeout is closed
-// without an answer (the socket is gone by then). Handlers may answer from any thread. Beast stays inside server.cc.
+// without an answer (the socket is gone by then). Handlers may answer from any thread. Beast stays
+// inside server.cc.
 #pragma once
 
 #include <chrono>

@@ -69,17 +69,19 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
                 txn.UpdateUser(this->app_, *u);
                 return Status::Ok();
               }).ok());
-  ASSERT_TRUE(this->store_->Read([&](ReadTxn& txn) {
-    auto u = txn.FindUserById(this->app_, id);
-    ASSERT_TRUE(u.has_value());
-    EXPECT_EQ(u->profile.name, "Alice");
-    EXPECT_EQ(u->profile.gender, 2);
-    EXPECT_FALSE(u->profile.sign.has_value());
-    EXPECT_EQ(u->version, 7);
-    EXPECT_EQ(u->clock_ms, 99);
-    EXPECT_FALSE(txn.FindUserById(this->app_, other_id).has_value());
-    EXPECT_FALSE(txn.FindUser(other, "alice")->profile.name.has_value());
-  }).ok());
+  ASSERT_TRUE(this->store_
+                  ->Read([&](ReadTxn& txn) {
+                    auto u = txn.FindUserById(this->app_, id);
+                    ASSERT_TRUE(u.has_value());
+                    EXPECT_EQ(u->profile.name, "Alice");
+                    EXPECT_EQ(u->profile.gender, 2);
+                    EXPECT_FALSE(u->profile.sign.has_value());
+                    EXPECT_EQ(u->version, 7);
+                    EXPECT_EQ(u->clock_ms, 99);
+                    EXPECT_FALSE(txn.FindUserById(this->app_, other_id).has_value());
+                    EXPECT_FALSE(txn.FindUser(other, "alice")->profile.name.has_value());
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
@@ -92,21 +94,23 @@ TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
                 txn.PutEdge(this->app_, this->Edge(b, a, true, 10));
                 return Status::Ok();
               }).ok());
-  ASSERT_TRUE(this->store_->Read([&](ReadTxn& txn) {
-    auto all = txn.ListFriends(this->app_, a, 0, true);
-    ASSERT_EQ(all.size(), 2u);
-    EXPECT_EQ(all[0].peer_account, "c");
-    EXPECT_FALSE(all[0].edge.alive);
-    EXPECT_FALSE(all[0].bidirectional);
-    EXPECT_EQ(all[1].peer_account, "b");
-    EXPECT_TRUE(all[1].bidirectional);
-    EXPECT_EQ(all[1].edge.fields.alias, "bee");
-    EXPECT_EQ(txn.ListFriends(this->app_, a, 0, false).size(), 1u);
-    EXPECT_EQ(txn.ListFriends(this->app_, a, 20, true).size(), 1u);
-    EXPECT_EQ(txn.CountFriends(this->app_, a), 1);
-    EXPECT_TRUE(txn.FindEdge(this->app_, a, b).has_value());
-    EXPECT_FALSE(txn.FindEdge(this->app_, b, c).has_value());
-  }).ok());
+  ASSERT_TRUE(this->store_
+                  ->Read([&](ReadTxn& txn) {
+                    auto all = txn.ListFriends(this->app_, a, 0, true);
+                    ASSERT_EQ(all.size(), 2u);
+                    EXPECT_EQ(all[0].peer_account, "c");
+                    EXPECT_FALSE(all[0].edge.alive);
+                    EXPECT_FALSE(all[0].bidirectional);
+                    EXPECT_EQ(all[1].peer_account, "b");
+                    EXPECT_TRUE(all[1].bidirectional);
+                    EXPECT_EQ(all[1].edge.fields.alias, "bee");
+                    EXPECT_EQ(txn.ListFriends(this->app_, a, 0, false).size(), 1u);
+                    EXPECT_EQ(txn.ListFriends(this->app_, a, 20, true).size(), 1u);
+                    EXPECT_EQ(txn.CountFriends(this->app_, a), 1);
+                    EXPECT_TRUE(txn.FindEdge(this->app_, a, b).has_value());
+                    EXPECT_FALSE(txn.FindEdge(this->app_, b, c).has_value());
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, RequestsAndRelations) {
@@ -125,19 +129,21 @@ TYPED_TEST(StoreContractTest, RequestsAndRelations) {
                 txn.PutRelation(this->app_, a, b, Relation::kMute, false, 1);
                 return Status::Ok();
               }).ok());
-  ASSERT_TRUE(this->store_->Read([&](ReadTxn& txn) {
-    auto r = txn.FindRequest(this->app_, a, b);
-    ASSERT_TRUE(r.has_value());
-    EXPECT_EQ(r->message, "hello");
-    EXPECT_EQ(r->state, RequestState::kPending);
-    EXPECT_EQ(r->to_version, 2);
-    EXPECT_FALSE(txn.FindRequest(this->app_, b, a).has_value());
-    EXPECT_TRUE(txn.HasRelation(this->app_, a, b, Relation::kBlock));
-    EXPECT_FALSE(txn.HasRelation(this->app_, a, b, Relation::kMute));
-    EXPECT_EQ(txn.CountRelations(this->app_, a, Relation::kBlock), 2);
-    EXPECT_EQ(txn.ListRelations(this->app_, a, Relation::kBlock),
-              (std::vector<std::string>{"c", "b"}));
-  }).ok());
+  ASSERT_TRUE(this->store_
+                  ->Read([&](ReadTxn& txn) {
+                    auto r = txn.FindRequest(this->app_, a, b);
+                    ASSERT_TRUE(r.has_value());
+                    EXPECT_EQ(r->message, "hello");
+                    EXPECT_EQ(r->state, RequestState::kPending);
+                    EXPECT_EQ(r->to_version, 2);
+                    EXPECT_FALSE(txn.FindRequest(this->app_, b, a).has_value());
+                    EXPECT_TRUE(txn.HasRelation(this->app_, a, b, Relation::kBlock));
+                    EXPECT_FALSE(txn.HasRelation(this->app_, a, b, Relation::kMute));
+                    EXPECT_EQ(txn.CountRelations(this->app_, a, Relation::kBlock), 2);
+                    EXPECT_EQ(txn.ListRelations(this->app_, a, Relation::kBlock),
+                              (std::vector<std::string>{"c", "b"}));
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, AFailedJobLeavesNothingBehind) {
@@ -152,10 +158,12 @@ TYPED_TEST(StoreContractTest, AFailedJobLeavesNothingBehind) {
     throw StoreFailure("disk on fire");
   });
   EXPECT_EQ(thrown.code(), Code::kInternal);
-  ASSERT_TRUE(this->store_->Read([&](ReadTxn& txn) {
-    EXPECT_FALSE(txn.FindEdge(this->app_, a, b).has_value());
-    EXPECT_FALSE(txn.FindEdge(this->app_, b, a).has_value());
-  }).ok());
+  ASSERT_TRUE(this->store_
+                  ->Read([&](ReadTxn& txn) {
+                    EXPECT_FALSE(txn.FindEdge(this->app_, a, b).has_value());
+                    EXPECT_FALSE(txn.FindEdge(this->app_, b, a).has_value());
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, ConcurrentWritesEachCompleteOnce) {
@@ -184,9 +192,10 @@ TYPED_TEST(StoreContractTest, ConcurrentWritesEachCompleteOnce) {
   ASSERT_TRUE(WriteAndWait(*this->store_, [](WriteTxn&) { return Status::Ok(); }).ok());
   EXPECT_EQ(done.load(), kThreads * kPerThread);
   EXPECT_EQ(failed.load(), 0);
-  ASSERT_TRUE(this->store_->Read([&](ReadTxn& txn) {
-    EXPECT_TRUE(txn.FindUser(this->app_, "u3_199").has_value());
-  }).ok());
+  ASSERT_TRUE(
+      this->store_
+          ->Read([&](ReadTxn& txn) { EXPECT_TRUE(txn.FindUser(this->app_, "u3_199").has_value()); })
+          .ok());
 }
 
 TYPED_TEST(StoreContractTest, ClosedStoreRefusesWrites) {
@@ -202,9 +211,11 @@ TYPED_TEST(StoreContractTest, DataSurvivesReopening) {
   this->store_.reset();
   this->store_ = TypeParam::Open(this->dir_);
   EXPECT_EQ(this->store_->EnsureApp("contract").value(), this->app_);
-  ASSERT_TRUE(this->store_->Read([&](ReadTxn& txn) {
-    EXPECT_TRUE(txn.FindUser(this->app_, "persisted").has_value());
-  }).ok());
+  ASSERT_TRUE(this->store_
+                  ->Read([&](ReadTxn& txn) {
+                    EXPECT_TRUE(txn.FindUser(this->app_, "persisted").has_value());
+                  })
+                  .ok());
 }
 
 }  // namespace

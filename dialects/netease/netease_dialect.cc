@@ -35,20 +35,34 @@ constexpr int kBusy = 503;
 // The one table from core codes to NetEase codes.
 int CodeFor(Code code) {
   switch (code) {
-    case Code::kOk: return kOk;
-    case Code::kInvalidArgument: return kBadParameter;
-    case Code::kTooLong: return kTooLong;
-    case Code::kUserNotFound: return kNotFound;
-    case Code::kAlreadyExists: return kBadParameter;
-    case Code::kNotFriends: return kNotFound;
-    case Code::kAlreadyFriends: return kDuplicate;
-    case Code::kNoPendingRequest: return kNotFound;
-    case Code::kBlocked: return kForbidden;
-    case Code::kRefusedByPolicy: return kForbidden;
-    case Code::kFriendLimit: return kOverLimit;
-    case Code::kRelationLimit: return kOverLimit;
-    case Code::kInternal: return kServerError;
-    case Code::kUnavailable: return kBusy;
+    case Code::kOk:
+      return kOk;
+    case Code::kInvalidArgument:
+      return kBadParameter;
+    case Code::kTooLong:
+      return kTooLong;
+    case Code::kUserNotFound:
+      return kNotFound;
+    case Code::kAlreadyExists:
+      return kBadParameter;
+    case Code::kNotFriends:
+      return kNotFound;
+    case Code::kAlreadyFriends:
+      return kDuplicate;
+    case Code::kNoPendingRequest:
+      return kNotFound;
+    case Code::kBlocked:
+      return kForbidden;
+    case Code::kRefusedByPolicy:
+      return kForbidden;
+    case Code::kFriendLimit:
+      return kOverLimit;
+    case Code::kRelationLimit:
+      return kOverLimit;
+    case Code::kInternal:
+      return kServerError;
+    case Code::kUnavailable:
+      return kBusy;
   }
   return kServerError;
 }
@@ -97,8 +111,8 @@ void WriteFriend(http::JsonWriter& w, const FriendView& f, bool nulls) {
   w.Key("bidirection").Bool(f.bidirectional);
   w.Key("faccid").String(f.peer_account);
   WriteOptional(w, "alias", f.edge.fields.alias);
-  for (auto [key, value] : {std::pair{"ex", &f.edge.fields.ex},
-                            std::pair{"serverex", &f.edge.fields.serverex}}) {
+  for (auto [key, value] :
+       {std::pair{"ex", &f.edge.fields.ex}, std::pair{"serverex", &f.edge.fields.serverex}}) {
     if (*value) {
       w.Key(key).String(**value);
     } else if (nulls) {
@@ -148,7 +162,8 @@ class Dialect {
     }
     if (auto type = request.Header("content-type");
         type && strncasecmp(type->data(), "application/x-www-form-urlencoded", 33) != 0) {
-      return respond(Error(kBadParameter, "Content-Type must be application/x-www-form-urlencoded"));
+      return respond(
+          Error(kBadParameter, "Content-Type must be application/x-www-form-urlencoded"));
     }
     auto form = http::ParseForm(request.body);
     if (!form.ok()) return respond(Error(kBadParameter, form.status().message()));
@@ -209,7 +224,8 @@ class Dialect {
     std::string raw = c.params.Required("accids", 64 * 1024);
     if (!c.params.ok()) return c.respond(Error(c.params.status()));
     auto accids = http::ParseStringArray(raw, kMaxGetUinfos);
-    if (!accids.ok()) return c.respond(Error(kBadParameter, "accids: " + accids.status().message()));
+    if (!accids.ok())
+      return c.respond(Error(kBadParameter, "accids: " + accids.status().message()));
     auto users = service_.GetUsers(c.app, accids.value());
     if (!users.ok()) return c.respond(Error(users.status()));
     http::JsonWriter w;
@@ -346,13 +362,12 @@ class Dialect {
   };
 
   // On success points `app` at the caller's app; otherwise fills `refusal`.
-  bool Authenticate(const http::Request& request, const AppContext*& app,
-                    http::Response& refusal) {
+  bool Authenticate(const http::Request& request, const AppContext*& app, http::Response& refusal) {
     for (const char* name : {"AppKey", "Nonce", "CurTime", "CheckSum"}) {
       int count = request.HeaderCount(name);
       if (count != 1) {
-        refusal = Error(kBadParameter, std::string(name) + (count ? " header is repeated"
-                                                                  : " header is missing"));
+        refusal = Error(kBadParameter,
+                        std::string(name) + (count ? " header is repeated" : " header is missing"));
         return false;
       }
     }

@@ -65,8 +65,8 @@ class Query {
     return *this;
   }
   Query& Bind(std::string_view v) {
-    Check(sqlite3_bind_text(stmt_, ++bound_, v.data(), static_cast<int>(v.size()),
-                            SQLITE_TRANSIENT));
+    Check(
+        sqlite3_bind_text(stmt_, ++bound_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
   }
   Query& Bind(const std::string& v) { return Bind(std::string_view(v)); }
@@ -140,7 +140,7 @@ User ReadUser(const Query& q) {
 }
 
 // Columns 0..12 of every edge query, in this order.
-#define FG_EDGE_COLUMNS                                                                      \
+#define FG_EDGE_COLUMNS                                                                     \
   "e.owner, e.peer, e.alive, e.alias, e.ex, e.serverex, e.description, e.phone, e.region, " \
   "e.image_uri, e.source, e.created_ms, e.updated_ms, e.version"
 
@@ -241,8 +241,7 @@ class SqliteTxn final : public WriteTxn {
   }
 
   bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
-    Query q(conn_,
-            "SELECT 1 FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
+    Query q(conn_, "SELECT 1 FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
     q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer);
     return q.Step();
   }
@@ -330,8 +329,7 @@ class SqliteTxn final : public WriteTxn {
       q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer).Bind(now_ms);
       q.Run();
     } else {
-      Query q(conn_,
-              "DELETE FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
+      Query q(conn_, "DELETE FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
       q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer);
       q.Run();
     }
@@ -495,9 +493,8 @@ class SqliteStore final : public Store {
   Result<std::unique_ptr<Connection>> AcquireReader() {
     {
       std::unique_lock lock(readers_mu_);
-      readers_cv_.wait(lock, [this] {
-        return !idle_readers_.empty() || open_readers_ < options_.max_readers;
-      });
+      readers_cv_.wait(
+          lock, [this] { return !idle_readers_.empty() || open_readers_ < options_.max_readers; });
       if (!idle_readers_.empty()) {
         auto conn = std::move(idle_readers_.back());
         idle_readers_.pop_back();

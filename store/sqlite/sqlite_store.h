@@ -14,10 +14,11 @@
 namespace fg {
 
 struct SqliteOptions {
-  std::string path;              // the database file; created with its schema when missing
-  int max_readers = 8;           // read connections kept open at most
-  size_t max_batch = 1024;       // write jobs committed together at most
-  bool synchronous_full = true;  // fsync the WAL at every commit: acknowledged writes survive power loss
+  std::string path;         // the database file; created with its schema when missing
+  int max_readers = 8;      // read connections kept open at most
+  size_t max_batch = 1024;  // write jobs committed together at most
+  bool synchronous_full =
+      true;  // fsync the WAL at every commit: acknowledged writes survive power loss
 };
 
 // On success, a store whose schema is at the newest version. On failure (cannot open, a newer
