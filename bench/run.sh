@@ -9,8 +9,8 @@
 # removed at exit (--keep leaves it, with the logs and wrk outputs, for inspection).
 #
 # Phases, each `wrk --latency` for a fixed duration with the same threads and connections, run
-# --rounds times (default 1) in turn against the same servers; the summary shows each phase's
-# median round, its ratio to the nginx phase of the same round, and the range over the rounds:
+# --rounds times (default 1; nginx and get alternate, then the write rounds) against the same
+# servers; the summary shows each phase's median round and the range over the rounds:
 #   1. nginx   `return 200 "ok"` answering the same signed POST a friend/get sends (the ceiling)
 #   2. get     friend/get.action, full 50-friend list (updatetime=0), rotating over all users
 #   3. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
@@ -119,14 +119,14 @@ tree_rss_kib() {  # VmRSS summed over PID and its children
 }
 idle_pct() {  # share of all CPUs idle over the next second, from /proc/stat
   local a b
-  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  read -r -a a </proc/stat; sleep 1; read -r -a b </proc/stat
   awk -v i=$((b[4] + b[5] - a[4] - a[5])) \
     -v t=$((b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[4] - a[5] - a[6] - a[7] - a[8])) \
     'BEGIN { printf "%.0f", t ? 100 * i / t : 0 }'
 }
 busy_ticks() {  # non-idle CPU time of the whole machine so far, in clock ticks
   local a
-  a=($(head -1 /proc/stat))
+  read -r -a a </proc/stat
   echo $((a[1] + a[2] + a[3] + a[6] + a[7] + a[8]))
 }
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2"; }  # field KEY "BENCH ..."
@@ -201,11 +201,11 @@ nginx -e "$TMP/nginx/logs/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 
 NGINX_PID=$!
 NGINX_URL="http://127.0.0.1:$NGINX_PORT"
 for _ in $(seq 100); do
-  [[ "$(curl -s --max-time 1 "$NGINX_URL/" || true)" == ok ]] && break
+  [[ "$(curl -s --noproxy "*" --max-time 1 "$NGINX_URL/" || true)" == ok ]] && break
   kill -0 "$NGINX_PID" 2>/dev/null || { cat "$TMP/nginx/logs/error.log" >&2; die "nginx exited"; }
   sleep 0.1
 done
-[[ "$(curl -s --max-time 1 "$NGINX_URL/")" == ok ]] || die "nginx did not answer within 10 s"
+[[ "$(curl -s --noproxy "*" --max-time 1 "$NGINX_URL/")" == ok ]] || die "nginx did not answer within 10 s"
 echo "== nginx $(nginx -v 2>&1 | sed 's/.*\///') pid $NGINX_PID at $NGINX_URL (2 workers)"
 
 # --- load ----------------------------------------------------------------------------------------
@@ -269,9 +269,12 @@ phase() {  # phase NAME ROUND URL SCRIPT PID
   fi
 }
 
+# Reads first, on the seeded graph only: each write round leaves a few more edges per user.
 for round in $(seq "$ROUNDS"); do
   phase nginx "$round" "$NGINX_URL" static.lua "$NGINX_PID"
   phase get "$round" "$FG_URL" friend_get.lua "$FG_PID"
+done
+for round in $(seq "$ROUNDS"); do
   phase write "$round" "$FG_URL" write_mix.lua "$FG_PID"
 done
 
@@ -322,8 +325,9 @@ echo "vs nginx: req/s over the (median) nginx phase's; server CPU: CPU time of t
 echo "process(es) / wall time (200 % = both cores); CPU µs/req: that CPU time per answered request;"
 echo "wrong: non-200 statuses, bodies other than the expected {\"code\":200...}, socket errors and"
 echo "timeouts; idle before: share of the machine's CPUs idle in the second before the phase;"
-echo "others: CPU used during the phase by anything but the server and wrk (100 % = one core)."
-echo "wrk and the servers share the same CPUs."
+echo "others: CPU used during the phase by anything but the server and wrk (100 % = one core; in"
+echo "write phases it includes the kernel threads that carry out the fsyncs). wrk and the servers"
+echo "share the same CPUs."
 ((BUSY == 0)) || echo "WARNING: the machine was busy with other work; these figures understate the server."
 echo
 
