@@ -121,6 +121,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   top.Int("body_timeout_ms", config.body_timeout_ms, 1, 3'600'000);
   top.Int("idle_timeout_ms", config.idle_timeout_ms, 1, 3'600'000);
   top.String("log_level", config.log_level);
+  top.Int("friend_list_cache_items", config.friend_list_cache_items, 0, int64_t{1} << 32);
   if (const toml::array* apps = top.ArrayOfTables("apps")) {
     std::set<std::string> names, keys;
     for (size_t i = 0; i < apps->size() && status.ok(); ++i) {

@@ -88,7 +88,12 @@ int Serve(const ServeFlags& flags) {
     spdlog::error("event=store_error error=\"{}\"", store.status().message());
     return 1;
   }
-  FriendService service(*store.value(), *Clock::System());
+  // The embedded store has one writer, this process, so the friend-list cache is always right.
+  std::unique_ptr<FriendListCache> cache;
+  if (config->friend_list_cache_items > 0) {
+    cache = std::make_unique<FriendListCache>(config->friend_list_cache_items);
+  }
+  FriendService service(*store.value(), *Clock::System(), cache.get());
 
   http::Router router;
   http::Metrics metrics;

@@ -54,6 +54,9 @@ class Change {
   Change(WriteTxn& txn, const AppContext& app, int64_t now_ms)
       : txn_(txn), app_(app), now_ms_(now_ms) {}
 
+  // Accounts whose edges or requests this job changed.
+  const std::vector<std::string>& touched() const { return touched_; }
+
   WriteTxn& txn() { return txn_; }
   AppId app() const { return app_.id; }
   const AppLimits& limits() const { return app_.limits; }
@@ -73,6 +76,9 @@ class Change {
 
   // Advances the user's counter and clock for one change; returns the clock value.
   int64_t Tick(User& user) {
+    if (std::find(touched_.begin(), touched_.end(), user.account) == touched_.end()) {
+      touched_.push_back(user.account);
+    }
     user.version += 1;
     user.clock_ms = std::max(now_ms_, user.clock_ms + 1);
     return user.clock_ms;
@@ -108,16 +114,18 @@ class Change {
     if (!revive && !fields_changed) return Status::Ok();
     edge.owner = owner.id;
     edge.peer = peer.id;
+    edge.peer_account = peer.account;
     int64_t t = Tick(owner);
     if (revive) {
       edge.alive = true;
+      edge.peer_alive = IsAlive(peer.id, owner.id);
       edge.created_ms = t;
       edge.source = std::string(source);
     }
     edge.updated_ms = t;
     edge.version = owner.version;
     txn_.PutEdge(app_.id, edge);
-    if (revive) TouchReverse(peer, owner.id);
+    if (revive) TouchReverse(peer, owner.id, /*owner_alive=*/true);
     return Status::Ok();
   }
 
@@ -130,15 +138,17 @@ class Change {
     edge->updated_ms = Tick(owner);
     edge->version = owner.version;
     txn_.PutEdge(app_.id, *edge);
-    TouchReverse(peer, owner.id);
+    TouchReverse(peer, owner.id, /*owner_alive=*/false);
     return true;
   }
 
   // owner -> peer changed alive state, so peer's edge back (if alive) now shows a different
-  // bidirection: it takes a new version so that peer's incremental sync reports it.
-  void TouchReverse(User& peer, UserId owner) {
+  // bidirection: it records the new state and takes a new version so that peer's incremental
+  // sync reports it. A tombstone's peer_alive is refreshed when it comes back to life.
+  void TouchReverse(User& peer, UserId owner, bool owner_alive) {
     auto back = txn_.FindEdge(app_.id, peer.id, owner);
     if (!back || !back->alive) return;
+    back->peer_alive = owner_alive;
     back->updated_ms = Tick(peer);
     back->version = peer.version;
     txn_.PutEdge(app_.id, *back);
@@ -179,6 +189,7 @@ class Change {
   const AppContext& app_;
   int64_t now_ms_;
   std::vector<std::unique_ptr<User>> users_;
+  std::vector<std::string> touched_;
 };
 
 // Loads two distinct users or says why not.
@@ -196,47 +207,52 @@ Status LoadPair(Change& change, std::string_view a, std::string_view b, User*& u
 }  // namespace
 
 template <typename T, typename Job>
-void FriendService::Submit(Callback<T> done, Job job) {
+void FriendService::Submit(const AppContext& app, Callback<T> done, Job job) {
   auto out = std::make_shared<std::optional<T>>();
+  auto touched = std::make_shared<std::vector<std::string>>();
   store_.Write(
-      [this, out, job = std::move(job)](WriteTxn& txn) -> Status {
-        Result<T> result = job(txn, clock_.NowMs());
+      [this, app, out, touched, job = std::move(job)](WriteTxn& txn) -> Status {
+        Change change(txn, app, clock_.NowMs());
+        Result<T> result = job(change);
         if (!result.ok()) return result.status();
         *out = std::move(result).value();
+        *touched = change.touched();
         return Status::Ok();
       },
-      [out, done = std::move(done)](const Status& status) {
-        if (status.ok()) {
-          done(std::move(**out));
-        } else {
-          done(status);
-        }
+      [this, app_id = app.id, out, touched, done = std::move(done)](const Status& status) {
+        if (!status.ok()) return done(status);
+        // Committed: drop stale lists before anyone hears of the change.
+        if (cache_ && !touched->empty()) cache_->Drop(app_id, *touched);
+        done(std::move(**out));
       });
 }
 
 void FriendService::CreateUser(const AppContext& app, NewUser user, Callback<User> done) {
-  Submit<User>(std::move(done),
-               [app, user = std::move(user)](WriteTxn& txn, int64_t now) -> Result<User> {
-                 User u;
-                 u.account = NormalizeAccount(user.account);
-                 if (u.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
-                 if (txn.FindUser(app.id, u.account)) {
-                   return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
-                 }
-                 u.profile = user.profile;
-                 u.token = user.token;
-                 u.add_policy = user.add_policy;
-                 u.created_ms = u.updated_ms = now;
-                 u.id = txn.InsertUser(app.id, u);
-                 return u;
-               });
+  Submit<User>(app, std::move(done), [app, user = std::move(user)](Change& change) -> Result<User> {
+    WriteTxn& txn = change.txn();
+    int64_t now = change.now_ms();
+    User u;
+    u.account = NormalizeAccount(user.account);
+    if (u.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+    if (txn.FindUser(app.id, u.account)) {
+      return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
+    }
+    u.profile = user.profile;
+    u.token = user.token;
+    u.add_policy = user.add_policy;
+    u.created_ms = u.updated_ms = now;
+    u.id = txn.InsertUser(app.id, u);
+    return u;
+  });
 }
 
 void FriendService::UpdateUser(const AppContext& app, std::string account, UserUpdate update,
                                Callback<User> done) {
-  Submit<User>(std::move(done),
-               [app, account = std::move(account), update = std::move(update)](
-                   WriteTxn& txn, int64_t now) -> Result<User> {
+  Submit<User>(app, std::move(done),
+               [app, account = std::move(account),
+                update = std::move(update)](Change& change) -> Result<User> {
+                 WriteTxn& txn = change.txn();
+                 int64_t now = change.now_ms();
                  auto u = txn.FindUser(app.id, NormalizeAccount(account));
                  if (!u) return UserNotFound(account);
                  Apply(update.profile, u->profile);
@@ -271,9 +287,8 @@ Result<std::vector<User>> FriendService::GetUsers(const AppContext& app,
 
 void FriendService::Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done) {
   Submit<AddOutcome>(
-      std::move(done),
-      [app, args = std::move(args)](WriteTxn& txn, int64_t now) -> Result<AddOutcome> {
-        Change change(txn, app, now);
+      app, std::move(done), [app, args = std::move(args)](Change& change) -> Result<AddOutcome> {
+        WriteTxn& txn = change.txn();
         User *owner, *peer;
         if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) return s;
         if (txn.HasRelation(app.id, peer->id, owner->id, Relation::kBlock)) {
@@ -318,10 +333,10 @@ void FriendService::Add(const AppContext& app, AddArgs args, Callback<AddOutcome
 
 void FriendService::Respond(const AppContext& app, std::string recipient, std::string requester,
                             Answer answer, Callback<bool> done) {
-  Submit<bool>(std::move(done),
-               [app, recipient = std::move(recipient), requester = std::move(requester), answer](
-                   WriteTxn& txn, int64_t now) -> Result<bool> {
-                 Change change(txn, app, now);
+  Submit<bool>(app, std::move(done),
+               [app, recipient = std::move(recipient), requester = std::move(requester),
+                answer](Change& change) -> Result<bool> {
+                 WriteTxn& txn = change.txn();
                  User *to, *from;
                  if (Status s = LoadPair(change, recipient, requester, to, from); !s.ok()) return s;
                  auto request = txn.FindRequest(app.id, from->id, to->id);
@@ -344,29 +359,26 @@ void FriendService::Respond(const AppContext& app, std::string recipient, std::s
 }
 
 void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool> done) {
-  Submit<bool>(
-      std::move(done), [app, args = std::move(args)](WriteTxn& txn, int64_t now) -> Result<bool> {
-        Change change(txn, app, now);
-        User *owner, *peer;
-        if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) {
-          return s;
-        }
-        if (!change.Tombstone(*owner, *peer, args.drop_alias)) {
-          return Status(Code::kNotFriends,
-                        "'" + peer->account + "' is not a friend of '" + owner->account + "'");
-        }
-        if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
-        change.SaveUsers();
-        return true;
-      });
+  Submit<bool>(app, std::move(done), [app, args = std::move(args)](Change& change) -> Result<bool> {
+    User *owner, *peer;
+    if (Status s = LoadPair(change, args.owner, args.peer, owner, peer); !s.ok()) {
+      return s;
+    }
+    if (!change.Tombstone(*owner, *peer, args.drop_alias)) {
+      return Status(Code::kNotFriends,
+                    "'" + peer->account + "' is not a friend of '" + owner->account + "'");
+    }
+    if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
+    change.SaveUsers();
+    return true;
+  });
 }
 
 void FriendService::UpdateEdge(const AppContext& app, std::string owner, std::string peer,
                                EdgeFields fields, Callback<bool> done) {
-  Submit<bool>(std::move(done),
-               [app, owner = std::move(owner), peer = std::move(peer), fields = std::move(fields)](
-                   WriteTxn& txn, int64_t now) -> Result<bool> {
-                 Change change(txn, app, now);
+  Submit<bool>(app, std::move(done),
+               [app, owner = std::move(owner), peer = std::move(peer),
+                fields = std::move(fields)](Change& change) -> Result<bool> {
                  User *o, *p;
                  if (Status s = LoadPair(change, owner, peer, o, p); !s.ok()) return s;
                  if (!change.IsAlive(o->id, p->id)) {
@@ -382,16 +394,26 @@ void FriendService::UpdateEdge(const AppContext& app, std::string owner, std::st
 Result<std::vector<FriendView>> FriendService::ListFriends(const AppContext& app,
                                                            std::string_view owner, int64_t since_ms,
                                                            bool include_tombstones) {
+  std::string account = NormalizeAccount(owner);
+  bool whole_list = since_ms <= 0 && !include_tombstones;
+  FriendListCache::Ticket ticket{};
+  if (whole_list && cache_) {
+    if (auto cached = cache_->Find(app.id, account, &ticket)) return *cached;
+  }
   std::vector<FriendView> friends;
   bool found = false;
   Status s = store_.Read([&](ReadTxn& txn) {
-    auto u = txn.FindUser(app.id, NormalizeAccount(owner));
+    auto u = txn.FindUser(app.id, account);
     if (!u) return;
     found = true;
     friends = txn.ListFriends(app.id, u->id, since_ms, include_tombstones);
   });
   if (!s.ok()) return s;
   if (!found) return UserNotFound(owner);
+  if (whole_list && cache_) {
+    cache_->Install(app.id, account, ticket,
+                    std::make_shared<const std::vector<FriendView>>(friends));
+  }
   return friends;
 }
 
@@ -423,10 +445,10 @@ Result<FriendView> FriendService::GetFriend(const AppContext& app, std::string_v
 void FriendService::SetRelation(const AppContext& app, std::string owner, std::string peer,
                                 Relation kind, bool on, Callback<bool> done) {
   Submit<bool>(
-      std::move(done),
-      [app, owner = std::move(owner), peer = std::move(peer), kind, on](
-          WriteTxn& txn, int64_t now) -> Result<bool> {
-        Change change(txn, app, now);
+      app, std::move(done),
+      [app, owner = std::move(owner), peer = std::move(peer), kind,
+       on](Change& change) -> Result<bool> {
+        WriteTxn& txn = change.txn();
         User *o, *p;
         if (Status s = LoadPair(change, owner, peer, o, p); !s.ok()) return s;
         int64_t limit = kind == Relation::kBlock ? app.limits.max_blocks : app.limits.max_mutes;
@@ -435,7 +457,7 @@ void FriendService::SetRelation(const AppContext& app, std::string owner, std::s
           return Status(Code::kRelationLimit,
                         "'" + o->account + "' has reached the limit of " + std::to_string(limit));
         }
-        txn.PutRelation(app.id, o->id, p->id, kind, on, now);
+        txn.PutRelation(app.id, o->id, p->id, kind, on, change.now_ms());
         return true;
       });
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/friend_list_cache.h"
 #include "core/model.h"
 #include "core/status.h"
 #include "store/store.h"
@@ -86,8 +87,10 @@ struct Relations {
 
 class FriendService {
  public:
-  // `store` and `clock` must outlive the service.
-  FriendService(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+  // `store`, `clock` and `cache` must outlive the service. `cache` may be null; give one only
+  // when this process is the database's only writer (see friend_list_cache.h).
+  FriendService(Store& store, Clock& clock, FriendListCache* cache = nullptr)
+      : store_(store), clock_(clock), cache_(cache) {}
 
   // Users.
   // kAlreadyExists if the account is taken in this app.
@@ -128,11 +131,13 @@ class FriendService {
   Result<Relations> ListRelations(const AppContext& app, std::string_view owner);
 
  private:
+  // Runs job(Change&) as one write job; completes `done` after commit.
   template <typename T, typename Job>
-  void Submit(Callback<T> done, Job job);
+  void Submit(const AppContext& app, Callback<T> done, Job job);
 
   Store& store_;
   Clock& clock_;
+  FriendListCache* cache_;
 };
 
 // Lower-cases ASCII letters; the store keeps accounts this way.

@@ -79,13 +79,25 @@ class FriendServiceRaceTest : public ::testing::Test {
         EXPECT_EQ(e.bidirectional, back.ok()) << Name(i) << " -> " << e.peer_account;
       }
       EXPECT_LE(alive, app_.limits.max_friends);
+      // The whole list (cached after the first read) agrees with the store.
+      for (int pass = 0; pass < 2; ++pass) {
+        auto whole = service_.ListFriends(app_, Name(i), 0, false);
+        ASSERT_TRUE(whole.ok());
+        std::vector<std::pair<std::string, bool>> listed, stored;
+        for (const auto& f : *whole) listed.emplace_back(f.peer_account, f.bidirectional);
+        for (const auto& f : *edges) {
+          if (f.edge.alive) stored.emplace_back(f.peer_account, f.bidirectional);
+        }
+        EXPECT_EQ(listed, stored) << Name(i);
+      }
     }
   }
 
   TempDir dir_;
   std::unique_ptr<Store> store_ = SqliteBackend::Open(dir_);
   testing::FakeClock clock_;
-  FriendService service_{*store_, clock_};
+  FriendListCache cache_{10'000};
+  FriendService service_{*store_, clock_, &cache_};
   AppContext app_;
 };
 

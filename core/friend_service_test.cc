@@ -60,7 +60,8 @@ class FriendServiceTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<Store> store_ = SqliteBackend::Open(dir_);
   FakeClock clock_;
-  FriendService service_{*store_, clock_};
+  FriendListCache cache_{10'000};
+  FriendService service_{*store_, clock_, &cache_};
   AppContext app_;
 };
 

@@ -54,10 +54,14 @@ struct EdgeFields {
 };
 
 // owner -> peer. alive == false is a tombstone kept for incremental sync.
+// peer_account and peer_alive copy what a listing shows so that it reads one row per friend:
+// accounts never change, and core/ keeps peer_alive exact on every alive edge.
 struct FriendEdge {
   UserId owner = 0;
   UserId peer = 0;
+  std::string peer_account;
   bool alive = false;
+  bool peer_alive = false;  // peer -> owner is alive too
   EdgeFields fields;
   std::string source;
   int64_t created_ms = 0;  // when it last became alive
@@ -69,7 +73,7 @@ struct FriendEdge {
 struct FriendView {
   FriendEdge edge;
   std::string peer_account;
-  bool bidirectional = false;  // the peer's edge back to the owner is alive too
+  bool bidirectional = false;  // alive, and the peer's edge back to the owner is alive too
 };
 
 enum class RequestState : int { kPending = 0, kAccepted = 1, kRefused = 2, kIgnored = 3 };

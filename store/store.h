@@ -36,6 +36,8 @@ class ReadTxn {
   virtual std::optional<User> FindUserById(AppId app, UserId id) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
   // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked.
+  // bidirectional = alive && peer_alive, as stored. Costs one row read per edge returned
+  // (since_ms = 0 reads the owner's rows in key order; otherwise the change index is used).
   virtual std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                               bool include_tombstones) = 0;
   virtual int64_t CountFriends(AppId app, UserId owner) = 0;

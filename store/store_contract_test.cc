@@ -29,10 +29,11 @@ class StoreContractTest : public ::testing::Test {
     return id;
   }
 
-  FriendEdge Edge(UserId owner, UserId peer, bool alive, int64_t t) {
+  FriendEdge Edge(UserId owner, UserId peer, std::string peer_account, bool alive, int64_t t) {
     FriendEdge e;
     e.owner = owner;
     e.peer = peer;
+    e.peer_account = std::move(peer_account);
     e.alive = alive;
     e.created_ms = e.updated_ms = t;
     e.version = t;
@@ -87,11 +88,12 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
 TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
   UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
-                auto ab = this->Edge(a, b, true, 30);
+                auto ab = this->Edge(a, b, "b", true, 30);
                 ab.fields.alias = "bee";
+                ab.peer_alive = true;
                 txn.PutEdge(this->app_, ab);
-                txn.PutEdge(this->app_, this->Edge(a, c, false, 20));
-                txn.PutEdge(this->app_, this->Edge(b, a, true, 10));
+                txn.PutEdge(this->app_, this->Edge(a, c, "c", false, 20));
+                txn.PutEdge(this->app_, this->Edge(b, a, "a", true, 10));
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->store_
@@ -105,7 +107,11 @@ TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
                     EXPECT_TRUE(all[1].bidirectional);
                     EXPECT_EQ(all[1].edge.fields.alias, "bee");
                     EXPECT_EQ(txn.ListFriends(this->app_, a, 0, false).size(), 1u);
-                    EXPECT_EQ(txn.ListFriends(this->app_, a, 20, true).size(), 1u);
+                    auto since = txn.ListFriends(this->app_, a, 20, true);
+    ASSERT_EQ(since.size(), 1u);
+    EXPECT_EQ(since[0].peer_account, "b");
+    EXPECT_TRUE(since[0].bidirectional);
+    EXPECT_TRUE(txn.ListFriends(this->app_, a, 30, true).empty());
                     EXPECT_EQ(txn.CountFriends(this->app_, a), 1);
                     EXPECT_TRUE(txn.FindEdge(this->app_, a, b).has_value());
                     EXPECT_FALSE(txn.FindEdge(this->app_, b, c).has_value());
@@ -149,12 +155,12 @@ TYPED_TEST(StoreContractTest, RequestsAndRelations) {
 TYPED_TEST(StoreContractTest, AFailedJobLeavesNothingBehind) {
   UserId a = this->AddUser("a"), b = this->AddUser("b");
   Status s = WriteAndWait(*this->store_, [&](WriteTxn& txn) {
-    txn.PutEdge(this->app_, this->Edge(a, b, true, 1));
+    txn.PutEdge(this->app_, this->Edge(a, b, "b", true, 1));
     return Status(Code::kFriendLimit, "no");
   });
   EXPECT_EQ(s.code(), Code::kFriendLimit);
   Status thrown = WriteAndWait(*this->store_, [&](WriteTxn& txn) -> Status {
-    txn.PutEdge(this->app_, this->Edge(b, a, true, 1));
+    txn.PutEdge(this->app_, this->Edge(b, a, "a", true, 1));
     throw StoreFailure("disk on fire");
   });
   EXPECT_EQ(thrown.code(), Code::kInternal);

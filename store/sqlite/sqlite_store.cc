@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -139,10 +140,10 @@ User ReadUser(const Query& q) {
   return u;
 }
 
-// Columns 0..12 of every edge query, in this order.
+// Columns 0..15 of every edge query, in this order.
 #define FG_EDGE_COLUMNS                                                                     \
   "e.owner, e.peer, e.alive, e.alias, e.ex, e.serverex, e.description, e.phone, e.region, " \
-  "e.image_uri, e.source, e.created_ms, e.updated_ms, e.version"
+  "e.image_uri, e.source, e.created_ms, e.updated_ms, e.version, e.peer_account, e.peer_alive"
 
 FriendEdge ReadEdge(const Query& q) {
   FriendEdge e;
@@ -160,6 +161,8 @@ FriendEdge ReadEdge(const Query& q) {
   e.created_ms = q.Int(11);
   e.updated_ms = q.Int(12);
   e.version = q.Int(13);
+  e.peer_account = q.Text(14);
+  e.peer_alive = q.Int(15) != 0;
   return e;
 }
 
@@ -195,21 +198,32 @@ class SqliteTxn final : public WriteTxn {
 
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones) override {
-    Query q(conn_,
-            "SELECT " FG_EDGE_COLUMNS
-            ", u.account, EXISTS (SELECT 1 FROM edges r WHERE r.app = e.app AND r.owner = e.peer"
-            " AND r.peer = e.owner AND r.alive = 1)"
-            " FROM edges e JOIN users u ON u.id = e.peer"
-            " WHERE e.app = ?1 AND e.owner = ?2 AND e.updated_ms > ?3 AND (?4 OR e.alive = 1)"
-            " ORDER BY e.updated_ms");
-    q.Bind(app).Bind(owner).Bind(since_ms).Bind(int64_t{include_tombstones});
     std::vector<FriendView> out;
-    while (q.Step()) {
-      FriendView v;
-      v.edge = ReadEdge(q);
-      v.peer_account = q.Text(14);
-      v.bidirectional = v.edge.alive && q.Int(15) != 0;
-      out.push_back(std::move(v));
+    auto collect = [&](Query& q) {
+      while (q.Step()) {
+        FriendView v;
+        v.edge = ReadEdge(q);
+        v.peer_account = v.edge.peer_account;
+        v.bidirectional = v.edge.alive && v.edge.peer_alive;
+        out.push_back(std::move(v));
+      }
+    };
+    if (since_ms <= 0) {
+      // The whole list: the owner's rows in primary-key order (no index hop), sorted here.
+      Query q(conn_, "SELECT " FG_EDGE_COLUMNS
+                     " FROM edges e WHERE e.app = ? AND e.owner = ? AND (? OR e.alive = 1)");
+      q.Bind(app).Bind(owner).Bind(int64_t{include_tombstones});
+      collect(q);
+      std::sort(out.begin(), out.end(), [](const FriendView& a, const FriendView& b) {
+        return a.edge.updated_ms < b.edge.updated_ms;
+      });
+    } else {
+      Query q(conn_, "SELECT " FG_EDGE_COLUMNS
+                     " FROM edges e INDEXED BY edges_by_change"
+                     " WHERE e.app = ? AND e.owner = ? AND e.updated_ms > ? AND (? OR e.alive = 1)"
+                     " ORDER BY e.updated_ms");
+      q.Bind(app).Bind(owner).Bind(since_ms).Bind(int64_t{include_tombstones});
+      collect(q);
     }
     return out;
   }
@@ -300,12 +314,14 @@ class SqliteTxn final : public WriteTxn {
   void PutEdge(AppId app, const FriendEdge& e) override {
     Query q(conn_,
             "INSERT OR REPLACE INTO edges (app, owner, peer, alive, alias, ex, serverex,"
-            " description, phone, region, image_uri, source, created_ms, updated_ms, version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " description, phone, region, image_uri, source, created_ms, updated_ms, version,"
+            " peer_account, peer_alive)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.Bind(app).Bind(e.owner).Bind(e.peer).Bind(int64_t{e.alive});
     q.Bind(e.fields.alias).Bind(e.fields.ex).Bind(e.fields.serverex).Bind(e.fields.description);
     q.Bind(e.fields.phone).Bind(e.fields.region).Bind(e.fields.image_uri);
     q.Bind(e.source).Bind(e.created_ms).Bind(e.updated_ms).Bind(e.version);
+    q.Bind(e.peer_account).Bind(int64_t{e.peer_alive});
     q.Run();
   }
 

@@ -1,0 +1,57 @@
+#include "core/friend_list_cache.h"
+
+#include <functional>
+
+namespace fg {
+
+std::string FriendListCache::Key(AppId app, std::string_view account) {
+  std::string key = std::to_string(app);
+  key.push_back('/');
+  key.append(account);
+  return key;
+}
+
+FriendListCache::Shard& FriendListCache::ShardFor(const std::string& key, size_t* index) {
+  *index = std::hash<std::string>{}(key) % kShards;
+  return shards_[*index];
+}
+
+FriendListCache::List FriendListCache::Find(AppId app, std::string_view account, Ticket* ticket) {
+  std::string key = Key(app, account);
+  Shard& shard = ShardFor(key, &ticket->shard);
+  std::lock_guard lock(shard.mu);
+  if (auto it = shard.lists.find(key); it != shard.lists.end()) return it->second;
+  ticket->generation = shard.generation;
+  return nullptr;
+}
+
+void FriendListCache::Install(AppId app, std::string_view account, const Ticket& ticket,
+                              List list) {
+  if (list->size() > max_items_per_shard_) return;
+  std::string key = Key(app, account);
+  Shard& shard = shards_[ticket.shard];
+  std::lock_guard lock(shard.mu);
+  if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
+  while (shard.items + list->size() > max_items_per_shard_ && !shard.lists.empty()) {
+    shard.items -= shard.lists.begin()->second->size();
+    shard.lists.erase(shard.lists.begin());
+  }
+  auto [it, inserted] = shard.lists.try_emplace(std::move(key), list);
+  if (inserted) shard.items += list->size();
+}
+
+void FriendListCache::Drop(AppId app, const std::vector<std::string>& accounts) {
+  for (const auto& account : accounts) {
+    std::string key = Key(app, account);
+    size_t index;
+    Shard& shard = ShardFor(key, &index);
+    std::lock_guard lock(shard.mu);
+    ++shard.generation;
+    if (auto it = shard.lists.find(key); it != shard.lists.end()) {
+      shard.items -= it->second->size();
+      shard.lists.erase(it);
+    }
+  }
+}
+
+}  // namespace fg

@@ -1,0 +1,61 @@
+// FriendListCache: each user's whole list of alive friends, in memory, for full-list reads
+// (NetEase friend/get with updatetime=0 is the hot call of a client's start-up).
+//
+// Correct for one server process per database (the embedded store): FriendService drops a user's
+// entry after every committed change that touched them, before the change is acknowledged, and a
+// reader only installs a list if no drop hit its shard while it was reading from the store, so a
+// list read from an older snapshot is never kept. Nodes that share a database with other writers
+// must run without it (FriendService takes a null cache).
+//
+// Bounded: at most max_items friends in all, spread over shards; a full shard evicts arbitrary
+// entries. Thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model.h"
+
+namespace fg {
+
+class FriendListCache {
+ public:
+  using List = std::shared_ptr<const std::vector<FriendView>>;
+
+  explicit FriendListCache(size_t max_items) : max_items_per_shard_(max_items / kShards + 1) {}
+
+  // What a reader must remember from before its store read to install the result.
+  struct Ticket {
+    size_t shard;
+    uint64_t generation;
+  };
+
+  // The cached list, or null with a ticket for Install().
+  List Find(AppId app, std::string_view account, Ticket* ticket);
+  // Keeps `list` unless the shard changed since `ticket` was taken.
+  void Install(AppId app, std::string_view account, const Ticket& ticket, List list);
+  // Drops these users' lists. Call after their change committed, before it is acknowledged.
+  void Drop(AppId app, const std::vector<std::string>& accounts);
+
+ private:
+  static constexpr size_t kShards = 64;
+  struct Shard {
+    std::mutex mu;
+    uint64_t generation = 0;
+    size_t items = 0;
+    std::unordered_map<std::string, List> lists;
+  };
+  static std::string Key(AppId app, std::string_view account);
+  Shard& ShardFor(const std::string& key, size_t* index);
+
+  const size_t max_items_per_shard_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace fg

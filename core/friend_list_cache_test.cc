@@ -1,0 +1,64 @@
+#include "core/friend_list_cache.h"
+
+#include <gtest/gtest.h>
+
+namespace fg {
+namespace {
+
+FriendListCache::List ListOf(size_t n) {
+  auto list = std::make_shared<std::vector<FriendView>>(n);
+  return list;
+}
+
+TEST(FriendListCacheTest, InstallsThenFinds) {
+  FriendListCache cache(10'000);
+  FriendListCache::Ticket ticket;
+  EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
+  cache.Install(1, "a", ticket, ListOf(3));
+  auto found = cache.Find(1, "a", &ticket);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->size(), 3u);
+  EXPECT_EQ(cache.Find(2, "a", &ticket), nullptr);  // another app
+}
+
+TEST(FriendListCacheTest, ADropDuringTheReadKeepsTheStaleListOut) {
+  FriendListCache cache(10'000);
+  FriendListCache::Ticket ticket;
+  ASSERT_EQ(cache.Find(1, "a", &ticket), nullptr);
+  cache.Drop(1, {"a"});  // a writer committed while the reader was reading
+  cache.Install(1, "a", ticket, ListOf(1));
+  EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
+}
+
+TEST(FriendListCacheTest, DropRemoves) {
+  FriendListCache cache(10'000);
+  FriendListCache::Ticket ticket;
+  cache.Find(1, "a", &ticket);
+  cache.Install(1, "a", ticket, ListOf(1));
+  cache.Drop(1, {"b", "a"});
+  EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
+}
+
+TEST(FriendListCacheTest, StaysWithinItsBound) {
+  FriendListCache cache(64 * 4);  // four items per shard
+  int kept = 0;
+  for (int i = 0; i < 1000; ++i) {
+    FriendListCache::Ticket ticket;
+    std::string account = "u" + std::to_string(i);
+    cache.Find(1, account, &ticket);
+    cache.Install(1, account, ticket, ListOf(2));
+  }
+  for (int i = 0; i < 1000; ++i) {
+    FriendListCache::Ticket ticket;
+    kept += cache.Find(1, "u" + std::to_string(i), &ticket) != nullptr;
+  }
+  EXPECT_GT(kept, 0);
+  EXPECT_LE(kept, 64 * 2 + 64);  // at most two lists of two per shard (+ rounding)
+  FriendListCache::Ticket ticket;
+  cache.Find(1, "huge", &ticket);
+  cache.Install(1, "huge", ticket, ListOf(1000));  // larger than a shard: not kept
+  EXPECT_EQ(cache.Find(1, "huge", &ticket), nullptr);
+}
+
+}  // namespace
+}  // namespace fg
