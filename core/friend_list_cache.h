@@ -44,7 +44,7 @@ class FriendListCache {
   void Drop(AppId app, const std::vector<std::string>& accounts);
 
  private:
-  static constexpr size_t kShards = 64;
+  static constexpr size_t kShards = 16;
   struct Shard {
     std::mutex mu;
     uint64_t generation = 0;

@@ -40,7 +40,7 @@ TEST(FriendListCacheTest, DropRemoves) {
 }
 
 TEST(FriendListCacheTest, StaysWithinItsBound) {
-  FriendListCache cache(64 * 4);  // four items per shard
+  FriendListCache cache(16 * 4);  // four items per shard
   int kept = 0;
   for (int i = 0; i < 1000; ++i) {
     FriendListCache::Ticket ticket;
@@ -53,7 +53,7 @@ TEST(FriendListCacheTest, StaysWithinItsBound) {
     kept += cache.Find(1, "u" + std::to_string(i), &ticket) != nullptr;
   }
   EXPECT_GT(kept, 0);
-  EXPECT_LE(kept, 64 * 2 + 64);  // at most two lists of two per shard (+ rounding)
+  EXPECT_LE(kept, 16 * 2 + 16);  // at most two lists of two per shard (+ rounding)
   FriendListCache::Ticket ticket;
   cache.Find(1, "huge", &ticket);
   cache.Install(1, "huge", ticket, ListOf(1000));  // larger than a shard: not kept

@@ -100,7 +100,7 @@ class Change {
     FriendEdge edge;
     if (existing) edge = std::move(*existing);
     bool revive = !edge.alive;
-    if (revive && txn_.CountFriends(app_.id, owner.id) >= app_.limits.max_friends) {
+    if (revive && owner.friend_count >= app_.limits.max_friends) {
       return {Code::kFriendLimit, "'" + owner.account + "' has reached the friend limit of " +
                                       std::to_string(app_.limits.max_friends)};
     }
@@ -117,6 +117,7 @@ class Change {
     edge.peer_account = peer.account;
     int64_t t = Tick(owner);
     if (revive) {
+      ++owner.friend_count;
       edge.alive = true;
       edge.peer_alive = IsAlive(peer.id, owner.id);
       edge.created_ms = t;
@@ -134,6 +135,7 @@ class Change {
     auto edge = txn_.FindEdge(app_.id, owner.id, peer.id);
     if (!edge || !edge->alive) return false;
     edge->alive = false;
+    --owner.friend_count;
     if (drop_alias) edge->fields.alias.reset();
     edge->updated_ms = Tick(owner);
     edge->version = owner.version;

@@ -79,6 +79,7 @@ class FriendServiceRaceTest : public ::testing::Test {
         EXPECT_EQ(e.bidirectional, back.ok()) << Name(i) << " -> " << e.peer_account;
       }
       EXPECT_LE(alive, app_.limits.max_friends);
+      EXPECT_EQ(service_.GetUser(app_, Name(i))->friend_count, alive) << Name(i);
       // The whole list (cached after the first read) agrees with the store.
       for (int pass = 0; pass < 2; ++pass) {
         auto whole = service_.ListFriends(app_, Name(i), 0, false);

@@ -40,6 +40,8 @@ struct User {
   // The user's change counter and clock (DESIGN.md §2 "Versions").
   int64_t version = 0;
   int64_t clock_ms = 0;
+  // Alive edges the user owns; core/ keeps it equal to the count of them.
+  int64_t friend_count = 0;
 };
 
 // Edge fields a caller may set. Absent = leave as it is.

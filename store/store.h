@@ -40,7 +40,6 @@ class ReadTxn {
   // (since_ms = 0 reads the owner's rows in key order; otherwise the change index is used).
   virtual std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                               bool include_tombstones) = 0;
-  virtual int64_t CountFriends(AppId app, UserId owner) = 0;
   virtual std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) = 0;
   virtual bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) = 0;
   virtual int64_t CountRelations(AppId app, UserId owner, Relation kind) = 0;

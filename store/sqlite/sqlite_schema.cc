@@ -26,6 +26,7 @@ CREATE TABLE users (
   updated_ms INTEGER NOT NULL,
   version    INTEGER NOT NULL,
   clock_ms   INTEGER NOT NULL,
+  friend_count INTEGER NOT NULL,
   UNIQUE (app, account)
 );
 CREATE TABLE edges (

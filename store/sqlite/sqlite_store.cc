@@ -38,6 +38,14 @@ class Connection {
     return stmt;
   }
 
+  // Runs a statement without parameters or rows (BEGIN, SAVEPOINT, …), prepared once.
+  void Run(const char* sql) {
+    sqlite3_stmt* stmt = Prepare(sql);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) throw StoreFailure(std::string(sql) + ": " + sqlite3_errmsg(db_));
+  }
+
   void Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -116,7 +124,7 @@ class Query {
 
 constexpr const char* kUserColumns =
     "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
-    "created_ms, updated_ms, version, clock_ms";
+    "created_ms, updated_ms, version, clock_ms, friend_count";
 
 User ReadUser(const Query& q) {
   User u;
@@ -137,6 +145,7 @@ User ReadUser(const Query& q) {
   u.updated_ms = q.Int(14);
   u.version = q.Int(15);
   u.clock_ms = q.Int(16);
+  u.friend_count = q.Int(17);
   return u;
 }
 
@@ -228,13 +237,6 @@ class SqliteTxn final : public WriteTxn {
     return out;
   }
 
-  int64_t CountFriends(AppId app, UserId owner) override {
-    Query q(conn_, "SELECT count(*) FROM edges WHERE app = ? AND owner = ? AND alive = 1");
-    q.Bind(app).Bind(owner);
-    q.Step();
-    return q.Int(0);
-  }
-
   std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
     Query q(conn_,
             "SELECT message, source, state, created_ms, updated_ms, from_version, to_version"
@@ -280,8 +282,8 @@ class SqliteTxn final : public WriteTxn {
   UserId InsertUser(AppId app, const User& u) override {
     Query q(conn_,
             "INSERT INTO users (app, account, name, icon, sign, email, birth, mobile, region,"
-            " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms,"
+            " friend_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.Bind(app).Bind(u.account);
     BindProfile(q, u.profile);
     q.Bind(u.token)
@@ -289,16 +291,18 @@ class SqliteTxn final : public WriteTxn {
         .Bind(u.created_ms)
         .Bind(u.updated_ms)
         .Bind(u.version)
-        .Bind(u.clock_ms);
+        .Bind(u.clock_ms)
+        .Bind(u.friend_count);
     q.Run();
     return sqlite3_last_insert_rowid(conn_.db());
   }
 
   void UpdateUser(AppId app, const User& u) override {
-    Query q(conn_,
-            "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
-            " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, created_ms = ?,"
-            " updated_ms = ?, version = ?, clock_ms = ? WHERE app = ? AND id = ?");
+    Query q(
+        conn_,
+        "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
+        " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, created_ms = ?,"
+        " updated_ms = ?, version = ?, clock_ms = ?, friend_count = ? WHERE app = ? AND id = ?");
     BindProfile(q, u.profile);
     q.Bind(u.token)
         .Bind(int64_t{static_cast<int>(u.add_policy)})
@@ -306,6 +310,7 @@ class SqliteTxn final : public WriteTxn {
         .Bind(u.updated_ms)
         .Bind(u.version)
         .Bind(u.clock_ms)
+        .Bind(u.friend_count)
         .Bind(app)
         .Bind(u.id);
     q.Run();
@@ -410,10 +415,10 @@ class SqliteStore final : public Store {
     if (!conn.ok()) return conn.status();
     Status status;
     try {
-      conn.value()->Exec("BEGIN");
+      conn.value()->Run("BEGIN");
       SqliteTxn txn(*conn.value());
       job(txn);
-      conn.value()->Exec("COMMIT");
+      conn.value()->Run("COMMIT");
     } catch (const std::exception& e) {
       sqlite3_exec(conn.value()->db(), "ROLLBACK", nullptr, nullptr, nullptr);
       status = Status(Code::kInternal, e.what());
@@ -474,7 +479,7 @@ class SqliteStore final : public Store {
   void RunBatch(std::vector<Pending>& batch, std::vector<Status>& results) {
     Connection& conn = *writer_conn_;
     try {
-      conn.Exec("BEGIN IMMEDIATE");
+      conn.Run("BEGIN IMMEDIATE");
     } catch (const StoreFailure& e) {
       results.assign(batch.size(), Status(Code::kInternal, e.what()));
       return;
@@ -483,21 +488,21 @@ class SqliteStore final : public Store {
     for (auto& pending : batch) {
       Status status;
       try {
-        conn.Exec("SAVEPOINT job");
+        conn.Run("SAVEPOINT job");
         try {
           status = pending.job(txn);
         } catch (const std::exception& e) {
           status = Status(Code::kInternal, e.what());
         }
-        if (!status.ok()) conn.Exec("ROLLBACK TO job");
-        conn.Exec("RELEASE job");
+        if (!status.ok()) conn.Run("ROLLBACK TO job");
+        conn.Run("RELEASE job");
       } catch (const StoreFailure& e) {
         status = Status(Code::kInternal, e.what());
       }
       results.push_back(std::move(status));
     }
     try {
-      conn.Exec("COMMIT");
+      conn.Run("COMMIT");
     } catch (const StoreFailure& e) {
       sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
       for (auto& status : results) {
