@@ -58,8 +58,6 @@ class Change {
   const std::vector<std::string>& touched() const { return touched_; }
 
   WriteTxn& txn() { return txn_; }
-  AppId app() const { return app_.id; }
-  const AppLimits& limits() const { return app_.limits; }
   int64_t now_ms() const { return now_ms_; }
 
   // The user, loaded once per job; nullptr if the account does not exist.
