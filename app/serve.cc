@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 #include "app/config.h"
 #include "app/demo_app.h"
@@ -83,6 +85,10 @@ int Serve(const ServeFlags& flags) {
 
   SqliteOptions store_options;
   store_options.path = (std::filesystem::path(config->data_dir) / "friendgraph.db").string();
+  // One reader per HTTP thread at least, so that no request thread waits for a connection.
+  int http_threads = config->threads > 0 ? static_cast<int>(config->threads)
+                                         : static_cast<int>(std::thread::hardware_concurrency());
+  store_options.max_readers = std::max(store_options.max_readers, http_threads);
   auto store = OpenSqliteStore(store_options);
   if (!store.ok()) {
     spdlog::error("event=store_error error=\"{}\"", store.status().message());

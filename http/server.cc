@@ -61,7 +61,8 @@ class ServerImpl final : public Server {
         metrics_(metrics),
         acceptor_(ioc_),
         signals_(ioc_, SIGINT, SIGTERM),
-        drain_timer_(ioc_) {}
+        drain_timer_(ioc_),
+        accept_timer_(ioc_) {}
 
   Status Bind() {
     beast::error_code ec;
@@ -108,13 +109,16 @@ class ServerImpl final : public Server {
  private:
   void Accept() {
     acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
-      if (ec) {
-        if (!acceptor_.is_open()) return;
-        spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
-      } else {
+      if (!acceptor_.is_open()) return;
+      if (!ec) {
         std::make_shared<Session>(std::move(s), *this)->Start();
+        return Accept();
       }
-      Accept();
+      // Out of file descriptors or memory: retrying at once would spin. Pause, then go on; the
+      // connections already open keep being served meanwhile.
+      spdlog::warn("event=accept_failed error=\"{}\" retry_in_ms=100", ec.message());
+      accept_timer_.expires_after(std::chrono::milliseconds(100));
+      accept_timer_.async_wait([this](beast::error_code) { Accept(); });
     });
   }
 
@@ -123,6 +127,7 @@ class ServerImpl final : public Server {
     if (stopping_.exchange(true)) return;
     beast::error_code ec;
     acceptor_.close(ec);
+    accept_timer_.cancel();
     signals_.cancel(ec);
     drain_deadline_ = SteadyClock::now() + options_.drain_timeout;
     Drain();
@@ -147,6 +152,7 @@ class ServerImpl final : public Server {
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;
+  asio::steady_timer accept_timer_;
   SteadyClock::time_point drain_deadline_;
   std::atomic<bool> stopping_{false};
 };

@@ -386,8 +386,11 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, bool
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer)
-      : options_(std::move(options)), writer_conn_(std::move(writer)) {
+  SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer,
+              std::vector<std::unique_ptr<Connection>> readers)
+      : options_(std::move(options)),
+        writer_conn_(std::move(writer)),
+        idle_readers_(std::move(readers)) {
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
@@ -411,19 +414,18 @@ class SqliteStore final : public Store {
   }
 
   Status Read(const std::function<void(ReadTxn&)>& job) override {
-    auto conn = AcquireReader();
-    if (!conn.ok()) return conn.status();
+    std::unique_ptr<Connection> conn = AcquireReader();
     Status status;
     try {
-      conn.value()->Run("BEGIN");
-      SqliteTxn txn(*conn.value());
+      conn->Run("BEGIN");
+      SqliteTxn txn(*conn);
       job(txn);
-      conn.value()->Run("COMMIT");
+      conn->Run("COMMIT");
     } catch (const std::exception& e) {
-      sqlite3_exec(conn.value()->db(), "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_exec(conn->db(), "ROLLBACK", nullptr, nullptr, nullptr);
       status = Status(Code::kInternal, e.what());
     }
-    ReleaseReader(std::move(conn.value()));
+    ReleaseReader(std::move(conn));
     return status;
   }
 
@@ -511,24 +513,11 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::unique_ptr<Connection>> AcquireReader() {
-    {
-      std::unique_lock lock(readers_mu_);
-      readers_cv_.wait(
-          lock, [this] { return !idle_readers_.empty() || open_readers_ < options_.max_readers; });
-      if (!idle_readers_.empty()) {
-        auto conn = std::move(idle_readers_.back());
-        idle_readers_.pop_back();
-        return conn;
-      }
-      ++open_readers_;
-    }
-    auto conn = OpenConnection(options_.path, /*reader=*/true);
-    if (!conn.ok()) {
-      std::lock_guard lock(readers_mu_);
-      --open_readers_;
-      readers_cv_.notify_one();
-    }
+  std::unique_ptr<Connection> AcquireReader() {
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
+    auto conn = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
     return conn;
   }
 
@@ -550,7 +539,6 @@ class SqliteStore final : public Store {
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
-  int open_readers_ = 0;
 };
 
 }  // namespace
@@ -568,7 +556,21 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (Status s = sqlite::Migrate(writer.value()->db()); !s.ok()) {
     return Status(Code::kInternal, options.path + ": " + s.message());
   }
-  return std::unique_ptr<Store>(new SqliteStore(options, std::move(writer.value())));
+  // Every reader is opened now, so that reads never need a new file descriptor later (a server
+  // out of descriptors keeps answering on the connections it has).
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < std::max(1, options.max_readers); ++i) {
+    auto reader = OpenConnection(options.path, /*reader=*/true);
+    if (!reader.ok()) return reader.status();
+    try {
+      reader.value()->Exec("SELECT count(*) FROM apps");  // opens the WAL file now
+    } catch (const StoreFailure& e) {
+      return Status(Code::kInternal, options.path + ": " + e.what());
+    }
+    readers.push_back(std::move(reader.value()));
+  }
+  return std::unique_ptr<Store>(
+      new SqliteStore(options, std::move(writer.value()), std::move(readers)));
 }
 
 }  // namespace fg

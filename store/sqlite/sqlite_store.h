@@ -15,7 +15,7 @@ namespace fg {
 
 struct SqliteOptions {
   std::string path;         // the database file; created with its schema when missing
-  int max_readers = 8;      // read connections kept open at most
+  int max_readers = 4;      // read connections, all opened (with their files) with the store
   size_t max_batch = 1024;  // write jobs committed together at most
   bool synchronous_full =
       true;  // fsync the WAL at every commit: acknowledged writes survive power loss

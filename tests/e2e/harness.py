@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import queue
+import resource
 import re
 import secrets
 import shutil
@@ -82,7 +83,8 @@ def toml_config(apps, **top):
 class Server:
     """One friendgraph process. Use start()/stop(); restart() keeps the data dir."""
 
-    def __init__(self, config_text=None, data_dir=None):
+    def __init__(self, config_text=None, data_dir=None, max_open_files=None):
+        self.max_open_files = max_open_files  # RLIMIT_NOFILE (soft and hard) for the process
         self._owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="friendgraph-e2e-")
         self.config_text = config_text
@@ -106,8 +108,12 @@ class Server:
         self.starts += 1
         self._log_path = os.path.join(self.data_dir, "server-%d.log" % self.starts)
         self._log = open(self._log_path, "wb")
+        limit = self.max_open_files
+        preexec = None
+        if limit is not None:
+            preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, preexec_fn=preexec)
         self._lines = queue.Queue()
         self.stdout_lines = []
         reader = threading.Thread(target=self._read_stdout, args=(self.proc, self._lines),
