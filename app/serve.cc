@@ -117,6 +117,9 @@ int Serve(const ServeFlags& flags) {
     }
     spdlog::info("event=app name={} netease={}", app.name, app.netease ? "on" : "off");
   }
+  if (config->apps.empty()) {
+    spdlog::warn("event=no_apps hint=\"add [[apps]] to the config; every dialect call gets 403\"");
+  }
   netease::Register(router, service, *Clock::System(), netease_apps);
   router.Add("GET", "/healthz", [](const http::Request&, http::Responder respond) {
     http::Response r;
