@@ -247,7 +247,10 @@ void Session::Dispatch() {
   }
   request.path_params = std::move(match.params);
   server_.metrics().AddInFlight(1);
-  Responder respond = [self = shared_from_this(), keep_alive](Response response) {
+  // Answered once only, even if a buggy handler answers and then throws.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Responder respond = [self = shared_from_this(), keep_alive, answered](Response response) {
+    if (answered->exchange(true)) return;
     asio::post(self->stream_.get_executor(),
                [self, keep_alive, response = std::move(response)]() mutable {
                  self->server_.metrics().AddInFlight(-1);
@@ -259,6 +262,7 @@ void Session::Dispatch() {
   } catch (const std::exception& e) {
     // A handler bug must not take the server down; the request is answered by the log line.
     spdlog::error("event=handler_exception path={} error=\"{}\"", request.path, e.what());
+    if (answered->exchange(true)) return;
     server_.metrics().AddInFlight(-1);
     Write(PlainError(500, "internal error"), false);
   }
