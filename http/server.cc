@@ -260,7 +260,7 @@ void Session::Dispatch() {
   try {
     (*match.handler)(request, std::move(respond));
   } catch (const std::exception& e) {
-    // A handler bug must not take the server down; the request is answered by the log line.
+    // A handler bug must not take the server down: the client gets a 500, the log says why.
     spdlog::error("event=handler_exception path={} error=\"{}\"", request.path, e.what());
     if (answered->exchange(true)) return;
     server_.metrics().AddInFlight(-1);
