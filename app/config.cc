@@ -27,6 +27,23 @@ class TableReader {
     out = v->get();
   }
 
+  // A string from a fixed set.
+  void OneOf(std::string_view key, std::string& out,
+             std::initializer_list<std::string_view> allowed) {
+    std::string value = out;
+    String(key, value);
+    if (value == out) return;
+    for (auto a : allowed) {
+      if (value == a) {
+        out = value;
+        return;
+      }
+    }
+    std::string list;
+    for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
+    Fail(*table_.get(key), key, "must be one of " + list);
+  }
+
   void String(std::string_view key, std::string& out, bool required = false) {
     const toml::node* node = Find(key);
     if (!node) {
@@ -120,7 +137,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   top.Int("header_timeout_ms", config.header_timeout_ms, 1, 3'600'000);
   top.Int("body_timeout_ms", config.body_timeout_ms, 1, 3'600'000);
   top.Int("idle_timeout_ms", config.idle_timeout_ms, 1, 3'600'000);
-  top.String("log_level", config.log_level);
+  top.Int("max_connections", config.max_connections, 1, 10'000'000);
+  top.OneOf("log_level", config.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   top.Int("friend_list_cache_items", config.friend_list_cache_items, 0, int64_t{1} << 32);
   if (const toml::array* apps = top.ArrayOfTables("apps")) {
     std::set<std::string> names, keys;

@@ -56,6 +56,8 @@ TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
   EXPECT_EQ(syntax.status().message().rfind("c.toml:1: ", 0), 0u);
 
   EXPECT_FALSE(ParseConfig("listen = \"nowhere\"\n", "c.toml").ok());
+  EXPECT_EQ(ParseConfig("log_level = \"inf\"\n", "c.toml").status().message(),
+            "c.toml:1: 'log_level' must be one of trace, debug, info, warn, error, off");
 }
 
 TEST(ConfigTest, ParseListen) {

@@ -142,6 +142,7 @@ int Serve(const ServeFlags& flags) {
   server_options.header_timeout = std::chrono::milliseconds(config->header_timeout_ms);
   server_options.body_timeout = std::chrono::milliseconds(config->body_timeout_ms);
   server_options.idle_timeout = std::chrono::milliseconds(config->idle_timeout_ms);
+  server_options.max_connections = config->max_connections;
   auto server = http::Server::Listen(server_options, router, metrics);
   if (!server.ok()) {
     spdlog::error("event=listen_error error=\"{}\"", server.status().message());

@@ -333,29 +333,32 @@ void FriendService::Add(const AppContext& app, AddArgs args, Callback<AddOutcome
 
 void FriendService::Respond(const AppContext& app, std::string recipient, std::string requester,
                             Answer answer, Callback<bool> done) {
-  Submit<bool>(app, std::move(done),
-               [app, recipient = std::move(recipient), requester = std::move(requester),
-                answer](Change& change) -> Result<bool> {
-                 WriteTxn& txn = change.txn();
-                 User *to, *from;
-                 if (Status s = LoadPair(change, recipient, requester, to, from); !s.ok()) return s;
-                 auto request = txn.FindRequest(app.id, from->id, to->id);
-                 if (!request || request->state != RequestState::kPending) {
-                   return Status(
-                       Code::kNoPendingRequest,
-                       "no pending request from '" + from->account + "' to '" + to->account + "'");
-                 }
-                 if (answer == Answer::kAccept) {
-                   if (Status s = change.BefriendBoth(*to, *from, {}, request->source); !s.ok())
-                     return s;
-                 } else {
-                   request->state =
-                       answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
-                   change.PutRequest(std::move(*request), *from, *to);
-                 }
-                 change.SaveUsers();
-                 return true;
-               });
+  Submit<bool>(
+      app, std::move(done),
+      [app, recipient = std::move(recipient), requester = std::move(requester),
+       answer](Change& change) -> Result<bool> {
+        WriteTxn& txn = change.txn();
+        User *to, *from;
+        if (Status s = LoadPair(change, recipient, requester, to, from); !s.ok()) return s;
+        auto request = txn.FindRequest(app.id, from->id, to->id);
+        if (!request || request->state != RequestState::kPending) {
+          return Status(Code::kNoPendingRequest,
+                        "no pending request from '" + from->account + "' to '" + to->account + "'");
+        }
+        if (answer == Answer::kAccept) {
+          if (txn.HasRelation(app.id, from->id, to->id, Relation::kBlock)) {
+            return Status(Code::kBlocked,
+                          "'" + from->account + "' has blocked '" + to->account + "' since asking");
+          }
+          if (Status s = change.BefriendBoth(*to, *from, {}, request->source); !s.ok()) return s;
+        } else {
+          request->state =
+              answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
+          change.PutRequest(std::move(*request), *from, *to);
+        }
+        change.SaveUsers();
+        return true;
+      });
 }
 
 void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool> done) {

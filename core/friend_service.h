@@ -105,12 +105,13 @@ class FriendService {
 
   // Friendships.
   // Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
-  // succeeds and changes nothing. Request: kBlocked, kRefusedByPolicy (deny_any),
+  // succeeds and changes only the fields given. Request: kBlocked, kRefusedByPolicy (deny_any),
   // kAlreadyFriends (both edges alive), kFriendLimit when it would make friends at once.
   // Both: kUserNotFound, kInvalidArgument for owner == peer.
   void Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done);
   // The recipient answers the requester's pending request. kNoPendingRequest if there is none
-  // (including one already answered: answering twice is an error, not a no-op).
+  // (including one already answered: answering twice is an error, not a no-op); accepting gives
+  // kBlocked if the requester has blocked the recipient since asking.
   void Respond(const AppContext& app, std::string recipient, std::string requester, Answer answer,
                Callback<bool> done);
   // kNotFriends if owner has no alive edge to peer.

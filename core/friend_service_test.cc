@@ -179,6 +179,16 @@ TEST_F(FriendServiceTest, BlocksStopRequestsButKeepFriendships) {
   EXPECT_TRUE(Add("a", "c", AddMode::kRequest).ok());
 }
 
+TEST_F(FriendServiceTest, BlockingAfterAskingWithdrawsTheRequest) {
+  Create("d");
+  Create("e");
+  ASSERT_EQ(Add("d", "e", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  ASSERT_TRUE(Relate("d", "e", Relation::kBlock, true).ok());
+  EXPECT_EQ(Respond("e", "d", Answer::kAccept).status().code(), Code::kBlocked);
+  EXPECT_FALSE(Alive("e", "d"));
+  EXPECT_FALSE(Alive("d", "e"));
+}
+
 TEST_F(FriendServiceTest, RelationLimitAndListing) {
   Create("a");
   Create("b");

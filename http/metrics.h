@@ -15,6 +15,7 @@ class Metrics {
   void AddInFlight(int delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
   void AddConnections(int delta) { connections_.fetch_add(delta, std::memory_order_relaxed); }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
   // The text served at /metrics.
   std::string Render() const;
 

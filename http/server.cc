@@ -49,6 +49,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bhttp::response<bhttp::string_body> response_;
   ServerImpl& server_;
   bool waited_before_ = false;  // a request was served: waiting now is idling
+  bool in_flight_ = false;      // a handler has the request; counted in Metrics::in_flight
   SteadyClock::time_point started_;
   unsigned version_ = 11;
 };
@@ -59,10 +60,11 @@ class ServerImpl final : public Server {
       : options_(options),
         router_(router),
         metrics_(metrics),
-        acceptor_(ioc_),
-        signals_(ioc_, SIGINT, SIGTERM),
-        drain_timer_(ioc_),
-        accept_timer_(ioc_) {}
+        control_(asio::make_strand(ioc_)),
+        acceptor_(control_),
+        signals_(control_, SIGINT, SIGTERM),
+        drain_timer_(control_),
+        accept_timer_(control_) {}
 
   Status Bind() {
     beast::error_code ec;
@@ -98,7 +100,7 @@ class ServerImpl final : public Server {
   }
 
   void Stop() override {
-    asio::post(ioc_, [this] { BeginStop(); });
+    asio::post(control_, [this] { BeginStop(); });
   }
 
   const ServerOptions& options() const { return options_; }
@@ -111,7 +113,15 @@ class ServerImpl final : public Server {
     acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
       if (!acceptor_.is_open()) return;
       if (!ec) {
-        std::make_shared<Session>(std::move(s), *this)->Start();
+        if (metrics_.connections() >= options_.max_connections) {
+          // Over the cap: refuse at once rather than hold memory for one more client.
+          beast::error_code ignored;
+          s.close(ignored);
+          spdlog::warn("event=connection_refused reason=max_connections limit={}",
+                       options_.max_connections);
+        } else {
+          std::make_shared<Session>(std::move(s), *this)->Start();
+        }
         return Accept();
       }
       // Out of file descriptors or memory: retrying at once would spin. Pause, then go on; the
@@ -149,6 +159,8 @@ class ServerImpl final : public Server {
   const Router& router_;
   Metrics& metrics_;
   asio::io_context ioc_;
+  // The acceptor, the signals and the timers live on this strand: they are not thread-safe.
+  asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;
@@ -162,7 +174,10 @@ Session::Session(tcp::socket socket, ServerImpl& server)
   server_.metrics().AddConnections(1);
 }
 
-Session::~Session() { server_.metrics().AddConnections(-1); }
+Session::~Session() {
+  if (in_flight_) server_.metrics().AddInFlight(-1);  // dropped unanswered
+  server_.metrics().AddConnections(-1);
+}
 
 void Session::ReadHeader() {
   const auto& options = server_.options();
@@ -245,15 +260,18 @@ void Session::Dispatch() {
                                           : PlainError(404, "not found"),
                  keep_alive);
   }
+  if (server_.stopping()) {
+    return Write(PlainError(503, "shutting down"), false);
+  }
   request.path_params = std::move(match.params);
   server_.metrics().AddInFlight(1);
+  in_flight_ = true;  // until its answer is written, so that a drain waits for it
   // Answered once only, even if a buggy handler answers and then throws.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   Responder respond = [self = shared_from_this(), keep_alive, answered](Response response) {
     if (answered->exchange(true)) return;
     asio::post(self->stream_.get_executor(),
                [self, keep_alive, response = std::move(response)]() mutable {
-                 self->server_.metrics().AddInFlight(-1);
                  self->Write(std::move(response), keep_alive);
                });
   };
@@ -263,7 +281,6 @@ void Session::Dispatch() {
     // A handler bug must not take the server down: the client gets a 500, the log says why.
     spdlog::error("event=handler_exception path={} error=\"{}\"", request.path, e.what());
     if (answered->exchange(true)) return;
-    server_.metrics().AddInFlight(-1);
     Write(PlainError(500, "internal error"), false);
   }
 }
@@ -289,6 +306,10 @@ void Session::Write(Response response, bool keep_alive) {
   stream_.expires_after(server_.options().body_timeout);
   bhttp::async_write(stream_, response_,
                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                       if (self->in_flight_) {
+                         self->in_flight_ = false;
+                         self->server_.metrics().AddInFlight(-1);
+                       }
                        if (ec || !keep_alive) return self->Close();
                        self->waited_before_ = true;
                        self->ReadHeader();

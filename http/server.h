@@ -25,6 +25,7 @@ struct ServerOptions {
   int threads = 0;       // 0: one per core
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
+  int64_t max_connections = 10'000;  // more are closed as soon as they are accepted
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};

@@ -385,8 +385,8 @@ class Dialect {
       refusal = Error(kBadParameter, "Nonce or CurTime is malformed");
       return false;
     }
-    int64_t skew = clock_.NowMs() / 1000 - seconds;
-    if (skew > kMaxClockSkewSeconds || skew < -kMaxClockSkewSeconds) {
+    int64_t now = clock_.NowMs() / 1000;
+    if (seconds < now - kMaxClockSkewSeconds || seconds > now + kMaxClockSkewSeconds) {
       refusal = Error(kBadParameter, "CurTime is more than 5 minutes from the server's time");
       return false;
     }

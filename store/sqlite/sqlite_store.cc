@@ -477,22 +477,36 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Runs every job in one transaction, each in its own savepoint; commits once.
+  // Runs every job in one transaction, each in its own savepoint; commits once. If SQLite rolls
+  // the whole transaction back under a job (disk full, I/O error), the jobs it held are reported
+  // failed and the rest go on in a new transaction: a job is never reported ok when it was not
+  // committed, nor failed when it was.
   void RunBatch(std::vector<Pending>& batch, std::vector<Status>& results) {
+    results.assign(batch.size(), Status());
+    for (size_t first = 0; first < batch.size();) first = RunTransaction(batch, results, first);
+  }
+
+  // Runs jobs from `first` on in one transaction; returns where the next one must start.
+  size_t RunTransaction(std::vector<Pending>& batch, std::vector<Status>& results, size_t first) {
     Connection& conn = *writer_conn_;
+    auto fail_from = [&](size_t from, size_t to, const std::string& why) {
+      for (size_t k = from; k < to; ++k) {
+        if (results[k].ok()) results[k] = Status(Code::kInternal, why);
+      }
+    };
     try {
       conn.Run("BEGIN IMMEDIATE");
     } catch (const StoreFailure& e) {
-      results.assign(batch.size(), Status(Code::kInternal, e.what()));
-      return;
+      fail_from(first, batch.size(), e.what());
+      return batch.size();
     }
     SqliteTxn txn(conn);
-    for (auto& pending : batch) {
+    for (size_t i = first; i < batch.size(); ++i) {
       Status status;
       try {
         conn.Run("SAVEPOINT job");
         try {
-          status = pending.job(txn);
+          status = batch[i].job(txn);
         } catch (const std::exception& e) {
           status = Status(Code::kInternal, e.what());
         }
@@ -501,16 +515,19 @@ class SqliteStore final : public Store {
       } catch (const StoreFailure& e) {
         status = Status(Code::kInternal, e.what());
       }
-      results.push_back(std::move(status));
+      results[i] = std::move(status);
+      if (sqlite3_get_autocommit(conn.db())) {
+        fail_from(first, i + 1, "the database rolled the transaction back");
+        return i + 1;
+      }
     }
     try {
       conn.Run("COMMIT");
     } catch (const StoreFailure& e) {
       sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
-      for (auto& status : results) {
-        if (status.ok()) status = Status(Code::kInternal, e.what());
-      }
+      fail_from(first, batch.size(), e.what());
     }
+    return batch.size();
   }
 
   std::unique_ptr<Connection> AcquireReader() {
