@@ -58,3 +58,18 @@ function done(summary, latency, requests)
     c, bs, bb, socket_errors, e.timeout))
   if first ~= "" then io.write("BENCH_FIRST_BAD " .. first .. "\n") end
 end
+
+-- The friend/get.action request for a whole list, rotating over the seeded users u00000…, each
+-- thread from its own starting point. Both the nginx ceiling and the friend/get phase send it.
+local rotation_users, rotation_n
+
+function start_rotation(users)
+  rotation_users = users
+  rotation_n = tid * 7919
+end
+
+function friend_get_request()
+  rotation_n = rotation_n + 1
+  return wrk.format(nil, "/nimserver/friend/get.action", nil,
+                    string.format("accid=u%05d&updatetime=0", rotation_n % rotation_users))
+end

@@ -4,20 +4,15 @@
 -- runs it before any write phase; write_mix.lua leaves users with a few more friends).
 dofile(os.getenv("FG_BENCH_DIR") .. "/common.lua")
 
-local users, friends, n
+local friends
 
 function init(args)
   sign(args)
-  users = tonumber(args[5])
+  start_rotation(tonumber(args[5]))
   friends = tonumber(args[6])
-  n = tid * 7919
 end
 
-function request()
-  n = n + 1
-  return wrk.format(nil, "/nimserver/friend/get.action", nil,
-                    string.format("accid=u%05d&updatetime=0", n % users))
-end
+request = friend_get_request
 
 function check(status, body)
   if status ~= 200 then return "status" end
