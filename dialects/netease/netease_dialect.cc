@@ -430,10 +430,12 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
               const std::vector<NeteaseApp>& apps) {
   auto dialect = std::make_shared<Dialect>(service, clock);
   for (const auto& app : apps) dialect->AddApp(app);
-  for (auto [path, op] : kRoutes) {
-    router.Add("POST", path, [dialect, op](const http::Request& req, http::Responder respond) {
-      dialect->Serve(req, std::move(respond), op);
-    });
+  for (const auto& route : kRoutes) {
+    Dialect::Op op = route.second;  // a copy: clang 14 cannot capture a structured binding
+    router.Add("POST", route.first,
+               [dialect, op](const http::Request& req, http::Responder respond) {
+                 dialect->Serve(req, std::move(respond), op);
+               });
   }
   // Anything else under /nimserver/ is answered in NetEase's envelope.
   router.Add("*", "/nimserver/*", [](const http::Request& req, http::Responder respond) {
