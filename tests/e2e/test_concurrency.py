@@ -84,9 +84,18 @@ class ConcurrencyTests(ServerCase, GraphChecks):
     def creds(self):
         return (self.ne.app_key, self.ne.app_secret)
 
-    def test_crossing_requests_at_once_become_friends(self):
-        users = self.ne.users(40, prefix="x")
+    def pairs(self, count, prefix, requested=False):
+        """count new users and their pairs (u0, u1), (u2, u3)…; with requested, each pair's first
+        user has sent the second a pending request."""
+        users = self.ne.users(count, prefix=prefix)
         pairs = list(zip(users[0::2], users[1::2]))
+        if requested:
+            for a, b in pairs:
+                self.assertEqual(self.ne.add(a, b, 2).code, 200)
+        return users, pairs
+
+    def test_crossing_requests_at_once_become_friends(self):
+        users, pairs = self.pairs(40, "x")
         for a, b in pairs:
             codes = race(self.server, self.creds(),
                          [lambda c, a=a, b=b: c.add(a, b, 2).code,
@@ -102,8 +111,7 @@ class ConcurrencyTests(ServerCase, GraphChecks):
 
     def test_crossing_requests_all_at_once(self):
         # All pairs' crossing requests in one burst, many more threads than server threads.
-        users = self.ne.users(24, prefix="y")
-        pairs = list(zip(users[0::2], users[1::2]))
+        users, pairs = self.pairs(24, "y")
         fns = []
         for a, b in pairs:
             fns.append(lambda c, a=a, b=b: c.add(a, b, 2).code)
@@ -114,10 +122,7 @@ class ConcurrencyTests(ServerCase, GraphChecks):
             self.assertEqual((friends[a], friends[b]), ({b}, {a}))
 
     def test_accept_racing_delete(self):
-        users = self.ne.users(30, prefix="z")
-        pairs = list(zip(users[0::2], users[1::2]))
-        for a, b in pairs:
-            self.assertEqual(self.ne.add(a, b, 2).code, 200)
+        users, pairs = self.pairs(30, "z", requested=True)
         fns = []
         for a, b in pairs:
             fns.append(lambda c, a=a, b=b: c.add(b, a, 3).code)   # b accepts
@@ -135,10 +140,7 @@ class ConcurrencyTests(ServerCase, GraphChecks):
                 self.assertEqual((friends[a], friends[b]), ({b}, {a}))
 
     def test_accept_racing_refuse(self):
-        users = self.ne.users(20, prefix="w")
-        pairs = list(zip(users[0::2], users[1::2]))
-        for a, b in pairs:
-            self.assertEqual(self.ne.add(a, b, 2).code, 200)
+        users, pairs = self.pairs(20, "w", requested=True)
         fns = []
         for a, b in pairs:
             fns.append(lambda c, a=a, b=b: c.add(b, a, 3).code)
