@@ -117,14 +117,13 @@ class Change {
     if (revive) {
       ++owner.friend_count;
       edge.alive = true;
-      edge.peer_alive = IsAlive(peer.id, owner.id);
+      edge.peer_alive = TouchReverse(peer, owner.id, /*owner_alive=*/true);
       edge.created_ms = t;
       edge.source = std::string(source);
     }
     edge.updated_ms = t;
     edge.version = owner.version;
     txn_.PutEdge(app_.id, edge);
-    if (revive) TouchReverse(peer, owner.id, /*owner_alive=*/true);
     return Status::Ok();
   }
 
@@ -145,13 +144,15 @@ class Change {
   // owner -> peer changed alive state, so peer's edge back (if alive) now shows a different
   // bidirection: it records the new state and takes a new version so that peer's incremental
   // sync reports it. A tombstone's peer_alive is refreshed when it comes back to life.
-  void TouchReverse(User& peer, UserId owner, bool owner_alive) {
+  // Returns whether peer's edge back is alive.
+  bool TouchReverse(User& peer, UserId owner, bool owner_alive) {
     auto back = txn_.FindEdge(app_.id, peer.id, owner);
-    if (!back || !back->alive) return;
+    if (!back || !back->alive) return false;
     back->peer_alive = owner_alive;
     back->updated_ms = Tick(peer);
     back->version = peer.version;
     txn_.PutEdge(app_.id, *back);
+    return true;
   }
 
   // Sets a request's state, telling both of its users.

@@ -19,7 +19,6 @@ class Params {
  public:
   std::optional<std::string_view> Get(std::string_view name) const;
   bool Has(std::string_view name) const { return Get(name).has_value(); }
-  const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
   void Add(std::string name, std::string value) {
     entries_.emplace_back(std::move(name), std::move(value));
   }

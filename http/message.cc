@@ -24,13 +24,6 @@ int Request::HeaderCount(std::string_view name) const {
   return n;
 }
 
-std::string_view Request::PathParam(std::string_view name) const {
-  for (const auto& [k, v] : path_params) {
-    if (k == name) return v;
-  }
-  return {};
-}
-
 Response PlainError(int status, std::string_view message) {
   Response r;
   r.status = status;

@@ -24,8 +24,6 @@ struct Request {
   std::optional<std::string_view> Header(std::string_view name) const;
   // How many headers have this name (case-insensitive).
   int HeaderCount(std::string_view name) const;
-  // The path parameter with this name; empty when absent.
-  std::string_view PathParam(std::string_view name) const;
 };
 
 struct Response {

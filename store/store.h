@@ -33,7 +33,6 @@ class ReadTxn {
 
   // account must already be lower-case.
   virtual std::optional<User> FindUser(AppId app, std::string_view account) = 0;
-  virtual std::optional<User> FindUserById(AppId app, UserId id) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
   // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked.
   // bidirectional = alive && peer_alive, as stored. Costs one row read per edge returned

@@ -72,14 +72,15 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
               }).ok());
   ASSERT_TRUE(this->store_
                   ->Read([&](ReadTxn& txn) {
-                    auto u = txn.FindUserById(this->app_, id);
+                    auto u = txn.FindUser(this->app_, "alice");
                     ASSERT_TRUE(u.has_value());
                     EXPECT_EQ(u->profile.name, "Alice");
                     EXPECT_EQ(u->profile.gender, 2);
                     EXPECT_FALSE(u->profile.sign.has_value());
                     EXPECT_EQ(u->version, 7);
                     EXPECT_EQ(u->clock_ms, 99);
-                    EXPECT_FALSE(txn.FindUserById(this->app_, other_id).has_value());
+                    EXPECT_EQ(u->id, id);
+                    EXPECT_EQ(txn.FindUser(other, "alice")->id, other_id);
                     EXPECT_FALSE(txn.FindUser(other, "alice")->profile.name.has_value());
                   })
                   .ok());

@@ -188,15 +188,6 @@ class SqliteTxn final : public WriteTxn {
     return ReadUser(q);
   }
 
-  std::optional<User> FindUserById(AppId app, UserId id) override {
-    static const std::string sql =
-        std::string("SELECT ") + kUserColumns + " FROM users WHERE app = ? AND id = ?";
-    Query q(conn_, sql.c_str());
-    q.Bind(app).Bind(id);
-    if (!q.Step()) return std::nullopt;
-    return ReadUser(q);
-  }
-
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
     Query q(conn_, "SELECT " FG_EDGE_COLUMNS
                    " FROM edges e WHERE e.app = ? AND e.owner = ? AND e.peer = ?");
