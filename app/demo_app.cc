@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/random.h"
+#include "base/random.h"
 
 namespace fg {
 

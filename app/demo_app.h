@@ -4,7 +4,7 @@
 #include <string>
 
 #include "app/config.h"
-#include "core/status.h"
+#include "base/status.h"
 
 namespace fg {
 

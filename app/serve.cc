@@ -10,9 +10,9 @@
 
 #include "app/config.h"
 #include "app/demo_app.h"
-#include "core/clock.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "core/friend_service.h"
-#include "core/random.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_dialect.h"
 #include "http/metrics.h"

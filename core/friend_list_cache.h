@@ -20,7 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/model.h"
+#include "base/model.h"
 
 namespace fg {
 

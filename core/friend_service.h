@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.h"
+#include "base/clock.h"
+#include "base/model.h"
+#include "base/status.h"
 #include "core/friend_list_cache.h"
-#include "core/model.h"
-#include "core/status.h"
 #include "store/store.h"
 
 namespace fg {

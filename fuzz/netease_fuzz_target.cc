@@ -13,7 +13,7 @@
 #include <future>
 #include <string>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "core/friend_service.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_dialect.h"

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "http/metrics.h"
 #include "http/router.h"
 

@@ -25,24 +25,25 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-build() {  # build DIR [cmake args…]
-  local dir=$1
+build() {  # build PRESET [cmake args…]  (CMakePresets.json: release → build/, asan → build-asan/)
+  local preset=$1
   shift
-  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir"
+  cmake --preset "$preset" "$@" >/dev/null
+  cmake --build --preset "$preset"
 }
 
 case "${1:-}" in
   serve)
     shift
     install_packages
-    build build -DCMAKE_BUILD_TYPE=Release -DFRIENDGRAPH_TESTS=OFF
+    build release -DFRIENDGRAPH_TESTS=OFF
     exec build/friendgraph serve "$@"
     ;;
   test)
     install_packages
-    build build -DCMAKE_BUILD_TYPE=Release -DFRIENDGRAPH_TESTS=ON
-    build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRIENDGRAPH_TESTS=ON -DFRIENDGRAPH_SANITIZE=ON
+    # Warnings are errors here: this is what CI runs.
+    build release -DFRIENDGRAPH_TESTS=ON -DFRIENDGRAPH_WERROR=ON
+    build asan -DFRIENDGRAPH_WERROR=ON
     echo "== Tests under ASan + UBSan"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j2 --timeout 900

@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/model.h"
-#include "core/status.h"
+#include "base/model.h"
+#include "base/status.h"
 
 namespace fg {
 

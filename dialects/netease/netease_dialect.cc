@@ -7,7 +7,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "core/random.h"
+#include "base/random.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_params.h"
 #include "dialects/netease/rate_limiter.h"

@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "http/utf8.h"
+#include "base/utf8.h"
 
 namespace fg::netease {
 
@@ -26,7 +26,7 @@ std::optional<std::string> ParamReader::Optional(std::string_view name, size_t m
   if (!ok()) return std::nullopt;
   auto value = params_.Get(name);
   if (!value) return std::nullopt;
-  if (http::Utf8Length(*value) > max_chars) {
+  if (Utf8Length(*value) > max_chars) {
     Fail(Code::kTooLong,
          std::string(name) + " is longer than " + std::to_string(max_chars) + " characters");
     return std::nullopt;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "core/clock.h"
+#include "base/clock.h"
 
 namespace fg::netease {
 

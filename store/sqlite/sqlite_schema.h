@@ -3,7 +3,7 @@
 
 #include <sqlite3.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 namespace fg::sqlite {
 

@@ -11,7 +11,7 @@
 #include <random>
 #include <string>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "core/friend_service.h"
 #include "store/sqlite/sqlite_store.h"
 

@@ -1,8 +1,8 @@
-#include "http/utf8.h"
+#include "base/utf8.h"
 
 #include <gtest/gtest.h>
 
-namespace fg::http {
+namespace fg {
 namespace {
 
 TEST(Utf8Test, AcceptsValidText) {
@@ -28,4 +28,4 @@ TEST(Utf8Test, CountsCodePoints) {
 }
 
 }  // namespace
-}  // namespace fg::http
+}  // namespace fg

@@ -4,15 +4,11 @@
 #include <cstddef>
 #include <string_view>
 
-namespace fg::http {
+namespace fg {
 
 bool IsValidUtf8(std::string_view text);
-
-}  // namespace fg::http
-
-namespace fg::http {
 
 // Code points in valid UTF-8 text (bytes that do not start a sequence are not counted).
 size_t Utf8Length(std::string_view text);
 
-}  // namespace fg::http
+}  // namespace fg

@@ -1,6 +1,6 @@
 #include <chrono>
 
-#include "core/clock.h"
+#include "base/clock.h"
 
 namespace fg {
 namespace {

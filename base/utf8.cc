@@ -1,9 +1,9 @@
-#include "http/utf8.h"
+#include "base/utf8.h"
 
 #include <rapidjson/encodings.h>
 #include <rapidjson/memorystream.h>
 
-namespace fg::http {
+namespace fg {
 
 bool IsValidUtf8(std::string_view text) {
   // RapidJSON's validator rejects overlong forms, surrogates and values past U+10FFFF.
@@ -17,14 +17,10 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-}  // namespace fg::http
-
-namespace fg::http {
-
 size_t Utf8Length(std::string_view text) {
   size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;
   return n;
 }
 
-}  // namespace fg::http
+}  // namespace fg
