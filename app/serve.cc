@@ -85,13 +85,25 @@ int Serve(const ServeFlags& flags) {
 
   SqliteOptions store_options;
   store_options.path = (std::filesystem::path(config->data_dir) / "friendgraph.db").string();
-  // One reader per HTTP thread at least, so that no request thread waits for a connection.
-  int http_threads = config->threads > 0 ? static_cast<int>(config->threads)
-                                         : static_cast<int>(std::thread::hardware_concurrency());
-  store_options.max_readers = std::max(store_options.max_readers, http_threads);
   auto store = OpenSqliteStore(store_options);
   if (!store.ok()) {
     spdlog::error("event=store_error error=\"{}\"", store.status().message());
+    return 1;
+  }
+  http::Router router;
+  http::Metrics metrics;
+  http::ServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.threads = static_cast<int>(config->threads);
+  server_options.body_limit = static_cast<size_t>(config->body_limit_bytes);
+  server_options.header_timeout = std::chrono::milliseconds(config->header_timeout_ms);
+  server_options.body_timeout = std::chrono::milliseconds(config->body_timeout_ms);
+  server_options.idle_timeout = std::chrono::milliseconds(config->idle_timeout_ms);
+  server_options.max_connections = config->max_connections;
+  auto server = http::Server::Listen(server_options, router, metrics);
+  if (!server.ok()) {
+    spdlog::error("event=listen_error error=\"{}\"", server.status().message());
     return 1;
   }
   // The embedded store has one writer, this process, so the friend-list cache is always right.
@@ -99,10 +111,9 @@ int Serve(const ServeFlags& flags) {
   if (config->friend_list_cache_items > 0) {
     cache = std::make_unique<FriendListCache>(config->friend_list_cache_items);
   }
-  FriendService service(*store.value(), *Clock::System(), cache.get());
+  // Completions run on the HTTP threads: answers are encoded there, never on the store's.
+  FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get());
 
-  http::Router router;
-  http::Metrics metrics;
   std::vector<netease::NeteaseApp> netease_apps;
   for (const auto& app : config->apps) {
     auto id = store.value()->EnsureApp(app.name);
@@ -134,20 +145,6 @@ int Serve(const ServeFlags& flags) {
     respond(std::move(r));
   });
 
-  http::ServerOptions server_options;
-  server_options.host = listen->host;
-  server_options.port = listen->port;
-  server_options.threads = static_cast<int>(config->threads);
-  server_options.body_limit = static_cast<size_t>(config->body_limit_bytes);
-  server_options.header_timeout = std::chrono::milliseconds(config->header_timeout_ms);
-  server_options.body_timeout = std::chrono::milliseconds(config->body_timeout_ms);
-  server_options.idle_timeout = std::chrono::milliseconds(config->idle_timeout_ms);
-  server_options.max_connections = config->max_connections;
-  auto server = http::Server::Listen(server_options, router, metrics);
-  if (!server.ok()) {
-    spdlog::error("event=listen_error error=\"{}\"", server.status().message());
-    return 1;
-  }
   std::string host =
       listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   std::string base_url = "http://" + host + ":" + std::to_string(server.value()->port());

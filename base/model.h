@@ -5,14 +5,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fg {
 
 using AppId = int64_t;
 using UserId = int64_t;
 
+// Persisted as its number: never renumber, only append.
 enum class AddPolicy : int { kAllowAny = 0, kNeedConfirm = 1, kDenyAny = 2 };
 
 // Profile fields. In a stored User an absent field was never set; in an update an absent
@@ -58,9 +61,12 @@ struct EdgeFields {
 // owner -> peer. alive == false is a tombstone kept for incremental sync.
 // peer_account and peer_alive copy what a listing shows so that it reads one row per friend:
 // accounts never change, and core/ keeps peer_alive exact on every alive edge.
+// The edge row belongs to the owner's app; the peer may live in another app (Yuntongxun links
+// apps), so the peer's app is kept on the row and nothing assumes it equals the owner's.
 struct FriendEdge {
   UserId owner = 0;
   UserId peer = 0;
+  AppId peer_app = 0;
   std::string peer_account;
   bool alive = false;
   bool peer_alive = false;  // peer -> owner is alive too
@@ -78,11 +84,17 @@ struct FriendView {
   bool bidirectional = false;  // alive, and the peer's edge back to the owner is alive too
 };
 
+// A friend listing, shared and immutable: a cached list is handed out without copying.
+using FriendList = std::shared_ptr<const std::vector<FriendView>>;
+
+// Persisted as its number: never renumber, only append.
 enum class RequestState : int { kPending = 0, kAccepted = 1, kRefused = 2, kIgnored = 3 };
 
-// from -> to; one per ordered pair, refreshed by a new request.
+// from -> to; one per ordered pair, refreshed by a new request. The row belongs to the
+// recipient's app; the sender may live in another app (from_app).
 struct FriendRequest {
   UserId from = 0;
+  AppId from_app = 0;
   UserId to = 0;
   std::string message;
   std::string source;
@@ -93,6 +105,7 @@ struct FriendRequest {
   int64_t to_version = 0;    // the recipient's version at the last change
 };
 
+// Persisted as its number: never renumber, only append.
 enum class Relation : int { kBlock = 1, kMute = 2 };
 
 }  // namespace fg

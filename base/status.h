@@ -12,6 +12,7 @@
 
 namespace fg {
 
+// Codes are compared and mapped by dialects, never persisted.
 enum class Code {
   kOk = 0,
   kInvalidArgument,   // a parameter is missing, malformed or out of range
@@ -31,7 +32,7 @@ enum class Code {
 
 std::string_view CodeName(Code code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -49,7 +50,7 @@ class Status {
 
 // Holds either a value or a non-ok Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT

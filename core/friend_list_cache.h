@@ -26,7 +26,7 @@ namespace fg {
 
 class FriendListCache {
  public:
-  using List = std::shared_ptr<const std::vector<FriendView>>;
+  using List = FriendList;
 
   explicit FriendListCache(size_t max_items) : max_items_per_shard_(max_items / kShards + 1) {}
 

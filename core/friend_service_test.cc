@@ -9,12 +9,10 @@
 namespace fg {
 namespace {
 
-using testing::FakeClock;
-using testing::SqliteBackend;
 using testing::TempDir;
 using testing::Wait;
 
-class FriendServiceTest : public ::testing::Test {
+class FriendServiceTest : public ::testing::TestWithParam<testing::BackendParam> {
  protected:
   void SetUp() override {
     app_.id = store_->EnsureApp("test").value();
@@ -54,28 +52,30 @@ class FriendServiceTest : public ::testing::Test {
     return Wait<bool>([&](auto cb) { service_.SetRelation(app_, owner, peer, kind, on, cb); });
   }
   bool Alive(const std::string& owner, const std::string& peer) {
-    return service_.GetFriend(app_, owner, peer).ok();
+    return testing::GetFriend(service_, app_, owner, peer).ok();
   }
 
+  // Declared before the store: the store's last jobs complete on them as it closes.
   TempDir dir_;
-  std::unique_ptr<Store> store_ = SqliteBackend::Open(dir_);
-  FakeClock clock_;
+  testing::FakeClock clock_;
+  testing::ThreadExecutor executor_;
   FriendListCache cache_{10'000};
-  FriendService service_{*store_, clock_, &cache_};
+  std::unique_ptr<Store> store_ = GetParam().open(dir_);
+  FriendService service_{*store_, clock_, executor_, &cache_};
   AppContext app_;
 };
 
-TEST_F(FriendServiceTest, AccountsAreCaseInsensitive) {
+TEST_P(FriendServiceTest, AccountsAreCaseInsensitive) {
   User u = Create("ZhangSan");
   EXPECT_EQ(u.account, "zhangsan");
   NewUser again;
   again.account = "ZHANGSAN";
   auto r = Wait<User>([&](auto cb) { service_.CreateUser(app_, again, cb); });
   EXPECT_EQ(r.status().code(), Code::kAlreadyExists);
-  EXPECT_TRUE(service_.GetUser(app_, "zhangSAN").ok());
+  EXPECT_TRUE(testing::GetUser(service_, app_, "zhangSAN").ok());
 }
 
-TEST_F(FriendServiceTest, UpdateUserChangesOnlyPresentFields) {
+TEST_P(FriendServiceTest, UpdateUserChangesOnlyPresentFields) {
   Create("a");
   UserUpdate update;
   update.profile.name = "Alice";
@@ -93,20 +93,20 @@ TEST_F(FriendServiceTest, UpdateUserChangesOnlyPresentFields) {
   EXPECT_EQ(missing.status().code(), Code::kUserNotFound);
 }
 
-TEST_F(FriendServiceTest, DirectAddMakesBothEdgesAliveAndRepeatsQuietly) {
+TEST_P(FriendServiceTest, DirectAddMakesBothEdgesAliveAndRepeatsQuietly) {
   Create("a");
   Create("b");
   ASSERT_EQ(Add("a", "b", AddMode::kDirect).value(), AddOutcome::kFriends);
-  auto f = service_.GetFriend(app_, "a", "b");
+  auto f = testing::GetFriend(service_, app_, "a", "b");
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE(f->bidirectional);
   int64_t version = f->edge.version;
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
-  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.version, version);
+  EXPECT_EQ(testing::GetFriend(service_, app_, "a", "b")->edge.version, version);
   EXPECT_TRUE(Alive("b", "a"));
 }
 
-TEST_F(FriendServiceTest, RequestThenAccept) {
+TEST_P(FriendServiceTest, RequestThenAccept) {
   Create("a");
   Create("b");
   ASSERT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
@@ -119,14 +119,14 @@ TEST_F(FriendServiceTest, RequestThenAccept) {
   EXPECT_EQ(Add("a", "b", AddMode::kRequest).status().code(), Code::kAlreadyFriends);
 }
 
-TEST_F(FriendServiceTest, OnlyTheRecipientAnswers) {
+TEST_P(FriendServiceTest, OnlyTheRecipientAnswers) {
   Create("a");
   Create("b");
   ASSERT_TRUE(Add("a", "b", AddMode::kRequest).ok());
   EXPECT_EQ(Respond("a", "b", Answer::kAccept).status().code(), Code::kNoPendingRequest);
 }
 
-TEST_F(FriendServiceTest, RefuseAndIgnoreCloseTheRequest) {
+TEST_P(FriendServiceTest, RefuseAndIgnoreCloseTheRequest) {
   Create("a");
   Create("b");
   Create("c");
@@ -142,7 +142,7 @@ TEST_F(FriendServiceTest, RefuseAndIgnoreCloseTheRequest) {
   EXPECT_TRUE(Respond("b", "a", Answer::kAccept).ok());
 }
 
-TEST_F(FriendServiceTest, CrossingRequestsMakeFriends) {
+TEST_P(FriendServiceTest, CrossingRequestsMakeFriends) {
   Create("a");
   Create("b");
   ASSERT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
@@ -152,7 +152,7 @@ TEST_F(FriendServiceTest, CrossingRequestsMakeFriends) {
   EXPECT_EQ(Respond("b", "a", Answer::kAccept).status().code(), Code::kNoPendingRequest);
 }
 
-TEST_F(FriendServiceTest, AddPolicies) {
+TEST_P(FriendServiceTest, AddPolicies) {
   Create("a");
   Create("open", AddPolicy::kAllowAny);
   Create("closed", AddPolicy::kDenyAny);
@@ -162,7 +162,7 @@ TEST_F(FriendServiceTest, AddPolicies) {
   EXPECT_EQ(Add("a", "closed", AddMode::kDirect).value(), AddOutcome::kFriends);
 }
 
-TEST_F(FriendServiceTest, BlocksStopRequestsButKeepFriendships) {
+TEST_P(FriendServiceTest, BlocksStopRequestsButKeepFriendships) {
   Create("a");
   Create("b");
   Create("c");
@@ -179,7 +179,7 @@ TEST_F(FriendServiceTest, BlocksStopRequestsButKeepFriendships) {
   EXPECT_TRUE(Add("a", "c", AddMode::kRequest).ok());
 }
 
-TEST_F(FriendServiceTest, BlockingAfterAskingWithdrawsTheRequest) {
+TEST_P(FriendServiceTest, BlockingAfterAskingWithdrawsTheRequest) {
   Create("d");
   Create("e");
   ASSERT_EQ(Add("d", "e", AddMode::kRequest).value(), AddOutcome::kRequestSent);
@@ -189,7 +189,7 @@ TEST_F(FriendServiceTest, BlockingAfterAskingWithdrawsTheRequest) {
   EXPECT_FALSE(Alive("d", "e"));
 }
 
-TEST_F(FriendServiceTest, RelationLimitAndListing) {
+TEST_P(FriendServiceTest, RelationLimitAndListing) {
   Create("a");
   Create("b");
   Create("c");
@@ -199,20 +199,20 @@ TEST_F(FriendServiceTest, RelationLimitAndListing) {
   ASSERT_TRUE(Relate("a", "b", Relation::kBlock, true).ok());  // already set: fine
   EXPECT_EQ(Relate("a", "d", Relation::kBlock, true).status().code(), Code::kRelationLimit);
   ASSERT_TRUE(Relate("a", "d", Relation::kMute, true).ok());
-  auto lists = service_.ListRelations(app_, "a");
+  auto lists = testing::ListRelations(service_, app_, "a");
   ASSERT_TRUE(lists.ok());
   EXPECT_EQ(lists->blocked, (std::vector<std::string>{"c", "b"}));
   EXPECT_EQ(lists->muted, (std::vector<std::string>{"d"}));
 }
 
-TEST_F(FriendServiceTest, DeleteIsOneSidedUnlessBoth) {
+TEST_P(FriendServiceTest, DeleteIsOneSidedUnlessBoth) {
   Create("a");
   Create("b");
   Create("c");
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
   ASSERT_TRUE(Delete("a", "b").ok());
   EXPECT_FALSE(Alive("a", "b"));
-  auto back = service_.GetFriend(app_, "b", "a");
+  auto back = testing::GetFriend(service_, app_, "b", "a");
   ASSERT_TRUE(back.ok());
   EXPECT_FALSE(back->bidirectional);
   EXPECT_EQ(Delete("a", "b").status().code(), Code::kNotFriends);
@@ -222,7 +222,7 @@ TEST_F(FriendServiceTest, DeleteIsOneSidedUnlessBoth) {
   EXPECT_FALSE(Alive("c", "a"));
 }
 
-TEST_F(FriendServiceTest, AliasSurvivesDeleteUnlessDropped) {
+TEST_P(FriendServiceTest, AliasSurvivesDeleteUnlessDropped) {
   Create("a");
   Create("b");
   EdgeFields alias;
@@ -230,13 +230,13 @@ TEST_F(FriendServiceTest, AliasSurvivesDeleteUnlessDropped) {
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect, alias).ok());
   ASSERT_TRUE(Delete("a", "b").ok());
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
-  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.fields.alias, "bee");
+  EXPECT_EQ(testing::GetFriend(service_, app_, "a", "b")->edge.fields.alias, "bee");
   ASSERT_TRUE(Delete("a", "b", false, /*drop_alias=*/true).ok());
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
-  EXPECT_FALSE(service_.GetFriend(app_, "a", "b")->edge.fields.alias.has_value());
+  EXPECT_FALSE(testing::GetFriend(service_, app_, "a", "b")->edge.fields.alias.has_value());
 }
 
-TEST_F(FriendServiceTest, UpdateEdgeNeedsAnAliveEdge) {
+TEST_P(FriendServiceTest, UpdateEdgeNeedsAnAliveEdge) {
   Create("a");
   Create("b");
   EdgeFields f;
@@ -247,13 +247,13 @@ TEST_F(FriendServiceTest, UpdateEdgeNeedsAnAliveEdge) {
   EXPECT_EQ(update().status().code(), Code::kNotFriends);
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
   ASSERT_TRUE(update().ok());
-  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.fields.alias, "x");
+  EXPECT_EQ(testing::GetFriend(service_, app_, "a", "b")->edge.fields.alias, "x");
   f.alias = "";  // may be set to empty
   ASSERT_TRUE(update().ok());
-  EXPECT_EQ(service_.GetFriend(app_, "a", "b")->edge.fields.alias, "");
+  EXPECT_EQ(testing::GetFriend(service_, app_, "a", "b")->edge.fields.alias, "");
 }
 
-TEST_F(FriendServiceTest, FriendLimitIsCheckedOnBothSides) {
+TEST_P(FriendServiceTest, FriendLimitIsCheckedOnBothSides) {
   for (auto name : {"a", "b", "c", "d", "e"}) Create(name);
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
   ASSERT_TRUE(Add("a", "c", AddMode::kDirect).ok());
@@ -269,18 +269,19 @@ TEST_F(FriendServiceTest, FriendLimitIsCheckedOnBothSides) {
   EXPECT_TRUE(Respond("a", "e", Answer::kAccept).ok());
 }
 
-TEST_F(FriendServiceTest, BadArguments) {
+TEST_P(FriendServiceTest, BadArguments) {
   Create("a");
   EXPECT_EQ(Add("a", "A", AddMode::kDirect).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(Add("a", "ghost", AddMode::kDirect).status().code(), Code::kUserNotFound);
   EXPECT_EQ(Add("ghost", "a", AddMode::kRequest).status().code(), Code::kUserNotFound);
-  EXPECT_EQ(service_.ListFriends(app_, "ghost", 0, false).status().code(), Code::kUserNotFound);
+  EXPECT_EQ(testing::ListFriends(service_, app_, "ghost", 0, false).status().code(),
+            Code::kUserNotFound);
 }
 
-TEST_F(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
+TEST_P(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
   for (auto name : {"a", "b", "c", "d"}) Create(name);
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
-  auto first = service_.ListFriends(app_, "a", 0, false).value();
+  auto first = testing::ListFriends(service_, app_, "a", 0, false).value();
   ASSERT_EQ(first.size(), 1u);
   int64_t mark = first.back().edge.updated_ms;
   ASSERT_TRUE(Add("a", "c", AddMode::kDirect).ok());  // same millisecond on the fake clock
@@ -288,7 +289,7 @@ TEST_F(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
   clock_.Set(clock_.NowMs() - 60'000);  // the wall clock steps back
   ASSERT_TRUE(Add("a", "d", AddMode::kDirect).ok());
 
-  auto since = service_.ListFriends(app_, "a", mark, /*include_tombstones=*/true).value();
+  auto since = testing::ListFriends(service_, app_, "a", mark, /*include_tombstones=*/true).value();
   ASSERT_EQ(since.size(), 3u);
   EXPECT_EQ(since[0].peer_account, "c");
   EXPECT_EQ(since[1].peer_account, "b");
@@ -298,38 +299,41 @@ TEST_F(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
     EXPECT_LT(since[i - 1].edge.updated_ms, since[i].edge.updated_ms);
     EXPECT_LT(since[i - 1].edge.version, since[i].edge.version);
   }
-  auto alive = service_.ListFriends(app_, "a", mark, false).value();
+  auto alive = testing::ListFriends(service_, app_, "a", mark, false).value();
   EXPECT_EQ(alive.size(), 2u);
 }
 
-TEST_F(FriendServiceTest, APeersDeleteShowsInTheOwnersChanges) {
+TEST_P(FriendServiceTest, APeersDeleteShowsInTheOwnersChanges) {
   Create("a");
   Create("b");
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
-  int64_t mark = service_.GetFriend(app_, "a", "b")->edge.updated_ms;
+  int64_t mark = testing::GetFriend(service_, app_, "a", "b")->edge.updated_ms;
   ASSERT_TRUE(Delete("b", "a").ok());
-  auto changed = service_.ListFriends(app_, "a", mark, false).value();
+  auto changed = testing::ListFriends(service_, app_, "a", mark, false).value();
   ASSERT_EQ(changed.size(), 1u);
   EXPECT_FALSE(changed[0].bidirectional);
   mark = changed[0].edge.updated_ms;
   ASSERT_TRUE(Add("b", "a", AddMode::kDirect).ok());
-  changed = service_.ListFriends(app_, "a", mark, false).value();
+  changed = testing::ListFriends(service_, app_, "a", mark, false).value();
   ASSERT_EQ(changed.size(), 1u);
   EXPECT_TRUE(changed[0].bidirectional);
 }
 
-TEST_F(FriendServiceTest, AppsAreIsolated) {
+TEST_P(FriendServiceTest, AppsAreIsolated) {
   AppContext other{store_->EnsureApp("other").value(), {}};
   Create("a");
   Create("b");
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
-  EXPECT_EQ(service_.GetUser(other, "a").status().code(), Code::kUserNotFound);
+  EXPECT_EQ(testing::GetUser(service_, other, "a").status().code(), Code::kUserNotFound);
   NewUser u;
   u.account = "a";
   ASSERT_TRUE(Wait<User>([&](auto cb) { service_.CreateUser(other, u, cb); }).ok());
-  EXPECT_TRUE(service_.ListFriends(other, "a", 0, true)->empty());
-  EXPECT_EQ(service_.GetFriend(other, "a", "b").status().code(), Code::kUserNotFound);
+  EXPECT_TRUE(testing::ListFriends(service_, other, "a", 0, true)->empty());
+  EXPECT_EQ(testing::GetFriend(service_, other, "a", "b").status().code(), Code::kUserNotFound);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FriendServiceTest, ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace fg

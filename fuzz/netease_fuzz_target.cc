@@ -14,6 +14,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/thread_executor.h"
 #include "core/friend_service.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_dialect.h"
@@ -44,8 +45,9 @@ struct Env {
     app.limits.max_friends = 5;
     fg::netease::Register(router, service, *fg::Clock::System(), {{app, "key", "secret", 0}});
   }
+  fg::ThreadExecutor completions;
   std::unique_ptr<fg::Store> store = OpenStore();
-  fg::FriendService service{*store, *fg::Clock::System()};
+  fg::FriendService service{*store, *fg::Clock::System(), completions};
   fg::http::Router router;
 };
 

@@ -24,6 +24,27 @@ using SteadyClock = std::chrono::steady_clock;
 
 class ServerImpl;
 
+// Posts work to the io_context, containing what it throws: a handler bug is logged, and the
+// thread goes on serving.
+class IoExecutor final : public Executor {
+ public:
+  explicit IoExecutor(asio::io_context& ioc) : ioc_(ioc) {}
+  void Post(std::function<void()> work) override {
+    asio::post(ioc_, [work = std::move(work)] {
+      try {
+        work();
+      } catch (const std::exception& e) {
+        spdlog::error("event=handler_exception error=\"{}\"", e.what());
+      } catch (...) {
+        spdlog::error("event=handler_exception error=unknown");
+      }
+    });
+  }
+
+ private:
+  asio::io_context& ioc_;
+};
+
 // One client connection. Lives as long as an async operation or a pending Responder holds it.
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -84,6 +105,7 @@ class ServerImpl final : public Server {
   }
 
   uint16_t port() const override { return acceptor_.local_endpoint().port(); }
+  Executor& executor() override { return executor_; }
 
   void Run() override {
     signals_.async_wait([this](beast::error_code ec, int signal) {
@@ -159,6 +181,7 @@ class ServerImpl final : public Server {
   const Router& router_;
   Metrics& metrics_;
   asio::io_context ioc_;
+  IoExecutor executor_{ioc_};
   // The acceptor, the signals and the timers live on this strand: they are not thread-safe.
   asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;

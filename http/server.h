@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "base/executor.h"
 #include "base/status.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -43,6 +44,11 @@ class Server {
 
   // The port it listens on (the real one when options.port was 0).
   virtual uint16_t port() const = 0;
+
+  // Runs work on the server's threads (e.g. store completions, so that answers are encoded off
+  // the store's threads). An exception that escapes the work is logged, never fatal. Work posted
+  // after Run() has returned is dropped. Valid as long as the server.
+  virtual Executor& executor() = 0;
 
   // Serves until SIGINT, SIGTERM or Stop(); then stops accepting, lets in-flight requests finish
   // (up to drain_timeout) and returns. Call once.

@@ -1,14 +1,38 @@
 #include "store/store.h"
 
+#include <spdlog/spdlog.h>
+
 #include <future>
 
 namespace fg {
+namespace {
 
-Status WriteAndWait(Store& store, Store::WriteJob job) {
+template <typename Job>
+Status QueueAndWait(Job job, void (Store::*queue)(Job, Store::Done), Store& store) {
   std::promise<Status> promise;
   auto future = promise.get_future();
-  store.Write(std::move(job), [&promise](const Status& status) { promise.set_value(status); });
+  (store.*queue)(std::move(job), [&promise](const Status& status) { promise.set_value(status); });
   return future.get();
+}
+
+}  // namespace
+
+Status WriteAndWait(Store& store, Store::WriteJob job) {
+  return QueueAndWait(std::move(job), &Store::Write, store);
+}
+
+Status ReadAndWait(Store& store, Store::ReadJob job) {
+  return QueueAndWait(std::move(job), &Store::Read, store);
+}
+
+void CompleteGuarded(const Store::Done& done, const Status& status) {
+  try {
+    done(status);
+  } catch (const std::exception& e) {
+    spdlog::error("event=completion_exception error=\"{}\"", e.what());
+  } catch (...) {
+    spdlog::error("event=completion_exception error=unknown");
+  }
 }
 
 }  // namespace fg

@@ -1,17 +1,31 @@
 // Store: persistence for the friend graph. Backends live in store/<name>/ and expose a factory.
 //
-// The rules live in core/; a store only reads and writes records. Writes are jobs that run inside
-// one transaction on the store's writer, so a job sees a consistent graph and its effects land
-// whole or not at all. Backends commit many jobs together (group commit) and call each job's
-// completion only once its effects are durable.
+// The rules live in core/; a store only reads and writes records, inside transactions. The
+// contract every backend keeps (store_contract_test.cc checks it on each):
 //
-// Errors: a transaction method that fails (disk full, corruption) throws StoreFailure; the store
-// catches it at its own boundary, rolls the job back and reports Code::kInternal. StoreFailure
-// never leaves Store's methods.
+// - A write job runs inside one transaction with serializable semantics: it sees a consistent
+//   graph, including its own writes, and its effects land whole or not at all.
+// - A job may be run more than once (a backend retries it after a conflict, a deadlock or a
+//   failure of its own transaction plumbing). So a job has no effects outside its transaction:
+//   it may fill in its own results, overwritten by the next run, and nothing else.
+// - Counters (a user's version, clock and friend count) are written only for users the job has
+//   locked with WriteTxn::LockUsers, which takes the locks in one global order (user id); a user
+//   row is never written back whole from values read before the lock.
+// - A unique conflict (an account taken by a concurrent insert) comes back as a value
+//   (InsertUser returns nullopt), never as a failure.
+// - Reads may block (a cold page, a network round trip), so they run on the store's own threads,
+//   never on the caller's: Read() queues the job and completes like Write().
+// - Completions (`Done`) are called exactly once per job, on an unspecified store thread, in no
+//   particular order, after the commit is durable or the job has failed. An exception thrown by
+//   a completion is caught and logged by the store; it never stops the store.
+// - A transaction method that fails (disk full, corruption, lost connection) throws StoreFailure;
+//   the store catches it at its own boundary, rolls the job back and reports Code::kInternal.
+//   StoreFailure never leaves Store's methods.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,7 +40,8 @@ struct StoreFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A consistent snapshot. Not thread-safe; used by one job at a time.
+// A consistent snapshot. Not thread-safe; used by one job at a time. Lookups that find nothing
+// return nullopt or an empty list: that is not an error.
 class ReadTxn {
  public:
   virtual ~ReadTxn() = default;
@@ -49,10 +64,18 @@ class ReadTxn {
 // A write transaction: everything a ReadTxn can read, plus writes. Reads see the job's own writes.
 class WriteTxn : public ReadTxn {
  public:
-  // Inserts a user (user.id is ignored) and returns its new id.
-  virtual UserId InsertUser(AppId app, const User& user) = 0;
-  // Replaces every column of an existing user, including version and clock.
-  virtual void UpdateUser(AppId app, const User& user) = 0;
+  // The users of these (lower-case) accounts that exist, each locked until the transaction ends,
+  // the locks taken in user-id order so that two jobs never wait for each other in a cycle.
+  // Returned in the order of `accounts`; an unknown account is left out. Lock every user a job
+  // changes counters of in one call, before reading anything else about them.
+  virtual std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) = 0;
+  // Inserts a user (user.id is ignored) and returns its new id; nullopt if the account is taken.
+  virtual std::optional<UserId> InsertUser(AppId app, const User& user) = 0;
+  // Writes the user's profile, token, add policy and updated_ms; never the counters.
+  virtual void UpdateUserFields(AppId app, const User& user) = 0;
+  // Writes the user's version, clock_ms and friend_count.
+  // REQUIRES: the user was locked by LockUsers in this transaction.
+  virtual void SaveCounters(AppId app, const User& user) = 0;
   // Inserts or replaces the edge (edge.owner, edge.peer).
   virtual void PutEdge(AppId app, const FriendEdge& edge) = 0;
   // Inserts or replaces the request (request.from, request.to).
@@ -63,29 +86,40 @@ class WriteTxn : public ReadTxn {
 
 class Store {
  public:
-  // A write job. A non-ok Status rolls back everything the job wrote and is passed to Done.
+  // A job. A non-ok Status rolls back everything the job wrote and is passed to Done.
   using WriteJob = std::function<Status(WriteTxn&)>;
-  // Called once per job, on the store's writer thread, after commit (durable) or failure.
-  // Must be quick and must not call Write() synchronously-waiting on itself.
+  using ReadJob = std::function<Status(ReadTxn&)>;
+  // Called once per job (see the contract above). Must be quick: post real work elsewhere.
   using Done = std::function<void(const Status&)>;
 
   virtual ~Store() = default;
 
-  // Returns the id of the app named `name`, creating it on first use. Blocks until durable.
+  // Returns the id of the app named `name`, creating it on first use. Blocks until durable:
+  // for start-up, never on a request thread.
   virtual Result<AppId> EnsureApp(std::string_view name) = 0;
 
-  // Runs `job` on a read snapshot on the calling thread. Thread-safe; readers run in parallel.
-  virtual Status Read(const std::function<void(ReadTxn&)>& job) = 0;
+  // Queues `job` on a read snapshot. Thread-safe; reads run in parallel with each other and with
+  // the writer. `done` gets the job's status, kInternal if storage failed, kUnavailable after
+  // Close().
+  virtual void Read(ReadJob job, Done done) = 0;
 
-  // Queues a write job. Thread-safe. `done` is always called exactly once: with the job's status
-  // after a durable commit, kInternal if storage failed, or kUnavailable after Close().
+  // Queues a write job. Thread-safe. `done` gets the job's status after a durable commit,
+  // kInternal if storage failed, or kUnavailable after Close().
   virtual void Write(WriteJob job, Done done) = 0;
+
+  // True when this process is the only writer of the data (an embedded database): state derived
+  // from the data, such as core/'s friend-list cache, may then be kept in memory.
+  virtual bool sole_writer() const = 0;
 
   // Finishes every queued job, then refuses new ones. Idempotent.
   virtual void Close() = 0;
 };
 
-// Write() then wait. For tests, tools and start-up; never on a request thread.
+// Queue the job, then wait for it. For tests, tools and start-up; never on a request thread.
 Status WriteAndWait(Store& store, Store::WriteJob job);
+Status ReadAndWait(Store& store, Store::ReadJob job);
+
+// Calls done(status), catching and logging what it throws: completions never stop a store.
+void CompleteGuarded(const Store::Done& done, const Status& status);
 
 }  // namespace fg

@@ -226,24 +226,26 @@ class Dialect {
     auto accids = http::ParseStringArray(raw, kMaxGetUinfos);
     if (!accids.ok())
       return c.respond(Error(kBadParameter, "accids: " + accids.status().message()));
-    auto users = service_.GetUsers(c.app, accids.value());
-    if (!users.ok()) return c.respond(Error(users.status()));
-    http::JsonWriter w;
-    w.StartObject().Key("code").Int(kOk).Key("uinfos").StartArray();
-    for (const auto& u : users.value()) {
-      w.StartObject().Key("accid").String(u.account);
-      WriteOptional(w, "name", u.profile.name);
-      WriteOptional(w, "icon", u.profile.icon);
-      WriteOptional(w, "sign", u.profile.sign);
-      WriteOptional(w, "email", u.profile.email);
-      WriteOptional(w, "birth", u.profile.birth);
-      WriteOptional(w, "mobile", u.profile.mobile);
-      w.Key("gender").Int(u.profile.gender.value_or(0));
-      WriteOptional(w, "ex", u.profile.ex);
-      w.EndObject();
-    }
-    w.EndArray().EndObject();
-    c.respond(Json(w.Take()));
+    service_.GetUsers(c.app, std::move(accids).value(),
+                      [respond = std::move(c.respond)](Result<std::vector<User>> users) {
+                        if (!users.ok()) return respond(Error(users.status()));
+                        http::JsonWriter w;
+                        w.StartObject().Key("code").Int(kOk).Key("uinfos").StartArray();
+                        for (const auto& u : users.value()) {
+                          w.StartObject().Key("accid").String(u.account);
+                          WriteOptional(w, "name", u.profile.name);
+                          WriteOptional(w, "icon", u.profile.icon);
+                          WriteOptional(w, "sign", u.profile.sign);
+                          WriteOptional(w, "email", u.profile.email);
+                          WriteOptional(w, "birth", u.profile.birth);
+                          WriteOptional(w, "mobile", u.profile.mobile);
+                          w.Key("gender").Int(u.profile.gender.value_or(0));
+                          WriteOptional(w, "ex", u.profile.ex);
+                          w.EndObject();
+                        }
+                        w.EndArray().EndObject();
+                        respond(Json(w.Take()));
+                      });
   }
 
   void UserUpdateUinfo(Call& c) {
@@ -306,28 +308,33 @@ class Dialect {
         !c.params.Has("updatetime") && c.params.Has("createtime") ? "createtime" : "updatetime";
     int64_t since = c.params.RequiredInt(since_name, 0, INT64_MAX);
     if (!c.params.ok()) return c.respond(Error(c.params.status()));
-    auto friends = service_.ListFriends(c.app, accid, since, /*include_tombstones=*/false);
-    if (!friends.ok()) return c.respond(Error(friends.status()));
-    http::JsonWriter w;
-    w.StartObject().Key("code").Int(kOk);
-    w.Key("size").Int(static_cast<int64_t>(friends->size()));
-    w.Key("friends").StartArray();
-    for (const auto& f : friends.value()) WriteFriend(w, f, /*nulls=*/false);
-    w.EndArray().EndObject();
-    c.respond(Json(w.Take()));
+    service_.ListFriends(c.app, std::move(accid), since, /*include_tombstones=*/false,
+                         [respond = std::move(c.respond)](Result<FriendList> friends) {
+                           if (!friends.ok()) return respond(Error(friends.status()));
+                           const std::vector<FriendView>& list = *friends.value();
+                           http::JsonWriter w;
+                           w.StartObject().Key("code").Int(kOk);
+                           w.Key("size").Int(static_cast<int64_t>(list.size()));
+                           w.Key("friends").StartArray();
+                           for (const auto& f : list) WriteFriend(w, f, /*nulls=*/false);
+                           w.EndArray().EndObject();
+                           respond(Json(w.Take()));
+                         });
   }
 
   void FriendGetByAccid(Call& c) {
     std::string accid = c.params.Required("accid", 32);
     std::string faccid = c.params.Required("faccid", 32);
     if (!c.params.ok()) return c.respond(Error(c.params.status()));
-    auto f = service_.GetFriend(c.app, accid, faccid);
-    if (!f.ok()) return c.respond(Error(f.status()));
-    http::JsonWriter w;
-    w.StartObject().Key("code").Int(kOk).Key("friend");
-    WriteFriend(w, f.value(), /*nulls=*/true);
-    w.EndObject();
-    c.respond(Json(w.Take()));
+    service_.GetFriend(c.app, std::move(accid), std::move(faccid),
+                       [respond = std::move(c.respond)](Result<FriendView> f) {
+                         if (!f.ok()) return respond(Error(f.status()));
+                         http::JsonWriter w;
+                         w.StartObject().Key("code").Int(kOk).Key("friend");
+                         WriteFriend(w, f.value(), /*nulls=*/true);
+                         w.EndObject();
+                         respond(Json(w.Take()));
+                       });
   }
 
   void UserSetSpecialRelation(Call& c) {
@@ -343,16 +350,18 @@ class Dialect {
   void UserListBlackAndMuteList(Call& c) {
     std::string accid = c.params.Required("accid", 32);
     if (!c.params.ok()) return c.respond(Error(c.params.status()));
-    auto lists = service_.ListRelations(c.app, accid);
-    if (!lists.ok()) return c.respond(Error(lists.status()));
-    http::JsonWriter w;
-    w.StartObject().Key("code").Int(kOk);
-    w.Key("mutelist").StartArray();
-    for (const auto& a : lists->muted) w.String(a);
-    w.EndArray().Key("blacklist").StartArray();
-    for (const auto& a : lists->blocked) w.String(a);
-    w.EndArray().EndObject();
-    c.respond(Json(w.Take()));
+    service_.ListRelations(c.app, std::move(accid),
+                           [respond = std::move(c.respond)](Result<Relations> lists) {
+                             if (!lists.ok()) return respond(Error(lists.status()));
+                             http::JsonWriter w;
+                             w.StartObject().Key("code").Int(kOk);
+                             w.Key("mutelist").StartArray();
+                             for (const auto& a : lists->muted) w.String(a);
+                             w.EndArray().Key("blacklist").StartArray();
+                             for (const auto& a : lists->blocked) w.String(a);
+                             w.EndArray().EndObject();
+                             respond(Json(w.Take()));
+                           });
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_schema.h"
 
 #include <string>
+#include <string_view>
 
 namespace fg::sqlite {
 namespace {
@@ -68,49 +69,74 @@ CREATE TABLE relations (
   UNIQUE (app, owner, kind, peer)
 );
 )sql",
+    // 2: room for a peer in another app (Yuntongxun links apps): the peer's app on edges,
+    // relations and requests. Every row written so far has both ends in its own app.
+    R"sql(
+ALTER TABLE edges ADD COLUMN peer_app INTEGER NOT NULL DEFAULT 0;
+UPDATE edges SET peer_app = app;
+ALTER TABLE requests ADD COLUMN from_app INTEGER NOT NULL DEFAULT 0;
+UPDATE requests SET from_app = app;
+ALTER TABLE relations ADD COLUMN peer_app INTEGER NOT NULL DEFAULT 0;
+UPDATE relations SET peer_app = app;
+)sql",
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-Status Exec(sqlite3* db, const char* sql) {
+Status Exec(sqlite3* db, const char* sql,
+            const std::function<bool(std::string_view)>& inject_failure) {
+  if (inject_failure && inject_failure(sql)) return {Code::kInternal, "injected failure"};
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown error";
+    std::string message = err ? err : sqlite3_errmsg(db);
     sqlite3_free(err);
     return {Code::kInternal, message};
   }
   return Status::Ok();
 }
 
+Result<int> ReadVersion(sqlite3* db, const std::function<bool(std::string_view)>& inject_failure) {
+  static constexpr const char* kSql = "PRAGMA user_version";
+  if (inject_failure && inject_failure(kSql)) return Status(Code::kInternal, "injected failure");
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, kSql, -1, &stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  int version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) {
+    return Status(Code::kInternal,
+                  std::string("reading the schema version: ") + sqlite3_errmsg(db));
+  }
+  return version;
+}
+
 }  // namespace
 
-Status Migrate(sqlite3* db) {
-  if (Status s = Exec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
-  sqlite3_stmt* stmt = nullptr;
-  int version = 0;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    version = sqlite3_column_int(stmt, 0);
+Status Migrate(sqlite3* db, const std::function<bool(std::string_view)>& inject_failure) {
+  auto exec = [&](const char* sql) { return Exec(db, sql, inject_failure); };
+  if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  // Every failure below leaves through here, so the transaction is never left open.
+  auto abandon = [&](Status why) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return why;
+  };
+  auto version = ReadVersion(db, inject_failure);
+  if (!version.ok()) return abandon(version.status());
+  if (version.value() > kNewest) {
+    return abandon({Code::kInternal, "schema version " + std::to_string(version.value()) +
+                                         " is newer than this binary knows (" +
+                                         std::to_string(kNewest) + ")"});
   }
-  sqlite3_finalize(stmt);
-  if (version > kNewest) {
-    Exec(db, "ROLLBACK");
-    return {Code::kInternal, "schema version " + std::to_string(version) +
-                                 " is newer than this binary knows (" + std::to_string(kNewest) +
-                                 ")"};
-  }
-  for (int v = version; v < kNewest; ++v) {
-    if (Status s = Exec(db, kMigrations[v]); !s.ok()) {
-      Exec(db, "ROLLBACK");
-      return {Code::kInternal, "migration " + std::to_string(v + 1) + ": " + s.message()};
+  if (version.value() == kNewest) return abandon(Status::Ok());
+  for (int v = version.value(); v < kNewest; ++v) {
+    if (Status s = exec(kMigrations[v]); !s.ok()) {
+      return abandon({Code::kInternal, "migration " + std::to_string(v + 1) + ": " + s.message()});
     }
   }
   std::string set_version = "PRAGMA user_version = " + std::to_string(kNewest);
-  if (Status s = Exec(db, set_version.c_str()); !s.ok()) {
-    Exec(db, "ROLLBACK");
-    return s;
-  }
-  return Exec(db, "COMMIT");
+  if (Status s = exec(set_version.c_str()); !s.ok()) return abandon(s);
+  if (Status s = exec("COMMIT"); !s.ok()) return abandon(s);
+  return Status::Ok();
 }
 
 }  // namespace fg::sqlite

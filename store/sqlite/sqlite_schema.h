@@ -3,12 +3,17 @@
 
 #include <sqlite3.h>
 
+#include <functional>
+#include <string_view>
+
 #include "base/status.h"
 
 namespace fg::sqlite {
 
-// Brings the database to the newest schema in one transaction. Fails without changing anything
-// if the file's schema is newer than this binary knows.
-Status Migrate(sqlite3* db);
+// Brings the database to the newest schema in one transaction. On any failure (reading the
+// version, a migration, setting the version, the commit) the transaction is rolled back and the
+// error returned: nothing changes. Fails the same way if the file's schema is newer than this
+// binary knows. `inject_failure` (tests; may be empty) can make a step fail.
+Status Migrate(sqlite3* db, const std::function<bool(std::string_view)>& inject_failure);
 
 }  // namespace fg::sqlite

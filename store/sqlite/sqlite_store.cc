@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -17,7 +19,8 @@ namespace {
 // One open database handle and its prepared statements, keyed by the SQL literal's address.
 class Connection {
  public:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  Connection(sqlite3* db, std::function<bool(std::string_view)> inject_failure)
+      : db_(db), inject_failure_(std::move(inject_failure)) {}
   ~Connection() {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
@@ -40,6 +43,9 @@ class Connection {
 
   // Runs a statement without parameters or rows (BEGIN, SAVEPOINT, …), prepared once.
   void Run(const char* sql) {
+    if (inject_failure_ && inject_failure_(sql)) {
+      throw StoreFailure(std::string(sql) + ": injected failure");
+    }
     sqlite3_stmt* stmt = Prepare(sql);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
@@ -57,6 +63,7 @@ class Connection {
 
  private:
   sqlite3* db_;
+  std::function<bool(std::string_view)> inject_failure_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
@@ -149,10 +156,11 @@ User ReadUser(const Query& q) {
   return u;
 }
 
-// Columns 0..15 of every edge query, in this order.
-#define FG_EDGE_COLUMNS                                                                     \
-  "e.owner, e.peer, e.alive, e.alias, e.ex, e.serverex, e.description, e.phone, e.region, " \
-  "e.image_uri, e.source, e.created_ms, e.updated_ms, e.version, e.peer_account, e.peer_alive"
+// Columns 0..16 of every edge query, in this order.
+#define FG_EDGE_COLUMNS                                                                          \
+  "e.owner, e.peer, e.alive, e.alias, e.ex, e.serverex, e.description, e.phone, e.region, "      \
+  "e.image_uri, e.source, e.created_ms, e.updated_ms, e.version, e.peer_account, e.peer_alive, " \
+  "e.peer_app"
 
 FriendEdge ReadEdge(const Query& q) {
   FriendEdge e;
@@ -172,6 +180,7 @@ FriendEdge ReadEdge(const Query& q) {
   e.version = q.Int(13);
   e.peer_account = q.Text(14);
   e.peer_alive = q.Int(15) != 0;
+  e.peer_app = q.Int(16);
   return e;
 }
 
@@ -230,7 +239,8 @@ class SqliteTxn final : public WriteTxn {
 
   std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
     Query q(conn_,
-            "SELECT message, source, state, created_ms, updated_ms, from_version, to_version"
+            "SELECT message, source, state, created_ms, updated_ms, from_version, to_version,"
+            " from_app"
             " FROM requests WHERE app = ? AND from_user = ? AND to_user = ?");
     q.Bind(app).Bind(from).Bind(to);
     if (!q.Step()) return std::nullopt;
@@ -244,6 +254,7 @@ class SqliteTxn final : public WriteTxn {
     r.updated_ms = q.Int(4);
     r.from_version = q.Int(5);
     r.to_version = q.Int(6);
+    r.from_app = q.Int(7);
     return r;
   }
 
@@ -270,11 +281,22 @@ class SqliteTxn final : public WriteTxn {
     return out;
   }
 
-  UserId InsertUser(AppId app, const User& u) override {
+  std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) override {
+    // The writer holds the database lock for the whole transaction (BEGIN IMMEDIATE): reading
+    // the rows is all a lock needs here.
+    std::vector<User> out;
+    for (const auto& account : accounts) {
+      if (auto u = FindUser(app, account)) out.push_back(std::move(*u));
+    }
+    return out;
+  }
+
+  std::optional<UserId> InsertUser(AppId app, const User& u) override {
     Query q(conn_,
             "INSERT INTO users (app, account, name, icon, sign, email, birth, mobile, region,"
             " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms,"
-            " friend_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " friend_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (app, account) DO NOTHING");
     q.Bind(app).Bind(u.account);
     BindProfile(q, u.profile);
     q.Bind(u.token)
@@ -285,25 +307,26 @@ class SqliteTxn final : public WriteTxn {
         .Bind(u.clock_ms)
         .Bind(u.friend_count);
     q.Run();
+    if (sqlite3_changes(conn_.db()) == 0) return std::nullopt;
     return sqlite3_last_insert_rowid(conn_.db());
   }
 
-  void UpdateUser(AppId app, const User& u) override {
+  void UpdateUserFields(AppId app, const User& u) override {
+    Query q(conn_,
+            "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
+            " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, updated_ms = ?"
+            " WHERE app = ? AND id = ?");
+    BindProfile(q, u.profile);
+    q.Bind(u.token).Bind(int64_t{static_cast<int>(u.add_policy)}).Bind(u.updated_ms);
+    q.Bind(app).Bind(u.id);
+    q.Run();
+  }
+
+  void SaveCounters(AppId app, const User& u) override {
     Query q(
         conn_,
-        "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
-        " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, created_ms = ?,"
-        " updated_ms = ?, version = ?, clock_ms = ?, friend_count = ? WHERE app = ? AND id = ?");
-    BindProfile(q, u.profile);
-    q.Bind(u.token)
-        .Bind(int64_t{static_cast<int>(u.add_policy)})
-        .Bind(u.created_ms)
-        .Bind(u.updated_ms)
-        .Bind(u.version)
-        .Bind(u.clock_ms)
-        .Bind(u.friend_count)
-        .Bind(app)
-        .Bind(u.id);
+        "UPDATE users SET version = ?, clock_ms = ?, friend_count = ? WHERE app = ? AND id = ?");
+    q.Bind(u.version).Bind(u.clock_ms).Bind(u.friend_count).Bind(app).Bind(u.id);
     q.Run();
   }
 
@@ -311,24 +334,24 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_,
             "INSERT OR REPLACE INTO edges (app, owner, peer, alive, alias, ex, serverex,"
             " description, phone, region, image_uri, source, created_ms, updated_ms, version,"
-            " peer_account, peer_alive)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " peer_account, peer_alive, peer_app)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.Bind(app).Bind(e.owner).Bind(e.peer).Bind(int64_t{e.alive});
     q.Bind(e.fields.alias).Bind(e.fields.ex).Bind(e.fields.serverex).Bind(e.fields.description);
     q.Bind(e.fields.phone).Bind(e.fields.region).Bind(e.fields.image_uri);
     q.Bind(e.source).Bind(e.created_ms).Bind(e.updated_ms).Bind(e.version);
-    q.Bind(e.peer_account).Bind(int64_t{e.peer_alive});
+    q.Bind(e.peer_account).Bind(int64_t{e.peer_alive}).Bind(e.peer_app);
     q.Run();
   }
 
   void PutRequest(AppId app, const FriendRequest& r) override {
     Query q(conn_,
             "INSERT OR REPLACE INTO requests (app, from_user, to_user, message, source, state,"
-            " created_ms, updated_ms, from_version, to_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " created_ms, updated_ms, from_version, to_version, from_app)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.Bind(app).Bind(r.from).Bind(r.to).Bind(r.message).Bind(r.source);
     q.Bind(int64_t{static_cast<int>(r.state)}).Bind(r.created_ms).Bind(r.updated_ms);
-    q.Bind(r.from_version).Bind(r.to_version);
+    q.Bind(r.from_version).Bind(r.to_version).Bind(r.from_app);
     q.Run();
   }
 
@@ -336,9 +359,10 @@ class SqliteTxn final : public WriteTxn {
                    int64_t now_ms) override {
     if (on) {
       Query q(conn_,
-              "INSERT OR IGNORE INTO relations (app, owner, kind, peer, created_ms)"
-              " VALUES (?, ?, ?, ?, ?)");
+              "INSERT OR IGNORE INTO relations (app, owner, kind, peer, created_ms, peer_app)"
+              " VALUES (?, ?, ?, ?, ?, ?)");
       q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer).Bind(now_ms);
+      q.Bind(app);  // both ends in this app until apps are linked
       q.Run();
     } else {
       Query q(conn_, "DELETE FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
@@ -356,7 +380,8 @@ class SqliteTxn final : public WriteTxn {
   Connection& conn_;
 };
 
-Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, bool reader) {
+Result<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options, bool reader) {
+  const std::string& path = options.path;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -364,7 +389,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, bool
     sqlite3_close_v2(db);
     return Status(Code::kInternal, path + ": " + message);
   }
-  auto conn = std::make_unique<Connection>(db);
+  auto conn = std::make_unique<Connection>(db, options.inject_failure);
   sqlite3_busy_timeout(db, 5000);
   try {
     conn->Exec("PRAGMA foreign_keys = OFF");
@@ -379,10 +404,11 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer,
               std::vector<std::unique_ptr<Connection>> readers)
-      : options_(std::move(options)),
-        writer_conn_(std::move(writer)),
-        idle_readers_(std::move(readers)) {
+      : options_(std::move(options)), writer_conn_(std::move(writer)) {
     writer_thread_ = std::thread([this] { WriterLoop(); });
+    for (auto& conn : readers) {
+      reader_threads_.emplace_back([this, conn = std::move(conn)] { ReaderLoop(*conn); });
+    }
   }
 
   ~SqliteStore() override { Close(); }
@@ -404,155 +430,178 @@ class SqliteStore final : public Store {
     return *id;
   }
 
-  Status Read(const std::function<void(ReadTxn&)>& job) override {
-    std::unique_ptr<Connection> conn = AcquireReader();
-    Status status;
-    try {
-      conn->Run("BEGIN");
-      SqliteTxn txn(*conn);
-      job(txn);
-      conn->Run("COMMIT");
-    } catch (const std::exception& e) {
-      sqlite3_exec(conn->db(), "ROLLBACK", nullptr, nullptr, nullptr);
-      status = Status(Code::kInternal, e.what());
+  void Read(ReadJob job, Done done) override {
+    {
+      std::lock_guard lock(mu_);
+      if (!closing_) {
+        reads_.push_back({std::move(job), std::move(done)});
+        reads_cv_.notify_one();
+        return;
+      }
     }
-    ReleaseReader(std::move(conn));
-    return status;
+    CompleteGuarded(done, Status(Code::kUnavailable, "store is closed"));
   }
 
   void Write(WriteJob job, Done done) override {
     {
       std::lock_guard lock(mu_);
       if (!closing_) {
-        queue_.push_back({std::move(job), std::move(done)});
-        cv_.notify_one();
+        writes_.push_back({std::move(job), std::move(done)});
+        writes_cv_.notify_one();
         return;
       }
     }
-    done(Status(Code::kUnavailable, "store is closed"));
+    CompleteGuarded(done, Status(Code::kUnavailable, "store is closed"));
   }
+
+  bool sole_writer() const override { return true; }
 
   void Close() override {
     {
       std::lock_guard lock(mu_);
       if (closing_) return;
       closing_ = true;
-      cv_.notify_one();
+      writes_cv_.notify_all();
+      reads_cv_.notify_all();
     }
     writer_thread_.join();
+    for (auto& t : reader_threads_) t.join();
   }
 
  private:
-  struct Pending {
+  struct PendingWrite {
     WriteJob job;
     Done done;
   };
+  struct PendingRead {
+    ReadJob job;
+    Done done;
+  };
 
-  void WriterLoop() {
-    std::vector<Pending> batch;
-    std::vector<Status> results;
+  void ReaderLoop(Connection& conn) {
     for (;;) {
+      PendingRead read;
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return !queue_.empty() || closing_; });
-        if (queue_.empty()) return;  // closing and drained
-        while (!queue_.empty() && batch.size() < options_.max_batch) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
+        reads_cv_.wait(lock, [this] { return !reads_.empty() || closing_; });
+        if (reads_.empty()) return;  // closing and drained
+        read = std::move(reads_.front());
+        reads_.pop_front();
       }
-      RunBatch(batch, results);
-      for (size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i]);
-      batch.clear();
-      results.clear();
+      Status status;
+      try {
+        conn.Run("BEGIN");
+        SqliteTxn txn(conn);
+        status = read.job(txn);
+        conn.Run("COMMIT");
+      } catch (const std::exception& e) {
+        sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+        status = Status(Code::kInternal, e.what());
+      }
+      CompleteGuarded(read.done, status);
     }
   }
 
-  // Runs every job in one transaction, each in its own savepoint; commits once. If SQLite rolls
-  // the whole transaction back under a job (disk full, I/O error), the jobs it held are reported
-  // failed and the rest go on in a new transaction: a job is never reported ok when it was not
-  // committed, nor failed when it was.
-  void RunBatch(std::vector<Pending>& batch, std::vector<Status>& results) {
-    results.assign(batch.size(), Status());
-    for (size_t first = 0; first < batch.size();) first = RunTransaction(batch, results, first);
+  void WriterLoop() {
+    std::vector<PendingWrite> batch;
+    std::vector<std::optional<Status>> results;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        writes_cv_.wait(lock, [this] { return !writes_.empty() || closing_; });
+        if (writes_.empty()) return;  // closing and drained
+        while (!writes_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(writes_.front()));
+          writes_.pop_front();
+        }
+      }
+      results.assign(batch.size(), std::nullopt);
+      while (!RunTransaction(batch, results)) {
+      }
+      for (size_t i = 0; i < batch.size(); ++i) CompleteGuarded(batch[i].done, *results[i]);
+      batch.clear();
+    }
   }
 
-  // Runs jobs from `first` on in one transaction; returns where the next one must start.
-  size_t RunTransaction(std::vector<Pending>& batch, std::vector<Status>& results, size_t first) {
+  // Runs every job without a result yet in one transaction, each in its own savepoint, and
+  // commits once. Returns true when every job has its result. Returns false after abandoning the
+  // transaction because the plumbing failed under a job (that job now has kInternal): the jobs
+  // that had run in it lost their work and are cleared to run again in the next transaction.
+  bool RunTransaction(std::vector<PendingWrite>& batch,
+                      std::vector<std::optional<Status>>& results) {
     Connection& conn = *writer_conn_;
-    auto fail_from = [&](size_t from, size_t to, const std::string& why) {
-      for (size_t k = from; k < to; ++k) {
-        if (results[k].ok()) results[k] = Status(Code::kInternal, why);
+    std::vector<size_t> ran;  // the jobs with a result from this transaction
+    auto abandon = [&](size_t culprit, const std::string& why) {
+      if (!sqlite3_get_autocommit(conn.db())) {
+        sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
       }
+      for (size_t k : ran) results[k].reset();
+      results[culprit] = Status(Code::kInternal, why);
+      return false;
     };
     try {
       conn.Run("BEGIN IMMEDIATE");
     } catch (const StoreFailure& e) {
-      fail_from(first, batch.size(), e.what());
-      return batch.size();
+      for (auto& r : results) {
+        if (!r) r = Status(Code::kInternal, e.what());
+      }
+      return true;
     }
     SqliteTxn txn(conn);
-    for (size_t i = first; i < batch.size(); ++i) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (results[i]) continue;
       Status status;
       try {
         conn.Run("SAVEPOINT job");
-        try {
-          status = batch[i].job(txn);
-        } catch (const std::exception& e) {
-          status = Status(Code::kInternal, e.what());
-        }
+      } catch (const StoreFailure& e) {
+        return abandon(i, e.what());
+      }
+      try {
+        status = batch[i].job(txn);
+      } catch (const std::exception& e) {
+        status = Status(Code::kInternal, e.what());
+      }
+      // A failed job's writes must go before anything else is committed. If undoing them fails,
+      // or SQLite has already rolled the whole transaction back (disk full, I/O error), nothing
+      // in this transaction can be trusted: abandon it and run the others again.
+      if (sqlite3_get_autocommit(conn.db())) {
+        return abandon(i, "the database rolled the transaction back");
+      }
+      try {
         if (!status.ok()) conn.Run("ROLLBACK TO job");
         conn.Run("RELEASE job");
       } catch (const StoreFailure& e) {
-        status = Status(Code::kInternal, e.what());
+        return abandon(i, e.what());
       }
       results[i] = std::move(status);
-      if (sqlite3_get_autocommit(conn.db())) {
-        fail_from(first, i + 1, "the database rolled the transaction back");
-        return i + 1;
-      }
+      ran.push_back(i);
     }
     try {
       conn.Run("COMMIT");
     } catch (const StoreFailure& e) {
       sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
-      fail_from(first, batch.size(), e.what());
+      for (size_t k : ran) results[k] = Status(Code::kInternal, e.what());
     }
-    return batch.size();
-  }
-
-  std::unique_ptr<Connection> AcquireReader() {
-    std::unique_lock lock(readers_mu_);
-    readers_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
-    auto conn = std::move(idle_readers_.back());
-    idle_readers_.pop_back();
-    return conn;
-  }
-
-  void ReleaseReader(std::unique_ptr<Connection> conn) {
-    std::lock_guard lock(readers_mu_);
-    idle_readers_.push_back(std::move(conn));
-    readers_cv_.notify_one();
+    return true;
   }
 
   const SqliteOptions options_;
   std::unique_ptr<Connection> writer_conn_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;
+  std::condition_variable writes_cv_;
+  std::condition_variable reads_cv_;
+  std::deque<PendingWrite> writes_;
+  std::deque<PendingRead> reads_;
   bool closing_ = false;
   std::thread writer_thread_;
-
-  std::mutex readers_mu_;
-  std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::vector<std::thread> reader_threads_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
-  auto writer = OpenConnection(options.path, /*reader=*/false);
+  auto writer = OpenConnection(options, /*reader=*/false);
   if (!writer.ok()) return writer.status();
   try {
     writer.value()->Exec("PRAGMA journal_mode = WAL");
@@ -561,14 +610,14 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   } catch (const StoreFailure& e) {
     return Status(Code::kInternal, options.path + ": " + e.what());
   }
-  if (Status s = sqlite::Migrate(writer.value()->db()); !s.ok()) {
+  if (Status s = sqlite::Migrate(writer.value()->db(), options.inject_failure); !s.ok()) {
     return Status(Code::kInternal, options.path + ": " + s.message());
   }
   // Every reader is opened now, so that reads never need a new file descriptor later (a server
   // out of descriptors keeps answering on the connections it has).
   std::vector<std::unique_ptr<Connection>> readers;
-  for (int i = 0; i < std::max(1, options.max_readers); ++i) {
-    auto reader = OpenConnection(options.path, /*reader=*/true);
+  for (int i = 0; i < std::max(1, options.readers); ++i) {
+    auto reader = OpenConnection(options, /*reader=*/true);
     if (!reader.ok()) return reader.status();
     try {
       reader.value()->Exec("SELECT count(*) FROM apps");  // opens the WAL file now

@@ -1,12 +1,20 @@
-// The embedded SQLite store: one database file in WAL mode.
+// The embedded SQLite store: one database file in WAL mode, this process its only writer.
 //
-// One writer thread takes every queued write job, runs them in one transaction (each job inside
-// its own savepoint, so a failed job rolls back alone) and commits once: many requests, one fsync.
-// Readers use a pool of read-only connections and run in parallel with the writer.
+// Writes: one writer thread takes every queued write job, runs them in one transaction (each job
+// inside its own savepoint, so a failed job rolls back alone) and commits once: many requests, one
+// fsync (group commit). If the savepoint plumbing itself fails, or SQLite rolls the transaction
+// back under a job (disk full, I/O error), the whole transaction is abandoned: the job that was
+// running fails, and the jobs before it in the batch run again in a fresh transaction, so a job is
+// never reported ok when it was not committed, nor failed when it was.
+// Reads: a pool of reader threads, each with its own read-only connection (all opened at start,
+// so that reads never need a new file descriptor later), runs read jobs in parallel with the
+// writer.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "store/store.h"
@@ -15,10 +23,13 @@ namespace fg {
 
 struct SqliteOptions {
   std::string path;         // the database file; created with its schema when missing
-  int max_readers = 4;      // read connections, all opened (with their files) with the store
+  int readers = 4;          // reader threads, one connection each
   size_t max_batch = 1024;  // write jobs committed together at most
-  bool synchronous_full =
-      true;  // fsync the WAL at every commit: acknowledged writes survive power loss
+  // fsync the WAL at every commit: acknowledged writes survive power loss.
+  bool synchronous_full = true;
+  // Tests only: called before each transaction-control statement (BEGIN, SAVEPOINT, ROLLBACK TO,
+  // RELEASE, COMMIT, migrations); returning true makes that statement fail as SQLite would.
+  std::function<bool(std::string_view statement)> inject_failure;
 };
 
 // On success, a store whose schema is at the newest version. On failure (cannot open, a newer

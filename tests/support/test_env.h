@@ -1,18 +1,23 @@
-// Helpers shared by the unit tests: a temp directory, a fake clock, the store backends under
-// test, and synchronous wrappers around FriendService's callbacks.
+// Helpers shared by the unit tests: a temp directory, a fake clock, an executor, the store
+// backends under test, and synchronous wrappers around FriendService's callbacks.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
+#include "base/executor.h"
+#include "base/thread_executor.h"
 #include "core/friend_service.h"
+#include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace fg::testing {
@@ -48,9 +53,13 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> now_ms_;
 };
 
-// A backend the store contract suite and the core tests run against.
+using ThreadExecutor = fg::ThreadExecutor;
+
+// The backends the store contract suite and the core suites run against. A new backend joins
+// every suite by adding a struct like these to the lists below.
 struct SqliteBackend {
   static constexpr const char* kName = "sqlite";
+  static constexpr bool kPersistent = true;
   static std::unique_ptr<Store> Open(const TempDir& dir) {
     SqliteOptions options;
     options.path = dir.File("test.db");
@@ -61,6 +70,29 @@ struct SqliteBackend {
   }
 };
 
+// The in-memory store, running every write job twice (the first run rolled back) so that a rule
+// with effects outside its transaction shows up.
+struct MemoryBackend {
+  static constexpr const char* kName = "memory";
+  static constexpr bool kPersistent = false;
+  static std::unique_ptr<Store> Open(const TempDir&) {
+    return NewMemoryStore({.sole_writer = true, .run_jobs_twice = true});
+  }
+};
+
+// For value-parameterized suites (TEST_P): a backend by name and factory.
+struct BackendParam {
+  const char* name;
+  std::unique_ptr<Store> (*open)(const TempDir&);
+};
+inline std::vector<BackendParam> AllBackends() {
+  return {{SqliteBackend::kName, &SqliteBackend::Open},
+          {MemoryBackend::kName, &MemoryBackend::Open}};
+}
+inline std::string BackendName(const ::testing::TestParamInfo<BackendParam>& info) {
+  return info.param.name;
+}
+
 // Calls `start(callback)` and waits for the callback's result.
 template <typename T, typename Start>
 Result<T> Wait(Start start) {
@@ -68,6 +100,27 @@ Result<T> Wait(Start start) {
   auto future = promise.get_future();
   start([&promise](Result<T> r) { promise.set_value(std::move(r)); });
   return future.get();
+}
+
+// Synchronous reads for tests.
+inline Result<User> GetUser(FriendService& s, const AppContext& app, const std::string& account) {
+  return Wait<User>([&](auto cb) { s.GetUser(app, account, cb); });
+}
+inline Result<FriendView> GetFriend(FriendService& s, const AppContext& app,
+                                    const std::string& owner, const std::string& peer) {
+  return Wait<FriendView>([&](auto cb) { s.GetFriend(app, owner, peer, cb); });
+}
+inline Result<std::vector<FriendView>> ListFriends(FriendService& s, const AppContext& app,
+                                                   const std::string& owner, int64_t since_ms,
+                                                   bool include_tombstones) {
+  auto r = Wait<FriendList>(
+      [&](auto cb) { s.ListFriends(app, owner, since_ms, include_tombstones, cb); });
+  if (!r.ok()) return r.status();
+  return *r.value();
+}
+inline Result<Relations> ListRelations(FriendService& s, const AppContext& app,
+                                       const std::string& owner) {
+  return Wait<Relations>([&](auto cb) { s.ListRelations(app, owner, cb); });
 }
 
 }  // namespace fg::testing

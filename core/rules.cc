@@ -1,0 +1,149 @@
+#include "core/rules.h"
+
+namespace fg {
+namespace {
+
+Status NotFriends(const User& owner, const User& peer) {
+  return {Code::kNotFriends, "'" + peer.account + "' is not a friend of '" + owner.account + "'"};
+}
+
+}  // namespace
+
+Result<User> CreateUserRule(Change& change, const NewUser& user) {
+  User u;
+  u.account = NormalizeAccount(user.account);
+  if (u.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+  u.profile = user.profile;
+  u.token = user.token;
+  u.add_policy = user.add_policy;
+  u.created_ms = u.updated_ms = change.now_ms();
+  auto id = change.txn().InsertUser(change.app().id, u);
+  if (!id) return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
+  u.id = *id;
+  return u;
+}
+
+Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update) {
+  User* u = change.Lock(account);
+  if (!u) return Status(Code::kUserNotFound, "user '" + account + "' does not exist");
+  const Profile& p = update.profile;
+  auto set = [](const auto& src, auto& dst) {
+    if (src) dst = src;
+  };
+  set(p.name, u->profile.name);
+  set(p.icon, u->profile.icon);
+  set(p.sign, u->profile.sign);
+  set(p.email, u->profile.email);
+  set(p.birth, u->profile.birth);
+  set(p.mobile, u->profile.mobile);
+  set(p.region, u->profile.region);
+  set(p.gender, u->profile.gender);
+  set(p.ex, u->profile.ex);
+  if (update.token) u->token = *update.token;
+  if (update.add_policy) u->add_policy = *update.add_policy;
+  u->updated_ms = change.now_ms();
+  change.txn().UpdateUserFields(change.app().id, *u);
+  return *u;
+}
+
+Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
+  WriteTxn& txn = change.txn();
+  AppId app = change.app().id;
+  User *owner, *peer;
+  if (Status s = change.LockPair(args.owner, args.peer, owner, peer); !s.ok()) return s;
+  if (txn.HasRelation(app, peer->id, owner->id, Relation::kBlock)) {
+    return Status(Code::kBlocked, "'" + peer->account + "' has blocked '" + owner->account + "'");
+  }
+  auto befriend = [&]() -> Result<AddOutcome> {
+    if (Status s = change.BefriendBoth(*owner, *peer, args.fields, args.source); !s.ok()) return s;
+    change.Commit();
+    return AddOutcome::kFriends;
+  };
+  if (args.mode == AddMode::kDirect) return befriend();
+
+  if (change.IsAlive(owner->id, peer->id) && change.IsAlive(peer->id, owner->id)) {
+    return Status(Code::kAlreadyFriends,
+                  "'" + owner->account + "' and '" + peer->account + "' are already friends");
+  }
+  auto crossing = txn.FindRequest(app, peer->id, owner->id);
+  if (crossing && crossing->state == RequestState::kPending) return befriend();
+  if (peer->add_policy == AddPolicy::kAllowAny) return befriend();
+  if (peer->add_policy == AddPolicy::kDenyAny) {
+    return Status(Code::kRefusedByPolicy, "'" + peer->account + "' accepts no friend requests");
+  }
+  FriendRequest request;
+  if (auto existing = txn.FindRequest(app, owner->id, peer->id);
+      existing && existing->state == RequestState::kPending) {
+    request = std::move(*existing);  // a refresh keeps the first creation time
+  }
+  request.from = owner->id;
+  request.to = peer->id;
+  request.message = args.message;
+  request.source = args.source;
+  request.state = RequestState::kPending;
+  change.PutRequest(std::move(request), *owner, *peer);
+  change.Commit();
+  return AddOutcome::kRequestSent;
+}
+
+Result<bool> RespondRule(Change& change, const std::string& recipient, const std::string& requester,
+                         Answer answer) {
+  WriteTxn& txn = change.txn();
+  AppId app = change.app().id;
+  User *to, *from;
+  if (Status s = change.LockPair(recipient, requester, to, from); !s.ok()) return s;
+  auto request = txn.FindRequest(app, from->id, to->id);
+  if (!request || request->state != RequestState::kPending) {
+    return Status(Code::kNoPendingRequest,
+                  "no pending request from '" + from->account + "' to '" + to->account + "'");
+  }
+  if (answer == Answer::kAccept) {
+    if (txn.HasRelation(app, from->id, to->id, Relation::kBlock)) {
+      return Status(Code::kBlocked,
+                    "'" + from->account + "' has blocked '" + to->account + "' since asking");
+    }
+    if (Status s = change.BefriendBoth(*to, *from, {}, request->source); !s.ok()) return s;
+  } else {
+    request->state = answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
+    change.PutRequest(std::move(*request), *from, *to);
+  }
+  change.Commit();
+  return true;
+}
+
+Result<bool> DeleteRule(Change& change, const DeleteArgs& args) {
+  User *owner, *peer;
+  if (Status s = change.LockPair(args.owner, args.peer, owner, peer); !s.ok()) return s;
+  if (!change.Tombstone(*owner, *peer, args.drop_alias)) return NotFriends(*owner, *peer);
+  if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
+  change.Commit();
+  return true;
+}
+
+Result<bool> UpdateEdgeRule(Change& change, const std::string& owner, const std::string& peer,
+                            const EdgeFields& fields) {
+  User *o, *p;
+  if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
+  if (!change.IsAlive(o->id, p->id)) return NotFriends(*o, *p);
+  if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
+  change.Commit();
+  return true;
+}
+
+Result<bool> SetRelationRule(Change& change, const std::string& owner, const std::string& peer,
+                             Relation kind, bool on) {
+  WriteTxn& txn = change.txn();
+  const AppContext& app = change.app();
+  User *o, *p;
+  if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
+  int64_t limit = kind == Relation::kBlock ? app.limits.max_blocks : app.limits.max_mutes;
+  if (on && !txn.HasRelation(app.id, o->id, p->id, kind) &&
+      txn.CountRelations(app.id, o->id, kind) >= limit) {
+    return Status(Code::kRelationLimit,
+                  "'" + o->account + "' has reached the limit of " + std::to_string(limit));
+  }
+  txn.PutRelation(app.id, o->id, p->id, kind, on, change.now_ms());
+  return true;
+}
+
+}  // namespace fg

@@ -1,0 +1,85 @@
+// The write rules of the friend graph (DESIGN.md §3), one state machine for every dialect, as
+// plain functions over a Change (core/change.h). FriendService runs each as one store job; tests
+// run them on any backend, including the in-memory store.
+//
+// Each function is a whole job: it returns an error before writing anything, or writes and
+// commits the users' counters (Change::Commit) — a job that fails after writing is rolled back by
+// the store. Accounts are matched case-insensitively; validating their shape and the lengths of
+// fields is the dialect's job, since each vendor documents its own limits.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/model.h"
+#include "base/status.h"
+#include "core/change.h"
+
+namespace fg {
+
+struct NewUser {
+  std::string account;
+  Profile profile;
+  std::string token;
+  AddPolicy add_policy = AddPolicy::kNeedConfirm;
+};
+
+// Only the fields that are present change.
+struct UserUpdate {
+  Profile profile;
+  std::optional<std::string> token;
+  std::optional<AddPolicy> add_policy;
+};
+
+enum class AddMode {
+  kDirect,   // both edges alive at once, no consent asked
+  kRequest,  // ask the peer, subject to blocks and the peer's add policy
+};
+
+struct AddArgs {
+  std::string owner;
+  std::string peer;
+  AddMode mode = AddMode::kRequest;
+  std::string message;  // the request's message
+  std::string source;   // where the request came from (free text)
+  EdgeFields fields;    // set on the owner's edge when it becomes alive
+};
+
+enum class AddOutcome {
+  kFriends,      // both edges are alive now (direct, allow_any, or a crossing request)
+  kRequestSent,  // a pending request owner -> peer exists now (created or refreshed)
+};
+
+enum class Answer { kAccept, kRefuse, kIgnore };
+
+struct DeleteArgs {
+  std::string owner;
+  std::string peer;
+  bool both = false;        // tombstone the peer's edge back too
+  bool drop_alias = false;  // forget the alias instead of keeping it on the tombstone
+};
+
+// kAlreadyExists if the account is taken in this app; kInvalidArgument if it is empty.
+Result<User> CreateUserRule(Change& change, const NewUser& user);
+// kUserNotFound if the account does not exist.
+Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update);
+// Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
+// succeeds and changes only the fields given. Request: kBlocked, kRefusedByPolicy (deny_any),
+// kAlreadyFriends (both edges alive), kFriendLimit when it would make friends at once.
+// Both: kUserNotFound, kInvalidArgument for owner == peer.
+Result<AddOutcome> AddRule(Change& change, const AddArgs& args);
+// The recipient answers the requester's pending request. kNoPendingRequest if there is none
+// (including one already answered: answering twice is an error, not a no-op); accepting gives
+// kBlocked if the requester has blocked the recipient since asking.
+Result<bool> RespondRule(Change& change, const std::string& recipient, const std::string& requester,
+                         Answer answer);
+// kNotFriends if owner has no alive edge to peer.
+Result<bool> DeleteRule(Change& change, const DeleteArgs& args);
+// Sets the present fields of owner's alive edge to peer. kNotFriends if it is not alive.
+Result<bool> UpdateEdgeRule(Change& change, const std::string& owner, const std::string& peer,
+                            const EdgeFields& fields);
+// Blocks and mutes. Setting what is already set succeeds. kRelationLimit over the app's limit.
+Result<bool> SetRelationRule(Change& change, const std::string& owner, const std::string& peer,
+                             Relation kind, bool on);
+
+}  // namespace fg

@@ -1,0 +1,103 @@
+#include "store/testing/faulty_store.h"
+
+namespace fg::testing {
+namespace {
+
+// Passes every call through, throwing at the armed write (0: none).
+class FaultyTxn final : public WriteTxn {
+ public:
+  FaultyTxn(WriteTxn& inner, int fail_at) : inner_(inner), fail_at_(fail_at) {}
+  int writes() const { return writes_; }
+
+  std::optional<User> FindUser(AppId app, std::string_view account) override {
+    return inner_.FindUser(app, account);
+  }
+  std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
+    return inner_.FindEdge(app, owner, peer);
+  }
+  std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
+                                      bool include_tombstones) override {
+    return inner_.ListFriends(app, owner, since_ms, include_tombstones);
+  }
+  std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
+    return inner_.FindRequest(app, from, to);
+  }
+  bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
+    return inner_.HasRelation(app, owner, peer, kind);
+  }
+  int64_t CountRelations(AppId app, UserId owner, Relation kind) override {
+    return inner_.CountRelations(app, owner, kind);
+  }
+  std::vector<std::string> ListRelations(AppId app, UserId owner, Relation kind) override {
+    return inner_.ListRelations(app, owner, kind);
+  }
+  std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) override {
+    return inner_.LockUsers(app, accounts);
+  }
+
+  std::optional<UserId> InsertUser(AppId app, const User& user) override {
+    BeforeWrite();
+    return inner_.InsertUser(app, user);
+  }
+  void UpdateUserFields(AppId app, const User& user) override {
+    BeforeWrite();
+    inner_.UpdateUserFields(app, user);
+  }
+  void SaveCounters(AppId app, const User& user) override {
+    BeforeWrite();
+    inner_.SaveCounters(app, user);
+  }
+  void PutEdge(AppId app, const FriendEdge& edge) override {
+    BeforeWrite();
+    inner_.PutEdge(app, edge);
+  }
+  void PutRequest(AppId app, const FriendRequest& request) override {
+    BeforeWrite();
+    inner_.PutRequest(app, request);
+  }
+  void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
+                   int64_t now_ms) override {
+    BeforeWrite();
+    inner_.PutRelation(app, owner, peer, kind, on, now_ms);
+  }
+
+ private:
+  void BeforeWrite() {
+    if (++writes_ == fail_at_) throw StoreFailure("injected write failure");
+  }
+
+  WriteTxn& inner_;
+  const int fail_at_;
+  int writes_ = 0;
+};
+
+}  // namespace
+
+void FaultyStore::Read(ReadJob job, Done done) {
+  if (fail_read_.exchange(false)) {
+    return CompleteGuarded(done, Status(Code::kInternal, "injected read failure"));
+  }
+  inner_.Read(std::move(job), std::move(done));
+}
+
+void FaultyStore::Write(WriteJob job, Done done) {
+  int fail_at = fail_at_write_.exchange(0);
+  bool fail_commit = fail_commit_.exchange(false);
+  inner_.Write(
+      [this, job = std::move(job), fail_at, fail_commit](WriteTxn& txn) -> Status {
+        FaultyTxn faulty(txn, fail_at);
+        Status status;
+        try {
+          status = job(faulty);
+        } catch (...) {
+          set_last_job_writes(faulty.writes());
+          throw;
+        }
+        set_last_job_writes(faulty.writes());
+        if (status.ok() && fail_commit) return Status(Code::kInternal, "injected commit failure");
+        return status;
+      },
+      std::move(done));
+}
+
+}  // namespace fg::testing
