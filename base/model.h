@@ -45,6 +45,12 @@ struct User {
   int64_t clock_ms = 0;
   // Alive edges the user owns; core/ keeps it equal to the count of them.
   int64_t friend_count = 0;
+  // A disabled account takes part in no new friendship (DESIGN.md §2a "Disabled accounts").
+  bool disabled = false;
+  // argon2id hash in libsodium's string form; empty when the user has no password.
+  std::string password_hash;
+  // Bumped to revoke every token issued before (logout, password change); tokens carry it.
+  int64_t epoch = 0;
 };
 
 // Edge fields a caller may set. Absent = leave as it is.
@@ -82,6 +88,14 @@ struct FriendView {
   FriendEdge edge;
   std::string peer_account;
   bool bidirectional = false;  // alive, and the peer's edge back to the owner is alive too
+};
+
+// One entry of a block or mute list; seq orders the list by the time it was added.
+struct RelationEntry {
+  int64_t seq = 0;
+  UserId peer = 0;
+  std::string peer_account;
+  int64_t created_ms = 0;
 };
 
 // A friend listing, shared and immutable: a cached list is handed out without copying.

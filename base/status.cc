@@ -28,6 +28,8 @@ std::string_view CodeName(Code code) {
       return "friend_limit";
     case Code::kRelationLimit:
       return "relation_limit";
+    case Code::kUserDisabled:
+      return "user_disabled";
     case Code::kInternal:
       return "internal";
     case Code::kUnavailable:

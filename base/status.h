@@ -26,6 +26,7 @@ enum class Code {
   kRefusedByPolicy,   // the peer's add policy refuses requests
   kFriendLimit,       // one side would go over the app's friend limit
   kRelationLimit,     // over the app's block/mute limit
+  kUserDisabled,      // an account named in the call is disabled (deactivated, blocked)
   kInternal,          // storage failed; nothing was written
   kUnavailable,       // shutting down
 };

@@ -47,28 +47,14 @@ User* Change::Cached(const std::string& account) {
 }
 
 User* Change::Lock(std::string_view account) {
-  std::string key = NormalizeAccount(account);
-  if (User* u = Cached(key)) return u;
-  auto found = txn_.LockUsers(app_.id, {key});
-  if (found.empty()) return nullptr;
-  int64_t version = found.front().version;
-  users_.push_back({std::make_unique<User>(std::move(found.front())), version});
-  return users_.back().user.get();
+  auto locked = LockMore({NormalizeAccount(account)});
+  return locked.empty() ? nullptr : locked.front();
 }
 
 Status Change::LockPair(std::string_view a, std::string_view b, User*& ua, User*& ub) {
   std::string ka = NormalizeAccount(a), kb = NormalizeAccount(b);
   if (ka == kb) return {Code::kInvalidArgument, "a user cannot be their own friend"};
-  std::vector<std::string> missing;
-  for (const auto& k : {ka, kb}) {
-    if (!Cached(k)) missing.push_back(k);
-  }
-  if (!missing.empty()) {
-    for (auto& u : txn_.LockUsers(app_.id, missing)) {
-      int64_t version = u.version;
-      users_.push_back({std::make_unique<User>(std::move(u)), version});
-    }
-  }
+  LockMore({ka, kb});
   ua = Cached(ka);
   if (!ua) return UserNotFound(a);
   ub = Cached(kb);
@@ -173,9 +159,33 @@ Status Change::BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fie
   return Status::Ok();
 }
 
+std::vector<User*> Change::LockMore(const std::vector<std::string>& accounts) {
+  std::vector<std::string> missing;
+  for (const auto& a : accounts) {
+    if (!Cached(a)) missing.push_back(a);
+  }
+  if (!missing.empty()) {
+    for (auto& u : txn_.LockUsers(app_.id, missing)) {
+      int64_t version = u.version;
+      users_.push_back({std::make_unique<User>(std::move(u)), version});
+    }
+  }
+  std::vector<User*> out;
+  for (const auto& a : accounts) {
+    if (User* u = Cached(a)) out.push_back(u);
+  }
+  return out;
+}
+
+void Change::Forget(const User& user) {
+  for (auto& l : users_) {
+    if (l.user.get() == &user) l.forgotten = true;
+  }
+}
+
 void Change::Commit() {
   for (auto& l : users_) {
-    if (l.user->version != l.loaded_version) txn_.SaveCounters(app_.id, *l.user);
+    if (!l.forgotten && l.user->version != l.loaded_version) txn_.SaveCounters(app_.id, *l.user);
   }
 }
 

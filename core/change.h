@@ -62,6 +62,12 @@ class Change {
   Status BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fields,
                       std::string_view source);
 
+  // The job deletes this user: Commit() writes nothing for it.
+  void Forget(const User& user);
+  // Locks more users of this job together (id order), for a job that learns whom it touches
+  // while it runs. Returns those that exist, in the order asked.
+  std::vector<User*> LockMore(const std::vector<std::string>& accounts);
+
   // Writes the counters of every user this job changed. Call once, after the last change.
   void Commit();
 
@@ -76,6 +82,7 @@ class Change {
   struct Locked {
     std::unique_ptr<User> user;
     int64_t loaded_version = 0;  // changed since loading: its counters need writing
+    bool forgotten = false;      // deleted by this job
   };
 
   WriteTxn& txn_;

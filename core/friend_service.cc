@@ -25,6 +25,12 @@ Status UserNotFound(std::string_view account) {
   return {Code::kUserNotFound, "user '" + std::string(account) + "' does not exist"};
 }
 
+// Where a page starts: `first` for the first page, else the key the cursor holds.
+Result<int64_t> FirstKey(std::string_view cursor, ListKind kind, int64_t list_id, int64_t first) {
+  if (cursor.empty()) return first;
+  return DecodeCursor(cursor, kind, list_id);
+}
+
 }  // namespace
 
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
@@ -121,6 +127,29 @@ void FriendService::GetUsers(const AppContext& app, std::vector<std::string> acc
       });
 }
 
+void FriendService::DeleteUser(const AppContext& app, std::string account, Callback<bool> done) {
+  Submit<bool>(app, std::move(done), [account = std::move(account)](Change& change) {
+    return DeleteUserRule(change, account);
+  });
+}
+
+void FriendService::ListUsersPage(const AppContext& app, std::string cursor, size_t limit,
+                                  Callback<Page<User>> done) {
+  Query<Page<User>>(
+      std::move(done),
+      [app_id = app.id, cursor = std::move(cursor), limit](ReadTxn& txn) -> Result<Page<User>> {
+        auto after = FirstKey(cursor, ListKind::kUsers, app_id, 0);
+        if (!after.ok()) return after.status();
+        Page<User> page;
+        page.items = txn.ListUsersAfter(app_id, after.value(), limit + 1);
+        if (page.items.size() > limit) {
+          page.items.resize(limit);
+          page.next_cursor = EncodeCursor(ListKind::kUsers, app_id, page.items.back().id);
+        }
+        return page;
+      });
+}
+
 void FriendService::Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done) {
   Submit<AddOutcome>(app, std::move(done),
                      [args = std::move(args)](Change& change) { return AddRule(change, args); });
@@ -166,6 +195,26 @@ void FriendService::ListFriends(const AppContext& app, std::string owner, int64_
                     });
 }
 
+void FriendService::ListFriendsPage(const AppContext& app, std::string owner, std::string cursor,
+                                    size_t limit, Callback<Page<FriendView>> done) {
+  Query<Page<FriendView>>(
+      std::move(done),
+      [app_id = app.id, owner = std::move(owner), cursor = std::move(cursor),
+       limit](ReadTxn& txn) -> Result<Page<FriendView>> {
+        auto u = txn.FindUser(app_id, NormalizeAccount(owner));
+        if (!u) return UserNotFound(owner);
+        auto after = FirstKey(cursor, ListKind::kFriends, u->id, 0);
+        if (!after.ok()) return after.status();
+        Page<FriendView> page;
+        page.items = txn.ListFriendsAfter(app_id, u->id, after.value(), limit + 1);
+        if (page.items.size() > limit) {
+          page.items.resize(limit);
+          page.next_cursor = EncodeCursor(ListKind::kFriends, u->id, page.items.back().edge.peer);
+        }
+        return page;
+      });
+}
+
 void FriendService::GetFriend(const AppContext& app, std::string owner, std::string peer,
                               Callback<FriendView> done) {
   Query<FriendView>(std::move(done),
@@ -209,6 +258,28 @@ void FriendService::ListRelations(const AppContext& app, std::string owner,
                      out.muted = txn.ListRelations(app_id, u->id, Relation::kMute);
                      return out;
                    });
+}
+
+void FriendService::ListRelationsPage(const AppContext& app, std::string owner, Relation kind,
+                                      std::string cursor, size_t limit,
+                                      Callback<Page<RelationEntry>> done) {
+  Query<Page<RelationEntry>>(
+      std::move(done),
+      [app_id = app.id, owner = std::move(owner), kind, cursor = std::move(cursor),
+       limit](ReadTxn& txn) -> Result<Page<RelationEntry>> {
+        auto u = txn.FindUser(app_id, NormalizeAccount(owner));
+        if (!u) return UserNotFound(owner);
+        ListKind list = kind == Relation::kBlock ? ListKind::kBlocks : ListKind::kMutes;
+        auto before = FirstKey(cursor, list, u->id, INT64_MAX);
+        if (!before.ok()) return before.status();
+        Page<RelationEntry> page;
+        page.items = txn.ListRelationsBefore(app_id, u->id, kind, before.value(), limit + 1);
+        if (page.items.size() > limit) {
+          page.items.resize(limit);
+          page.next_cursor = EncodeCursor(list, u->id, page.items.back().seq);
+        }
+        return page;
+      });
 }
 
 }  // namespace fg

@@ -22,6 +22,7 @@
 #include "base/model.h"
 #include "base/status.h"
 #include "core/change.h"
+#include "core/cursor.h"
 #include "core/friend_list_cache.h"
 #include "core/rules.h"
 #include "store/store.h"
@@ -34,6 +35,13 @@ using Callback = std::function<void(Result<T>)>;
 struct Relations {
   std::vector<std::string> blocked;
   std::vector<std::string> muted;
+};
+
+// One page of a list (DESIGN.md §2c). next_cursor is empty on the last page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_cursor;
 };
 
 class FriendService {
@@ -53,6 +61,12 @@ class FriendService {
   // The users that exist, in the order asked; unknown accounts are left out.
   void GetUsers(const AppContext& app, std::vector<std::string> accounts,
                 Callback<std::vector<User>> done);
+  // See DeleteUserRule.
+  void DeleteUser(const AppContext& app, std::string account, Callback<bool> done);
+  // The app's users by creation, `limit` at most from `cursor` ("" = the first page).
+  // kInvalidArgument for a malformed cursor or one from another list.
+  void ListUsersPage(const AppContext& app, std::string cursor, size_t limit,
+                     Callback<Page<User>> done);
 
   // Friendships; see core/rules.h for each outcome.
   void Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done);
@@ -65,6 +79,10 @@ class FriendService {
   // shared and immutable. kUserNotFound if owner does not exist.
   void ListFriends(const AppContext& app, std::string owner, int64_t since_ms,
                    bool include_tombstones, Callback<FriendList> done);
+  // owner's alive friends by peer id, `limit` at most from `cursor` ("" = the first page).
+  // kUserNotFound; kInvalidArgument for a malformed cursor or one from another list.
+  void ListFriendsPage(const AppContext& app, std::string owner, std::string cursor, size_t limit,
+                       Callback<Page<FriendView>> done);
   // owner's alive edge to peer; kNotFriends if there is none, kUserNotFound for either account.
   void GetFriend(const AppContext& app, std::string owner, std::string peer,
                  Callback<FriendView> done);
@@ -74,6 +92,10 @@ class FriendService {
                    bool on, Callback<bool> done);
   // kUserNotFound if owner does not exist.
   void ListRelations(const AppContext& app, std::string owner, Callback<Relations> done);
+  // owner's relations of `kind`, newest first, `limit` at most from `cursor` ("" = the first
+  // page). kUserNotFound; kInvalidArgument for a bad cursor.
+  void ListRelationsPage(const AppContext& app, std::string owner, Relation kind,
+                         std::string cursor, size_t limit, Callback<Page<RelationEntry>> done);
 
  private:
   // What queued jobs use: copied into each, so that jobs do not depend on the service's life.

@@ -67,7 +67,7 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
       auto u = testing::GetUser(service_, app_, name);
       out += name;
       out += u.ok() ? " v" + std::to_string(u->version) + " n" + std::to_string(u->friend_count) +
-                          " " + u->profile.name.value_or("-")
+                          " " + u->profile.name.value_or("-") + (u->disabled ? " off" : "")
                     : " missing";
       auto edges = testing::ListFriends(service_, app_, name, 0, true);
       for (const auto& e : edges.value()) {
@@ -122,6 +122,13 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
            args.both = true;
            service_.Delete(app_, args, Ignore<bool>(cb));
          }},
+        {"disable",
+         [this](auto cb) {
+           UserUpdate u;
+           u.disabled = true;
+           service_.UpdateUser(app_, "c", u, Ignore<User>(cb));
+         }},
+        {"delete user", [this](auto cb) { service_.DeleteUser(app_, "b", Ignore<bool>(cb)); }},
     };
   }
 

@@ -332,6 +332,145 @@ TEST_P(FriendServiceTest, AppsAreIsolated) {
   EXPECT_EQ(testing::GetFriend(service_, other, "a", "b").status().code(), Code::kUserNotFound);
 }
 
+TEST_P(FriendServiceTest, DeletingAUserEndsEveryFriendshipAndFreesTheName) {
+  for (auto name : {"a", "b", "c", "d"}) Create(name);
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(Add("c", "a", AddMode::kDirect).ok());
+  ASSERT_TRUE(Delete("a", "c").ok());  // c keeps a one-sided edge to a
+  ASSERT_TRUE(Add("d", "a", AddMode::kRequest).ok());
+  ASSERT_TRUE(Relate("b", "a", Relation::kBlock, true).ok());
+  ASSERT_TRUE(Relate("a", "d", Relation::kMute, true).ok());
+  int64_t b_version = testing::GetUser(service_, app_, "b")->version;
+  int64_t mark = testing::GetFriend(service_, app_, "b", "a")->edge.updated_ms;
+
+  ASSERT_TRUE(Wait<bool>([&](auto cb) { service_.DeleteUser(app_, "A", cb); }).ok());
+  EXPECT_EQ(testing::GetUser(service_, app_, "a").status().code(), Code::kUserNotFound);
+  for (auto peer : {"b", "c"}) {
+    EXPECT_TRUE(testing::ListFriends(service_, app_, peer, 0, false)->empty()) << peer;
+    auto u = testing::GetUser(service_, app_, peer);
+    EXPECT_EQ(u->friend_count, 0) << peer;
+  }
+  EXPECT_GT(testing::GetUser(service_, app_, "b")->version, b_version);
+  auto removed = testing::ListFriends(service_, app_, "b", mark, /*include_tombstones=*/true);
+  ASSERT_EQ(removed->size(), 1u);
+  EXPECT_EQ(removed->at(0).peer_account, "a");
+  EXPECT_FALSE(removed->at(0).edge.alive);
+  EXPECT_TRUE(testing::ListRelations(service_, app_, "b")->blocked.empty());
+  EXPECT_EQ(Wait<bool>([&](auto cb) { service_.DeleteUser(app_, "a", cb); }).status().code(),
+            Code::kUserNotFound);
+
+  // The name is free again, for a new user with an empty graph.
+  User again = Create("a");
+  EXPECT_EQ(again.friend_count, 0);
+  EXPECT_TRUE(testing::ListFriends(service_, app_, "a", 0, true)->empty());
+  EXPECT_TRUE(testing::ListRelations(service_, app_, "a")->muted.empty());
+  EXPECT_EQ(Respond("a", "d", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+  ASSERT_TRUE(Add("b", "a", AddMode::kRequest).ok());  // b's block died with the old a
+}
+
+TEST_P(FriendServiceTest, DisabledUsersKeepFriendsButMakeNoNewOnes) {
+  for (auto name : {"a", "b", "c"}) Create(name);
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(Add("c", "a", AddMode::kRequest).ok());
+  UserUpdate off;
+  off.disabled = true;
+  ASSERT_TRUE(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", off, cb); })->disabled);
+  EXPECT_TRUE(Alive("a", "b"));
+  EXPECT_EQ(Add("a", "c", AddMode::kRequest).status().code(), Code::kUserDisabled);
+  EXPECT_EQ(Add("c", "a", AddMode::kDirect).status().code(), Code::kUserDisabled);
+  EXPECT_EQ(Respond("a", "c", Answer::kAccept).status().code(), Code::kUserDisabled);
+  UserUpdate on;
+  on.disabled = false;
+  ASSERT_FALSE(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", on, cb); })->disabled);
+  EXPECT_TRUE(Respond("a", "c", Answer::kAccept).ok());
+}
+
+TEST_P(FriendServiceTest, APasswordChangeRevokesTokens) {
+  Create("a");
+  UserUpdate pw;
+  pw.password_hash = "$argon2id$…";
+  auto u = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", pw, cb); });
+  EXPECT_EQ(u->epoch, 1);
+  EXPECT_EQ(u->password_hash, "$argon2id$…");
+  UserUpdate logout;
+  logout.revoke_tokens = true;
+  EXPECT_EQ(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", logout, cb); })->epoch, 2);
+  EXPECT_EQ(testing::GetUser(service_, app_, "a")->epoch, 2);
+}
+
+TEST_P(FriendServiceTest, PagesNeitherSkipNorRepeatWhileTheListChanges) {
+  app_.limits.max_friends = 100;
+  Create("owner");
+  std::vector<std::string> names;
+  for (int i = 0; i < 30; ++i) {
+    names.push_back("f" + std::to_string(100 + i));
+    Create(names.back());
+    ASSERT_TRUE(Add("owner", names.back(), AddMode::kDirect).ok());
+  }
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = Wait<Page<FriendView>>(
+        [&](auto cb) { service_.ListFriendsPage(app_, "owner", cursor, 7, cb); });
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& f : page->items) seen.push_back(f.peer_account);
+    cursor = page->next_cursor;
+    if (++pages == 2) {
+      // Between pages: one friend already seen goes, one not yet seen goes, a new one comes.
+      ASSERT_TRUE(Delete("owner", seen.front()).ok());
+      ASSERT_TRUE(Delete("owner", names.back()).ok());
+      Create("late");
+      ASSERT_TRUE(Add("owner", "late", AddMode::kDirect).ok());
+    }
+  } while (!cursor.empty());
+  std::vector<std::string> expected(names.begin(), names.end() - 1);
+  expected.push_back("late");  // newest id: last
+  EXPECT_EQ(seen, expected);
+
+  auto bad = Wait<Page<FriendView>>(
+      [&](auto cb) { service_.ListFriendsPage(app_, "owner", "nonsense", 7, cb); });
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  auto users = Wait<Page<User>>([&](auto cb) { service_.ListUsersPage(app_, "", 5, cb); });
+  ASSERT_TRUE(users.ok());
+  auto foreign = Wait<Page<FriendView>>(
+      [&](auto cb) { service_.ListFriendsPage(app_, "owner", users->next_cursor, 7, cb); });
+  EXPECT_EQ(foreign.status().code(), Code::kInvalidArgument);
+}
+
+TEST_P(FriendServiceTest, UsersAndBlocksPage) {
+  app_.limits.max_blocks = 10;
+  for (auto name : {"a", "b", "c", "d", "e"}) Create(name);
+  std::vector<std::string> all;
+  std::string cursor;
+  do {
+    auto page = Wait<Page<User>>([&](auto cb) { service_.ListUsersPage(app_, cursor, 2, cb); });
+    ASSERT_TRUE(page.ok());
+    for (const auto& u : page->items) all.push_back(u.account);
+    cursor = page->next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(all, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+
+  for (auto peer : {"b", "c", "d", "e"})
+    ASSERT_TRUE(Relate("a", peer, Relation::kBlock, true).ok());
+  auto first = Wait<Page<RelationEntry>>(
+      [&](auto cb) { service_.ListRelationsPage(app_, "a", Relation::kBlock, "", 3, cb); });
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->items.size(), 3u);
+  EXPECT_EQ(first->items[0].peer_account, "e");  // newest first
+  EXPECT_EQ(first->items[2].peer_account, "c");
+  auto rest = Wait<Page<RelationEntry>>([&](auto cb) {
+    service_.ListRelationsPage(app_, "a", Relation::kBlock, first->next_cursor, 3, cb);
+  });
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].peer_account, "b");
+  EXPECT_TRUE(rest->next_cursor.empty());
+  auto mutes = Wait<Page<RelationEntry>>([&](auto cb) {
+    service_.ListRelationsPage(app_, "a", Relation::kMute, first->next_cursor, 3, cb);
+  });
+  EXPECT_EQ(mutes.status().code(), Code::kInvalidArgument);  // a block cursor
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FriendServiceTest, ::testing::ValuesIn(testing::AllBackends()),
                          testing::BackendName);
 

@@ -3,6 +3,14 @@
 namespace fg {
 namespace {
 
+// kUserDisabled naming the first of the users that is disabled.
+Status CheckEnabled(std::initializer_list<const User*> users) {
+  for (const User* u : users) {
+    if (u->disabled) return {Code::kUserDisabled, "user '" + u->account + "' is disabled"};
+  }
+  return Status::Ok();
+}
+
 Status NotFriends(const User& owner, const User& peer) {
   return {Code::kNotFriends, "'" + peer.account + "' is not a friend of '" + owner.account + "'"};
 }
@@ -16,6 +24,7 @@ Result<User> CreateUserRule(Change& change, const NewUser& user) {
   u.profile = user.profile;
   u.token = user.token;
   u.add_policy = user.add_policy;
+  u.password_hash = user.password_hash;
   u.created_ms = u.updated_ms = change.now_ms();
   auto id = change.txn().InsertUser(change.app().id, u);
   if (!id) return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
@@ -41,6 +50,9 @@ Result<User> UpdateUserRule(Change& change, const std::string& account, const Us
   set(p.ex, u->profile.ex);
   if (update.token) u->token = *update.token;
   if (update.add_policy) u->add_policy = *update.add_policy;
+  if (update.disabled) u->disabled = *update.disabled;
+  if (update.password_hash) u->password_hash = *update.password_hash;
+  if (update.password_hash || update.revoke_tokens) ++u->epoch;
   u->updated_ms = change.now_ms();
   change.txn().UpdateUserFields(change.app().id, *u);
   return *u;
@@ -51,6 +63,7 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   AppId app = change.app().id;
   User *owner, *peer;
   if (Status s = change.LockPair(args.owner, args.peer, owner, peer); !s.ok()) return s;
+  if (Status s = CheckEnabled({owner, peer}); !s.ok()) return s;
   if (txn.HasRelation(app, peer->id, owner->id, Relation::kBlock)) {
     return Status(Code::kBlocked, "'" + peer->account + "' has blocked '" + owner->account + "'");
   }
@@ -92,6 +105,7 @@ Result<bool> RespondRule(Change& change, const std::string& recipient, const std
   AppId app = change.app().id;
   User *to, *from;
   if (Status s = change.LockPair(recipient, requester, to, from); !s.ok()) return s;
+  if (Status s = CheckEnabled({to, from}); !s.ok()) return s;
   auto request = txn.FindRequest(app, from->id, to->id);
   if (!request || request->state != RequestState::kPending) {
     return Status(Code::kNoPendingRequest,
@@ -126,6 +140,26 @@ Result<bool> UpdateEdgeRule(Change& change, const std::string& owner, const std:
   if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
   if (!change.IsAlive(o->id, p->id)) return NotFriends(*o, *p);
   if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
+  change.Commit();
+  return true;
+}
+
+Result<bool> DeleteUserRule(Change& change, const std::string& account) {
+  WriteTxn& txn = change.txn();
+  AppId app = change.app().id;
+  User* user = change.Lock(account);
+  if (!user) return Status(Code::kUserNotFound, "user '" + account + "' does not exist");
+  // Every peer that may still have an alive edge to the user: all adds make both edges, and a
+  // delete leaves a tombstone, so the user's own rows name them all.
+  std::vector<std::string> peers;
+  for (const auto& e : txn.ListFriends(app, user->id, 0, /*include_tombstones=*/true)) {
+    peers.push_back(e.peer_account);
+  }
+  for (User* peer : change.LockMore(peers)) {
+    if (change.IsAlive(peer->id, user->id)) change.Tombstone(*peer, *user, /*drop_alias=*/false);
+  }
+  change.Forget(*user);
+  txn.DeleteUserRows(app, user->id);
   change.Commit();
   return true;
 }

@@ -22,6 +22,7 @@ struct NewUser {
   Profile profile;
   std::string token;
   AddPolicy add_policy = AddPolicy::kNeedConfirm;
+  std::string password_hash;  // already hashed by the caller; empty: no password
 };
 
 // Only the fields that are present change.
@@ -29,6 +30,10 @@ struct UserUpdate {
   Profile profile;
   std::optional<std::string> token;
   std::optional<AddPolicy> add_policy;
+  std::optional<bool> disabled;
+  // A new password hash; setting it also revokes every token issued before (epoch + 1).
+  std::optional<std::string> password_hash;
+  bool revoke_tokens = false;  // epoch + 1 (logout)
 };
 
 enum class AddMode {
@@ -61,14 +66,17 @@ struct DeleteArgs {
 
 // kAlreadyExists if the account is taken in this app; kInvalidArgument if it is empty.
 Result<User> CreateUserRule(Change& change, const NewUser& user);
-// kUserNotFound if the account does not exist.
+// kUserNotFound if the account does not exist. A disabled user keeps its friendships and takes
+// part in no new one (AddRule, RespondRule).
 Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update);
-// Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
+// Either user disabled: kUserDisabled (a disabled account neither asks, nor is asked, nor is
+// added). Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
 // succeeds and changes only the fields given. Request: kBlocked, kRefusedByPolicy (deny_any),
 // kAlreadyFriends (both edges alive), kFriendLimit when it would make friends at once.
 // Both: kUserNotFound, kInvalidArgument for owner == peer.
 Result<AddOutcome> AddRule(Change& change, const AddArgs& args);
-// The recipient answers the requester's pending request. kNoPendingRequest if there is none
+// The recipient answers the requester's pending request. kUserDisabled if either is disabled;
+// kNoPendingRequest if there is none
 // (including one already answered: answering twice is an error, not a no-op); accepting gives
 // kBlocked if the requester has blocked the recipient since asking.
 Result<bool> RespondRule(Change& change, const std::string& recipient, const std::string& requester,
@@ -78,6 +86,11 @@ Result<bool> DeleteRule(Change& change, const DeleteArgs& args);
 // Sets the present fields of owner's alive edge to peer. kNotFriends if it is not alive.
 Result<bool> UpdateEdgeRule(Change& change, const std::string& owner, const std::string& peer,
                             const EdgeFields& fields);
+// Deletes the user: its account, profile, requests, blocks and mutes go; every friendship with it
+// ends on both sides, each former friend's edge becoming a tombstone with a new version (so
+// incremental sync reports the removal). The account may then be created again, with an empty
+// graph. kUserNotFound if it does not exist.
+Result<bool> DeleteUserRule(Change& change, const std::string& account);
 // Blocks and mutes. Setting what is already set succeeds. kRelationLimit over the app's limit.
 Result<bool> SetRelationRule(Change& change, const std::string& owner, const std::string& peer,
                              Relation kind, bool on);

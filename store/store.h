@@ -48,17 +48,27 @@ class ReadTxn {
 
   // account must already be lower-case.
   virtual std::optional<User> FindUser(AppId app, std::string_view account) = 0;
+  virtual std::optional<User> FindUserById(AppId app, UserId id) = 0;
+  // Up to `limit` users of the app with id > after_id, by id.
+  virtual std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
   // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked.
   // bidirectional = alive && peer_alive, as stored. Costs one row read per edge returned
   // (since_ms = 0 reads the owner's rows in key order; otherwise the change index is used).
   virtual std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                               bool include_tombstones) = 0;
+  // Up to `limit` of owner's alive edges with peer > after_peer, by peer id (keyset paging:
+  // stable while other edges come and go).
+  virtual std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
+                                                   size_t limit) = 0;
   virtual std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) = 0;
   virtual bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) = 0;
   virtual int64_t CountRelations(AppId app, UserId owner, Relation kind) = 0;
   // Accounts owner has in relation `kind`, in the order they were added.
   virtual std::vector<std::string> ListRelations(AppId app, UserId owner, Relation kind) = 0;
+  // Up to `limit` of owner's relations of `kind` with seq < before_seq, newest first.
+  virtual std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
+                                                         int64_t before_seq, size_t limit) = 0;
 };
 
 // A write transaction: everything a ReadTxn can read, plus writes. Reads see the job's own writes.
@@ -71,7 +81,8 @@ class WriteTxn : public ReadTxn {
   virtual std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) = 0;
   // Inserts a user (user.id is ignored) and returns its new id; nullopt if the account is taken.
   virtual std::optional<UserId> InsertUser(AppId app, const User& user) = 0;
-  // Writes the user's profile, token, add policy and updated_ms; never the counters.
+  // Writes the user's profile, token, add policy, disabled flag, password hash, epoch and
+  // updated_ms; never the counters. REQUIRES: the user was locked by LockUsers.
   virtual void UpdateUserFields(AppId app, const User& user) = 0;
   // Writes the user's version, clock_ms and friend_count.
   // REQUIRES: the user was locked by LockUsers in this transaction.
@@ -82,6 +93,10 @@ class WriteTxn : public ReadTxn {
   virtual void PutRequest(AppId app, const FriendRequest& request) = 0;
   virtual void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
                            int64_t now_ms) = 0;
+  // Removes the user, the edges it owns, every request from or to it and every relation it owns
+  // or is the peer of. Edges other users own towards it stay (core/ tombstones them first).
+  // REQUIRES: the user was locked by LockUsers.
+  virtual void DeleteUserRows(AppId app, UserId id) = 0;
 };
 
 class Store {
@@ -97,6 +112,12 @@ class Store {
   // Returns the id of the app named `name`, creating it on first use. Blocks until durable:
   // for start-up, never on a request thread.
   virtual Result<AppId> EnsureApp(std::string_view name) = 0;
+
+  // The installation-wide setting `key`, set to `value_if_absent` on first use (e.g. the
+  // installation secret: every node sharing the store gets the same). Blocks until durable: for
+  // start-up only.
+  virtual Result<std::string> EnsureSetting(std::string_view key,
+                                            std::string_view value_if_absent) = 0;
 
   // Queues `job` on a read snapshot. Thread-safe; reads run in parallel with each other and with
   // the writer. `done` gets the job's status, kInternal if storage failed, kUnavailable after

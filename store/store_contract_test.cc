@@ -303,6 +303,80 @@ TYPED_TEST(StoreContractTest, ACompletionThatThrowsDoesNotStopTheStore) {
   EXPECT_TRUE(ReadAndWait(*this->store_, [](ReadTxn&) { return Status::Ok(); }).ok());
 }
 
+TYPED_TEST(StoreContractTest, KeysetListings) {
+  UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
+  UserId d = this->AddUser("d");
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutEdge(this->app_, this->Edge(a, c, "c", true, 5));
+                txn.PutEdge(this->app_, this->Edge(a, b, "b", true, 9));
+                txn.PutEdge(this->app_, this->Edge(a, d, "d", false, 7));
+                txn.PutRelation(this->app_, a, c, Relation::kBlock, true, 1);
+                txn.PutRelation(this->app_, a, b, Relation::kBlock, true, 2);
+                txn.PutRelation(this->app_, a, d, Relation::kBlock, true, 3);
+                txn.PutRelation(this->app_, a, d, Relation::kMute, true, 3);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto users = txn.ListUsersAfter(this->app_, a, 2);
+                    ASSERT_EQ(users.size(), 2u);
+                    EXPECT_EQ(users[0].account, "b");
+                    EXPECT_EQ(users[1].account, "c");
+                    EXPECT_EQ(txn.FindUserById(this->app_, d)->account, "d");
+                    EXPECT_FALSE(txn.FindUserById(this->app_ + 1000, d).has_value());
+
+                    auto friends = txn.ListFriendsAfter(this->app_, a, 0, 10);  // by peer id
+                    ASSERT_EQ(friends.size(), 2u);                              // alive only
+                    EXPECT_EQ(friends[0].peer_account, "b");
+                    EXPECT_EQ(friends[1].peer_account, "c");
+                    EXPECT_EQ(txn.ListFriendsAfter(this->app_, a, b, 10).size(), 1u);
+
+                    auto blocks =
+                        txn.ListRelationsBefore(this->app_, a, Relation::kBlock, INT64_MAX, 2);
+                    ASSERT_EQ(blocks.size(), 2u);  // newest first
+                    EXPECT_EQ(blocks[0].peer_account, "d");
+                    EXPECT_EQ(blocks[1].peer_account, "b");
+                    auto rest =
+                        txn.ListRelationsBefore(this->app_, a, Relation::kBlock, blocks[1].seq, 2);
+                    ASSERT_EQ(rest.size(), 1u);
+                    EXPECT_EQ(rest[0].peer_account, "c");
+                    EXPECT_EQ(rest[0].created_ms, 1);
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
+  UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutEdge(this->app_, this->Edge(a, b, "b", true, 1));
+                txn.PutEdge(this->app_, this->Edge(b, a, "a", false, 1));
+                FriendRequest r;
+                r.from = c;
+                r.to = a;
+                txn.PutRequest(this->app_, r);
+                txn.PutRelation(this->app_, b, a, Relation::kBlock, true, 1);
+                txn.PutRelation(this->app_, a, c, Relation::kMute, true, 1);
+                txn.LockUsers(this->app_, {"a"});
+                txn.DeleteUserRows(this->app_, a);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    EXPECT_FALSE(txn.FindUser(this->app_, "a").has_value());
+                    EXPECT_FALSE(txn.FindEdge(this->app_, a, b).has_value());
+                    EXPECT_TRUE(txn.FindEdge(this->app_, b, a).has_value());
+                    EXPECT_FALSE(txn.FindRequest(this->app_, c, a).has_value());
+                    EXPECT_FALSE(txn.HasRelation(this->app_, b, a, Relation::kBlock));
+                    EXPECT_EQ(txn.CountRelations(this->app_, a, Relation::kMute), 0);
+                  })
+                  .ok());
+  EXPECT_NE(this->AddUser("a"), a);  // the name is free again, as a new user
+}
+
+TYPED_TEST(StoreContractTest, SettingsKeepTheirFirstValue) {
+  EXPECT_EQ(this->store_->EnsureSetting("secret", "one").value(), "one");
+  EXPECT_EQ(this->store_->EnsureSetting("secret", "two").value(), "one");
+  EXPECT_EQ(this->store_->EnsureSetting("other", "x").value(), "x");
+}
+
 TYPED_TEST(StoreContractTest, ClosedStoreRefusesReads) {
   this->store_->Close();
   EXPECT_EQ(ReadAndWait(*this->store_, [](ReadTxn&) { return Status::Ok(); }).code(),

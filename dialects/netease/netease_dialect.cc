@@ -59,6 +59,8 @@ int CodeFor(Code code) {
       return kOverLimit;
     case Code::kRelationLimit:
       return kOverLimit;
+    case Code::kUserDisabled:
+      return kForbidden;
     case Code::kInternal:
       return kServerError;
     case Code::kUnavailable:

@@ -19,6 +19,7 @@ struct RelationRow {
 
 struct Data {
   std::map<std::string, AppId> apps;
+  std::map<std::string, std::string> settings;
   std::map<std::pair<AppId, std::string>, User> users;
   std::map<std::tuple<AppId, UserId, UserId>, FriendEdge> edges;
   std::map<std::tuple<AppId, UserId, UserId>, FriendRequest> requests;
@@ -40,6 +41,54 @@ class MemoryTxn final : public WriteTxn {
     auto it = d_.users.find({app, std::string(account)});
     if (it == d_.users.end()) return std::nullopt;
     return it->second;
+  }
+
+  std::optional<User> FindUserById(AppId app, UserId id) override {
+    for (const auto& [key, user] : d_.users) {
+      if (key.first == app && user.id == id) return user;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
+    std::vector<User> out;
+    for (const auto& [key, user] : d_.users) {
+      if (key.first == app && user.id > after_id) out.push_back(user);
+    }
+    std::sort(out.begin(), out.end(), [](const User& a, const User& b) { return a.id < b.id; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+  }
+
+  std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
+                                           size_t limit) override {
+    std::vector<FriendView> out;
+    for (auto it = d_.edges.upper_bound({app, owner, after_peer});
+         it != d_.edges.end() && std::get<0>(it->first) == app && std::get<1>(it->first) == owner &&
+         out.size() < limit;
+         ++it) {
+      const FriendEdge& e = it->second;
+      if (e.alive) out.push_back({e, e.peer_account, e.peer_alive});
+    }
+    return out;
+  }
+
+  std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
+                                                 int64_t before_seq, size_t limit) override {
+    std::vector<RelationEntry> out;
+    int k = static_cast<int>(kind);
+    for (auto it = d_.relations.lower_bound({app, owner, k, 0});
+         it != d_.relations.end() && std::get<0>(it->first) == app &&
+         std::get<1>(it->first) == owner && std::get<2>(it->first) == k;
+         ++it) {
+      if (it->second.seq >= before_seq) continue;
+      UserId peer = std::get<3>(it->first);
+      out.push_back({it->second.seq, peer, AccountOf(peer), it->second.created_ms});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const RelationEntry& a, const RelationEntry& b) { return a.seq > b.seq; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
   }
 
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
@@ -82,11 +131,7 @@ class MemoryTxn final : public WriteTxn {
     auto rows = RelationsOf(app, owner, kind);
     std::sort(rows.begin(), rows.end());
     std::vector<std::string> out;
-    for (auto [seq, peer] : rows) {
-      for (const auto& [key, user] : d_.users) {
-        if (user.id == peer) out.push_back(user.account);
-      }
-    }
+    for (auto [seq, peer] : rows) out.push_back(AccountOf(peer));
     return out;
   }
 
@@ -116,6 +161,9 @@ class MemoryTxn final : public WriteTxn {
     row->token = user.token;
     row->add_policy = user.add_policy;
     row->updated_ms = user.updated_ms;
+    row->disabled = user.disabled;
+    row->password_hash = user.password_hash;
+    row->epoch = user.epoch;
   }
 
   void SaveCounters(AppId app, const User& user) override {
@@ -152,7 +200,44 @@ class MemoryTxn final : public WriteTxn {
     }
   }
 
+  void DeleteUserRows(AppId app, UserId id) override {
+    auto user = FindUserById(app, id);
+    if (!user) return;
+    EraseIf(d_.users, [&](const auto& key, const User&) {
+      return key.first == app && key.second == user->account;
+    });
+    EraseIf(d_.edges, [&](const auto& key, const FriendEdge&) {
+      return std::get<0>(key) == app && std::get<1>(key) == id;
+    });
+    EraseIf(d_.requests, [&](const auto& key, const FriendRequest&) {
+      return std::get<0>(key) == app && (std::get<1>(key) == id || std::get<2>(key) == id);
+    });
+    EraseIf(d_.relations, [&](const auto& key, const RelationRow&) {
+      return std::get<0>(key) == app && (std::get<1>(key) == id || std::get<3>(key) == id);
+    });
+  }
+
  private:
+  // Erases the entries `pred` picks, remembering each for rollback.
+  template <typename Map, typename Pred>
+  void EraseIf(Map& map, Pred pred) {
+    for (auto it = map.begin(); it != map.end();) {
+      if (pred(it->first, it->second)) {
+        Remember(map, it->first);
+        it = map.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  std::string AccountOf(UserId id) {
+    for (const auto& [key, user] : d_.users) {
+      if (user.id == id) return user.account;
+    }
+    return {};
+  }
+
   // Records how to restore map[key] to what it is now.
   template <typename Map>
   void Remember(Map& map, const typename Map::key_type& key) {
@@ -195,6 +280,18 @@ class MemoryStore final : public Store {
   explicit MemoryStore(const MemoryStoreOptions& options)
       : options_(options), worker_([this] { Loop(); }) {}
   ~MemoryStore() override { Close(); }
+
+  Result<std::string> EnsureSetting(std::string_view key,
+                                    std::string_view value_if_absent) override {
+    auto value = std::make_shared<std::string>();
+    Status s = WriteAndWait(*this, [this, key = std::string(key),
+                                    fresh = std::string(value_if_absent), value](WriteTxn&) {
+      *value = data_.settings.try_emplace(key, fresh).first->second;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return *value;
+  }
 
   Result<AppId> EnsureApp(std::string_view name) override {
     auto id = std::make_shared<AppId>(0);

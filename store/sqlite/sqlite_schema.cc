@@ -79,6 +79,20 @@ UPDATE requests SET from_app = app;
 ALTER TABLE relations ADD COLUMN peer_app INTEGER NOT NULL DEFAULT 0;
 UPDATE relations SET peer_app = app;
 )sql",
+    // 3: disabled accounts, passwords, token epochs; installation settings; keyset paging of
+    // users (by id) and of block lists (newest first); relations by peer, for deleting a user.
+    R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX users_by_app ON users (app, id);
+CREATE INDEX relations_by_seq ON relations (app, owner, kind, id);
+CREATE INDEX relations_by_peer ON relations (app, peer);
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -131,7 +131,7 @@ class Query {
 
 constexpr const char* kUserColumns =
     "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
-    "created_ms, updated_ms, version, clock_ms, friend_count";
+    "created_ms, updated_ms, version, clock_ms, friend_count, disabled, password_hash, epoch";
 
 User ReadUser(const Query& q) {
   User u;
@@ -153,6 +153,9 @@ User ReadUser(const Query& q) {
   u.version = q.Int(15);
   u.clock_ms = q.Int(16);
   u.friend_count = q.Int(17);
+  u.disabled = q.Int(18) != 0;
+  u.password_hash = q.Text(19);
+  u.epoch = q.Int(20);
   return u;
 }
 
@@ -195,6 +198,57 @@ class SqliteTxn final : public WriteTxn {
     q.Bind(app).Bind(account);
     if (!q.Step()) return std::nullopt;
     return ReadUser(q);
+  }
+
+  std::optional<User> FindUserById(AppId app, UserId id) override {
+    static const std::string sql =
+        std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ? AND app = ?";
+    Query q(conn_, sql.c_str());
+    q.Bind(id).Bind(app);
+    if (!q.Step()) return std::nullopt;
+    return ReadUser(q);
+  }
+
+  std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
+    static const std::string sql = std::string("SELECT ") + kUserColumns +
+                                   " FROM users INDEXED BY users_by_app"
+                                   " WHERE app = ? AND id > ? ORDER BY id LIMIT ?";
+    Query q(conn_, sql.c_str());
+    q.Bind(app).Bind(after_id).Bind(static_cast<int64_t>(limit));
+    std::vector<User> out;
+    while (q.Step()) out.push_back(ReadUser(q));
+    return out;
+  }
+
+  std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
+                                           size_t limit) override {
+    Query q(conn_, "SELECT " FG_EDGE_COLUMNS
+                   " FROM edges e WHERE e.app = ? AND e.owner = ? AND e.peer > ? AND e.alive = 1"
+                   " ORDER BY e.peer LIMIT ?");
+    q.Bind(app).Bind(owner).Bind(after_peer).Bind(static_cast<int64_t>(limit));
+    std::vector<FriendView> out;
+    while (q.Step()) {
+      FriendView v;
+      v.edge = ReadEdge(q);
+      v.peer_account = v.edge.peer_account;
+      v.bidirectional = v.edge.alive && v.edge.peer_alive;
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
+                                                 int64_t before_seq, size_t limit) override {
+    Query q(conn_,
+            "SELECT r.id, r.peer, u.account, r.created_ms"
+            " FROM relations r INDEXED BY relations_by_seq JOIN users u ON u.id = r.peer"
+            " WHERE r.app = ? AND r.owner = ? AND r.kind = ? AND r.id < ?"
+            " ORDER BY r.id DESC LIMIT ?");
+    q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(before_seq);
+    q.Bind(static_cast<int64_t>(limit));
+    std::vector<RelationEntry> out;
+    while (q.Step()) out.push_back({q.Int(0), q.Int(1), q.Text(2), q.Int(3)});
+    return out;
   }
 
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
@@ -295,7 +349,8 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_,
             "INSERT INTO users (app, account, name, icon, sign, email, birth, mobile, region,"
             " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms,"
-            " friend_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " friend_count, disabled, password_hash, epoch)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (app, account) DO NOTHING");
     q.Bind(app).Bind(u.account);
     BindProfile(q, u.profile);
@@ -305,7 +360,10 @@ class SqliteTxn final : public WriteTxn {
         .Bind(u.updated_ms)
         .Bind(u.version)
         .Bind(u.clock_ms)
-        .Bind(u.friend_count);
+        .Bind(u.friend_count)
+        .Bind(int64_t{u.disabled})
+        .Bind(u.password_hash)
+        .Bind(u.epoch);
     q.Run();
     if (sqlite3_changes(conn_.db()) == 0) return std::nullopt;
     return sqlite3_last_insert_rowid(conn_.db());
@@ -314,10 +372,11 @@ class SqliteTxn final : public WriteTxn {
   void UpdateUserFields(AppId app, const User& u) override {
     Query q(conn_,
             "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
-            " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, updated_ms = ?"
-            " WHERE app = ? AND id = ?");
+            " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, updated_ms = ?,"
+            " disabled = ?, password_hash = ?, epoch = ? WHERE app = ? AND id = ?");
     BindProfile(q, u.profile);
     q.Bind(u.token).Bind(int64_t{static_cast<int>(u.add_policy)}).Bind(u.updated_ms);
+    q.Bind(int64_t{u.disabled}).Bind(u.password_hash).Bind(u.epoch);
     q.Bind(app).Bind(u.id);
     q.Run();
   }
@@ -369,6 +428,21 @@ class SqliteTxn final : public WriteTxn {
       q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer);
       q.Run();
     }
+  }
+
+  void DeleteUserRows(AppId app, UserId id) override {
+    for (const char* sql : {
+             "DELETE FROM users WHERE app = ? AND id = ?",
+             "DELETE FROM edges WHERE app = ? AND owner = ?",
+             "DELETE FROM requests WHERE app = ? AND from_user = ?",
+             "DELETE FROM requests WHERE app = ? AND to_user = ?",
+             "DELETE FROM relations WHERE app = ? AND owner = ?",
+         }) {
+      Query q(conn_, sql);
+      q.Bind(app).Bind(id).Run();
+    }
+    Query q(conn_, "DELETE FROM relations WHERE app = ? AND peer = ?");
+    q.Bind(app).Bind(id).Run();
   }
 
  private:
@@ -428,6 +502,25 @@ class SqliteStore final : public Store {
     });
     if (!s.ok()) return s;
     return *id;
+  }
+
+  Result<std::string> EnsureSetting(std::string_view key,
+                                    std::string_view value_if_absent) override {
+    auto value = std::make_shared<std::string>();
+    Status s = WriteAndWait(*this, [this, key = std::string(key),
+                                    fresh = std::string(value_if_absent), value](WriteTxn&) {
+      {
+        Query q(*writer_conn_, "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)");
+        q.Bind(key).Bind(fresh).Run();
+      }
+      Query q(*writer_conn_, "SELECT value FROM settings WHERE key = ?");
+      q.Bind(key);
+      if (!q.Step()) return Status(Code::kInternal, "setting row vanished");
+      *value = q.Text(0);
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return *value;
   }
 
   void Read(ReadJob job, Done done) override {

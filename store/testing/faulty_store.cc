@@ -12,8 +12,22 @@ class FaultyTxn final : public WriteTxn {
   std::optional<User> FindUser(AppId app, std::string_view account) override {
     return inner_.FindUser(app, account);
   }
+  std::optional<User> FindUserById(AppId app, UserId id) override {
+    return inner_.FindUserById(app, id);
+  }
+  std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
+    return inner_.ListUsersAfter(app, after_id, limit);
+  }
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
     return inner_.FindEdge(app, owner, peer);
+  }
+  std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
+                                           size_t limit) override {
+    return inner_.ListFriendsAfter(app, owner, after_peer, limit);
+  }
+  std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
+                                                 int64_t before_seq, size_t limit) override {
+    return inner_.ListRelationsBefore(app, owner, kind, before_seq, limit);
   }
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones) override {
@@ -59,6 +73,10 @@ class FaultyTxn final : public WriteTxn {
                    int64_t now_ms) override {
     BeforeWrite();
     inner_.PutRelation(app, owner, peer, kind, on, now_ms);
+  }
+  void DeleteUserRows(AppId app, UserId id) override {
+    BeforeWrite();
+    inner_.DeleteUserRows(app, id);
   }
 
  private:

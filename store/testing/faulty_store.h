@@ -29,6 +29,10 @@ class FaultyStore final : public Store {
   int last_job_writes() const { return last_job_writes_; }
 
   Result<AppId> EnsureApp(std::string_view name) override { return inner_.EnsureApp(name); }
+  Result<std::string> EnsureSetting(std::string_view key,
+                                    std::string_view value_if_absent) override {
+    return inner_.EnsureSetting(key, value_if_absent);
+  }
   void Read(ReadJob job, Done done) override;
   void Write(WriteJob job, Done done) override;
   bool sole_writer() const override { return inner_.sole_writer(); }
