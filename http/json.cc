@@ -289,9 +289,10 @@ Result<JsonDocument> ParseJson(std::string_view text, JsonLimits limits) {
     if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
       return Status(Code::kInvalidArgument, "invalid UTF-8");
     }
-    return Status(Code::kInvalidArgument, std::string("not JSON: ") +
-                                              rapidjson::GetParseError_En(result.Code()) +
-                                              " at byte " + std::to_string(result.Offset()));
+    std::string reason = rapidjson::GetParseError_En(result.Code());
+    if (!reason.empty() && reason.back() == '.') reason.pop_back();  // it goes mid-sentence
+    return Status(Code::kInvalidArgument,
+                  "not JSON: " + reason + " at byte " + std::to_string(result.Offset()));
   }
   if (auto key = FindDuplicateKey(impl->doc)) {
     // Name the key when it is short enough to quote whole (it is valid UTF-8: checked above).

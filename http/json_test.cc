@@ -85,7 +85,7 @@ TEST(JsonParseTest, NotJson) {
   }
   EXPECT_EQ(ParseError(std::string("[1]\0[2]", 7)).message(), "not JSON: a NUL byte in the text");
   EXPECT_EQ(ParseError("[1, 2").message(),
-            "not JSON: Missing a comma or ']' after an array element. at byte 5");
+            "not JSON: Missing a comma or ']' after an array element at byte 5");
   EXPECT_TRUE(ParseError(" [1] \n").ok());
   EXPECT_TRUE(ParseError("7").ok());
 }
