@@ -25,8 +25,18 @@ void ParamReader::Fail(Code code, std::string message) {
 
 bool ParamReader::CheckText(const std::string& label, std::string_view text, size_t max_chars,
                             const CharSet* allowed) {
+  // Forms and JSON are checked when parsed; path segments are not. An ASCII set checks this too.
+  if (!allowed && !IsValidUtf8(text)) {
+    Fail(Code::kInvalidArgument, label + " is not valid UTF-8");
+    return false;
+  }
+  // Length before characters, as the vendors document it: an over-long value is kTooLong
+  // whatever it holds.
+  if (Utf8Length(text) > max_chars) {
+    Fail(Code::kTooLong, label + " is longer than " + std::to_string(max_chars) + " characters");
+    return false;
+  }
   if (allowed) {
-    // ASCII-only sets: passing this also proves the text is UTF-8 and one byte per character.
     for (char c : text) {
       if (!allowed->Contains(c)) {
         Fail(Code::kInvalidArgument,
@@ -34,14 +44,6 @@ bool ParamReader::CheckText(const std::string& label, std::string_view text, siz
         return false;
       }
     }
-  } else if (!IsValidUtf8(text)) {
-    // Forms and JSON are checked when parsed; path segments are not.
-    Fail(Code::kInvalidArgument, label + " is not valid UTF-8");
-    return false;
-  }
-  if (Utf8Length(text) > max_chars) {
-    Fail(Code::kTooLong, label + " is longer than " + std::to_string(max_chars) + " characters");
-    return false;
   }
   return true;
 }

@@ -8,7 +8,8 @@
 //   kInvalidArgument  missing, empty where a value is required, malformed, out of range, a
 //                     character outside the allowed set, invalid UTF-8, or a JSON value of the
 //                     wrong type ("x must be a string");
-//   kTooLong          longer than the maximum number of characters.
+//   kTooLong          longer than the maximum number of characters (checked before the
+//                     allowed characters, so an over-long value is kTooLong whatever it holds).
 // Every message names the field. Strings returned are valid UTF-8.
 // A ParamReader is cheap and not thread-safe; use one per call.
 #pragma once

@@ -101,6 +101,7 @@ TEST(ParamReaderTest, StringFailures) {
       {R"({"x":"a b"})", Code::kInvalidArgument, "x may hold only [a-zA-Z0-9_.-]"},
       {R"({"x":"a\u0000"})", Code::kInvalidArgument, "x may hold only [a-zA-Z0-9_.-]"},
       {R"({"x":"abcd"})", Code::kTooLong, "x is longer than 3 characters"},
+      {R"({"x":"a!cd"})", Code::kTooLong, "x is longer than 3 characters"},
   };
   for (const Case& c : cases) {
     Status s = ReadJson(c.json, read);
