@@ -29,7 +29,8 @@ TEST(DigestTest, Sha256Fips180Vectors) {
 }
 
 TEST(DigestTest, PartsAreConcatenated) {
-  EXPECT_EQ(Digest(DigestAlgorithm::kSha1, {"ab", "", "c"}), Digest(DigestAlgorithm::kSha1, {"abc"}));
+  EXPECT_EQ(Digest(DigestAlgorithm::kSha1, {"ab", "", "c"}),
+            Digest(DigestAlgorithm::kSha1, {"abc"}));
   EXPECT_EQ(Digest(DigestAlgorithm::kSha256, {"abc"}).size(), 32u);
   EXPECT_EQ(Digest(DigestAlgorithm::kMd5, {"abc"}).size(), 16u);
 }
