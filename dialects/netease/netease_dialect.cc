@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "base/random.h"
+#include "dialects/common/rate_limiter.h"
 #include "dialects/netease/checksum.h"
 #include "dialects/netease/netease_params.h"
-#include "dialects/netease/rate_limiter.h"
 #include "http/form.h"
 #include "http/json.h"
 
@@ -18,6 +18,7 @@ namespace fg::netease {
 namespace {
 
 constexpr int64_t kMaxClockSkewSeconds = 300;
+constexpr int64_t kRateLimitBlockMs = 10'000;
 constexpr size_t kMaxGetUinfos = 200;
 
 // NetEase codes (docs/netease.md).
@@ -146,7 +147,8 @@ class Dialect {
   void AddApp(const NeteaseApp& app) {
     auto& entry = apps_[app.app_key];
     entry.config = app;
-    entry.limiter = std::make_unique<RateLimiter>(app.rate_limit_per_second, clock_);
+    entry.limiter =
+        std::make_unique<kit::RateLimiter>(app.rate_limit_per_second, kRateLimitBlockMs, clock_);
   }
 
   // Everything one call needs. The handler answers through `respond`, now or later.
@@ -369,7 +371,7 @@ class Dialect {
  private:
   struct AppEntry {
     NeteaseApp config;
-    std::unique_ptr<RateLimiter> limiter;
+    std::unique_ptr<kit::RateLimiter> limiter;
   };
 
   // On success points `app` at the caller's app; otherwise fills `refusal`.

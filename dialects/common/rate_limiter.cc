@@ -1,6 +1,6 @@
-#include "dialects/netease/rate_limiter.h"
+#include "dialects/common/rate_limiter.h"
 
-namespace fg::netease {
+namespace fg::kit {
 
 bool RateLimiter::Allow() {
   if (per_second_ <= 0) return true;
@@ -13,10 +13,10 @@ bool RateLimiter::Allow() {
     used_ = 0;
   }
   if (++used_ > per_second_) {
-    blocked_until_ms_ = now + kBlockMs;
+    blocked_until_ms_ = now + block_ms_;
     return false;
   }
   return true;
 }
 
-}  // namespace fg::netease
+}  // namespace fg::kit
