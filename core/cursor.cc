@@ -1,54 +1,43 @@
 #include "core/cursor.h"
 
-#include <array>
+#include "base/encoding.h"
 
 namespace fg {
 namespace {
 
-constexpr char kDigits[] = "0123456789abcdef";
 constexpr size_t kBytes = 1 + 8 + 8;  // kind, list id, last key
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
+void PutInt(std::string& out, int64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>(static_cast<uint64_t>(v) >> shift & 0xFF));
+  }
+}
+
+int64_t GetInt(std::string_view in) {
+  uint64_t v = 0;
+  for (char c : in.substr(0, 8)) v = v << 8 | static_cast<uint8_t>(c);
+  return static_cast<int64_t>(v);
 }
 
 }  // namespace
 
 std::string EncodeCursor(ListKind kind, int64_t list_id, int64_t last_key) {
-  std::array<uint8_t, kBytes> raw{};
-  raw[0] = static_cast<uint8_t>(kind);
-  for (int i = 0; i < 8; ++i) {
-    raw[1 + i] = static_cast<uint8_t>(static_cast<uint64_t>(list_id) >> (56 - 8 * i));
-    raw[9 + i] = static_cast<uint8_t>(static_cast<uint64_t>(last_key) >> (56 - 8 * i));
-  }
-  std::string out;
-  out.reserve(2 * kBytes);
-  for (uint8_t b : raw) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
+  std::string raw;
+  raw.push_back(static_cast<char>(kind));
+  PutInt(raw, list_id);
+  PutInt(raw, last_key);
+  return Base64Encode(raw, Base64Alphabet::kUrlSafe, Base64Padding::kUnpadded);
 }
 
 Result<int64_t> DecodeCursor(std::string_view cursor, ListKind kind, int64_t list_id) {
-  if (cursor.size() != 2 * kBytes) return Status(Code::kInvalidArgument, "malformed cursor");
-  std::array<uint8_t, kBytes> raw{};
-  for (size_t i = 0; i < kBytes; ++i) {
-    int hi = HexValue(cursor[2 * i]), lo = HexValue(cursor[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status(Code::kInvalidArgument, "malformed cursor");
-    raw[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
-  uint64_t id = 0, key = 0;
-  for (int i = 0; i < 8; ++i) {
-    id = id << 8 | raw[1 + i];
-    key = key << 8 | raw[9 + i];
-  }
-  if (raw[0] != static_cast<uint8_t>(kind) || static_cast<int64_t>(id) != list_id) {
+  auto raw = Base64Decode(cursor, Base64Alphabet::kUrlSafe, Base64Padding::kUnpadded);
+  if (!raw || raw->size() != kBytes) return Status(Code::kInvalidArgument, "malformed cursor");
+  std::string_view bytes(*raw);
+  if (static_cast<uint8_t>(bytes[0]) != static_cast<uint8_t>(kind) ||
+      GetInt(bytes.substr(1)) != list_id) {
     return Status(Code::kInvalidArgument, "the cursor belongs to another list");
   }
-  return static_cast<int64_t>(key);
+  return GetInt(bytes.substr(9));
 }
 
 }  // namespace fg

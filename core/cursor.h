@@ -1,6 +1,6 @@
-// Keyset cursors (DESIGN.md §2c): opaque to clients, they hold which list they belong to and the
-// last key a page showed, so that walking the pages never skips or repeats an item that stayed
-// in place while others came and went. Never an offset.
+// Keyset cursors (DESIGN.md §2c): opaque to clients (URL-safe Base64, unpadded), they hold which
+// list they belong to and the last key a page showed, so that walking the pages never skips or
+// repeats an item that stayed in place while others came and went. Never an offset.
 #pragma once
 
 #include <cstdint>

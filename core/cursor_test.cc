@@ -25,7 +25,7 @@ TEST(CursorTest, ACursorFromAnotherListIsRefused) {
 TEST(CursorTest, MalformedCursorsAreRefused) {
   std::string c = EncodeCursor(ListKind::kUsers, 1, 2);
   for (std::string bad : {std::string(), std::string("x"), c + "0", c.substr(1),
-                          std::string(c.size(), 'g'), std::string(c.size(), 'F')}) {
+                          std::string(c.size(), '!'), c + "="}) {
     EXPECT_EQ(DecodeCursor(bad, ListKind::kUsers, 1).status().code(), Code::kInvalidArgument)
         << bad;
   }
