@@ -1,10 +1,9 @@
-// Helpers shared by the unit tests: a temp directory, a fake clock, the store backends under
-// test, and synchronous wrappers around FriendService's callbacks.
+// Helpers shared by the unit tests: a temp directory, a fake clock (base/fake_clock.h), the store
+// backends under test, and synchronous wrappers around FriendService's callbacks.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/fake_clock.h"  // FakeClock, here for the tests that include this file
 #include "core/friend_service.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -34,18 +34,6 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
-};
-
-// Time stands still unless a test moves it.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(int64_t now_ms = 1'700'000'000'000) : now_ms_(now_ms) {}
-  int64_t NowMs() override { return now_ms_.load(); }
-  void Set(int64_t now_ms) { now_ms_ = now_ms; }
-  void Advance(int64_t ms) { now_ms_ += ms; }
-
- private:
-  std::atomic<int64_t> now_ms_;
 };
 
 // A backend the store contract suite and the core tests run against.
