@@ -42,7 +42,7 @@ struct Env {
   Env() {
     fg::AppContext app{store->EnsureApp("fuzz").value(), {}};
     app.limits.max_friends = 5;
-    fg::netease::Register(router, service, *fg::Clock::System(), {{app, "key", "secret", 0}});
+    fg::netease::Register(router, service, *fg::Clock::System(), {{app, {"key", "secret", 0, true}}});
   }
   std::unique_ptr<fg::Store> store = OpenStore();
   fg::FriendService service{*store, *fg::Clock::System()};
