@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <set>
 #include <sstream>
 
@@ -12,6 +13,10 @@
 #include "fuzz/fuzz_targets.h"
 
 namespace fg::fuzz {
+
+// Names the target in test output instead of printing a pointer (found by gtest through ADL).
+void PrintTo(const FuzzTarget* target, std::ostream* os) { *os << target->dialect->name(); }
+
 namespace {
 
 const std::filesystem::path kCorpora =
