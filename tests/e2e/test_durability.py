@@ -250,6 +250,15 @@ class RestartTests(unittest.TestCase):
         ne = netease(server)
         r = ne.raw("/nimserver/user/create.action", "accid=%s" % unique(), headers)
         self.assertEqual((r.status, r.code), (200, 200), r)
+        # The dialect named, and one that does not exist.
+        named = subprocess.run([binary(), "sign", "--data-dir", server.data_dir,
+                                "--dialect", "netease"], capture_output=True, timeout=20)
+        self.assertEqual(named.returncode, 0, named)
+        self.assertIn(b"-H AppKey:%s " % headers["AppKey"].encode(), named.stdout)
+        unknown = subprocess.run([binary(), "sign", "--data-dir", server.data_dir,
+                                  "--dialect", "nope"], capture_output=True, timeout=20)
+        self.assertEqual(unknown.returncode, 2, unknown)
+        self.assertIn(b"unknown dialect 'nope' (known: netease", unknown.stderr)
         ne.close()
         self.assertEqual(server.stop(), 0)
 
