@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   sign_cmd->add_option("--data-dir", sign.data_dir, "Data directory holding the demo app");
   sign_cmd->add_option("--app", sign.app, "App name (default: the first that enables the dialect)");
   sign_cmd->add_option("--dialect", sign.dialect,
-                       "Dialect, e.g. netease (default: the app's first, in registry order)");
+                       "Dialect, as in the config's [apps.<dialect>] (default: the app's first)");
 
   CLI11_PARSE(cli, argc, argv);
   if (*serve_cmd) return fg::Serve(serve);
