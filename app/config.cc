@@ -4,8 +4,12 @@
 
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+
+#include "dialects/dialect.h"
+#include "dialects/registry.h"
 
 namespace fg {
 namespace {
@@ -42,6 +46,14 @@ class TableReader {
     std::string list;
     for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
     Fail(*table_.get(key), key, "must be one of " + list);
+  }
+
+  void Bool(std::string_view key, bool& out) {
+    const toml::node* node = Find(key);
+    if (!node) return;
+    auto v = node->as_boolean();
+    if (!v) return Fail(*node, key, "must be true or false");
+    out = v->get();
   }
 
   void String(std::string_view key, std::string& out, bool required = false) {
@@ -103,6 +115,14 @@ class TableReader {
       status_ = Status(Code::kInvalidArgument, Where(node) + ": " + Name(key) + " " + why);
   }
 
+  // As above, at the key's line, or at the table's when the key is absent.
+  void Fail(std::string_view key, const std::string& why) {
+    const toml::node* node = table_.get(key);
+    Fail(node ? *node : table_, key, why);
+  }
+
+  bool ok() const { return status_.ok(); }
+
  private:
   const toml::node* Find(std::string_view key) {
     known_.insert(std::string(key));
@@ -116,9 +136,37 @@ class TableReader {
   std::set<std::string> known_;
 };
 
+// A dialect's [apps.<name>] table, through the interface dialects see.
+class DialectTable final : public ConfigTable {
+ public:
+  // `claimed`: the values Unique() was given by this dialect's tables in earlier apps.
+  DialectTable(TableReader& reader, std::set<std::pair<std::string, std::string>>& claimed)
+      : reader_(reader), claimed_(claimed) {}
+
+  void String(std::string_view key, std::string& out) override { reader_.String(key, out); }
+  void RequiredString(std::string_view key, std::string& out) override {
+    reader_.String(key, out, /*required=*/true);
+  }
+  void Int(std::string_view key, int64_t& out, int64_t min, int64_t max) override {
+    reader_.Int(key, out, min, max);
+  }
+  void Bool(std::string_view key, bool& out) override { reader_.Bool(key, out); }
+  void Unique(std::string_view key, std::string_view value) override {
+    if (!reader_.ok()) return;
+    if (!claimed_.emplace(std::string(key), std::string(value)).second) {
+      reader_.Fail(key, "is used by another app");
+    }
+  }
+
+ private:
+  TableReader& reader_;
+  std::set<std::pair<std::string, std::string>>& claimed_;
+};
+
 }  // namespace
 
-Result<Config> ParseConfig(std::string_view text, std::string_view source) {
+Result<Config> ParseConfig(std::string_view text, std::string_view source,
+                           const std::vector<const Dialect*>& dialects) {
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -141,26 +189,25 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   top.OneOf("log_level", config.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   top.Int("friend_list_cache_items", config.friend_list_cache_items, 0, int64_t{1} << 32);
   if (const toml::array* apps = top.ArrayOfTables("apps")) {
-    std::set<std::string> names, keys;
+    std::set<std::string> names;
+    std::map<const Dialect*, std::set<std::pair<std::string, std::string>>> claimed;
     for (size_t i = 0; i < apps->size() && status.ok(); ++i) {
       const toml::table& table = *apps->get(i)->as_table();
       AppConfig app;
-      TableReader r(table, "apps[" + std::to_string(i) + "]", source, status);
+      std::string path = "apps[" + std::to_string(i) + "]";
+      TableReader r(table, path, source, status);
       r.String("name", app.name, /*required=*/true);
       r.Int("max_friends", app.max_friends, 1, 1'000'000);
       r.Int("max_blocks", app.max_blocks, 0, 1'000'000);
       r.Int("max_mutes", app.max_mutes, 0, 1'000'000);
-      if (const toml::table* ne = r.Table("netease")) {
-        NeteaseCredentials creds;
-        TableReader n(*ne, "apps[" + std::to_string(i) + "].netease", source, status);
-        n.String("app_key", creds.app_key, true);
-        n.String("app_secret", creds.app_secret, true);
-        n.Int("rate_limit_per_second", creds.rate_limit_per_second, 0, 1'000'000'000);
-        n.RejectUnknown();
-        if (status.ok() && !keys.insert(creds.app_key).second) {
-          n.Fail(*ne->get("app_key"), "app_key", "is used by another app");
-        }
-        app.netease = std::move(creds);
+      for (const Dialect* dialect : dialects) {
+        const toml::table* own = r.Table(dialect->name());
+        if (!own) continue;
+        TableReader d(*own, path + "." + std::string(dialect->name()), source, status);
+        DialectTable view(d, claimed[dialect]);
+        std::any settings = dialect->ReadAppConfig(view);
+        d.RejectUnknown();
+        app.dialects.push_back({dialect, std::move(settings)});
       }
       r.RejectUnknown();
       if (status.ok() && !names.insert(app.name).second) {
@@ -185,7 +232,7 @@ Result<Config> LoadConfigFile(const std::string& path) {
   if (!in) return Status(Code::kInvalidArgument, path + ": cannot be read");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return ParseConfig(buffer.str(), path);
+  return ParseConfig(buffer.str(), path, Dialects());
 }
 
 Result<HostPort> ParseListen(std::string_view listen) {

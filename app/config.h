@@ -5,15 +5,14 @@
 //   [[apps]]
 //   name = "demo"
 //   max_friends = 3000
-//   [apps.netease]
-//   app_key = "…"
-//   app_secret = "…"
-//   rate_limit_per_second = 0
+//   [apps.<dialect>]     # one table per dialect the app enables, read by the dialect
+//   …
 //
 // Every key is documented in docs/configuration.md. Unknown keys, wrong types and duplicate app
 // names or credentials are errors naming the key and its line.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,10 +23,12 @@
 
 namespace fg {
 
-struct NeteaseCredentials {
-  std::string app_key;
-  std::string app_secret;
-  int64_t rate_limit_per_second = 0;  // 0: off
+class Dialect;
+
+// One dialect an app enables: its [apps.<name>] table, as the dialect read it.
+struct DialectConfig {
+  const Dialect* dialect = nullptr;
+  std::any settings;  // what dialect->ReadAppConfig returned
 };
 
 struct AppConfig {
@@ -35,7 +36,7 @@ struct AppConfig {
   int64_t max_friends = 3000;
   int64_t max_blocks = 500;
   int64_t max_mutes = 500;
-  std::optional<NeteaseCredentials> netease;
+  std::vector<DialectConfig> dialects;  // in the order of `dialects` given to ParseConfig
 };
 
 struct Config {
@@ -52,8 +53,12 @@ struct Config {
   std::vector<AppConfig> apps;
 };
 
-// Parses a config document; `source` names it in errors ("friendgraph.toml:12: …").
-Result<Config> ParseConfig(std::string_view text, std::string_view source);
+// Parses a config document; `source` names it in errors ("friendgraph.toml:12: …"). An app's
+// [apps.<name>] table is read by the dialect of that name among `dialects`; any other key is an
+// error. kInvalidArgument on any error.
+Result<Config> ParseConfig(std::string_view text, std::string_view source,
+                           const std::vector<const Dialect*>& dialects);
+// ParseConfig of a file's text, with every registered dialect (dialects/registry.h).
 Result<Config> LoadConfigFile(const std::string& path);
 
 struct HostPort {

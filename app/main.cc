@@ -24,11 +24,13 @@ int main(int argc, char** argv) {
                         "Data directory (default ./friendgraph-data)");
 
   fg::SignFlags sign;
-  auto* sign_cmd =
-      cli.add_subcommand("sign", "Print curl flags with fresh NetEase signature headers");
+  auto* sign_cmd = cli.add_subcommand(
+      "sign", "Print curl flags that authenticate one call (fresh signature headers or token)");
   sign_cmd->add_option("--config", sign.config_path, "TOML config file")->check(CLI::ExistingFile);
   sign_cmd->add_option("--data-dir", sign.data_dir, "Data directory holding the demo app");
-  sign_cmd->add_option("--app", sign.app, "App name (default: the first with NetEase credentials)");
+  sign_cmd->add_option("--app", sign.app, "App name (default: the first that enables the dialect)");
+  sign_cmd->add_option("--dialect", sign.dialect,
+                       "Dialect, as in the config's [apps.<dialect>] (default: the app's first)");
 
   CLI11_PARSE(cli, argc, argv);
   if (*serve_cmd) return fg::Serve(serve);

@@ -4,17 +4,17 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "app/config.h"
+#include "app/data_dir.h"
 #include "app/demo_app.h"
 #include "base/clock.h"
-#include "base/random.h"
 #include "core/friend_service.h"
-#include "dialects/netease/checksum.h"
-#include "dialects/netease/netease_dialect.h"
+#include "dialects/dialect.h"
+#include "dialects/registry.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -23,9 +23,9 @@
 namespace fg {
 namespace {
 
-// The config file if one is named, else the defaults with the demo app; flags override both.
-Result<Config> ResolveConfig(const std::optional<std::string>& config_path,
-                             const std::optional<std::string>& data_dir, bool* is_demo) {
+// The config file if one is named, else the defaults; --data-dir overrides both.
+Result<Config> LoadConfig(const std::optional<std::string>& config_path,
+                          const std::optional<std::string>& data_dir) {
   Config config;
   if (config_path) {
     auto loaded = LoadConfigFile(*config_path);
@@ -33,44 +33,47 @@ Result<Config> ResolveConfig(const std::optional<std::string>& config_path,
     config = std::move(loaded.value());
   }
   if (data_dir) config.data_dir = *data_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Status(Code::kInvalidArgument, config.data_dir + ": " + ec.message());
-  *is_demo = !config_path;
-  if (*is_demo) {
-    auto demo = LoadOrCreateDemoApp(config.data_dir);
-    if (!demo.ok()) return demo.status();
-    config.apps.push_back(std::move(demo.value()));
-  }
   return config;
 }
 
-// curl flags with a fresh NetEase signature; no spaces, so they survive $(…) word splitting.
-std::string SignedCurlFlags(const NeteaseCredentials& creds) {
-  std::string nonce = RandomHex(8);
-  std::string now = std::to_string(std::time(nullptr));
-  return "-H AppKey:" + creds.app_key + " -H Nonce:" + nonce + " -H CurTime:" + now +
-         " -H CheckSum:" + netease::ComputeCheckSum(creds.app_secret, nonce, now);
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out.append(out.empty() ? "" : ",").append(w);
+  return out;
 }
 
-void PrintDemoBanner(const Config& config, const std::string& base_url) {
-  const NeteaseCredentials& creds = *config.apps.front().netease;
-  std::printf(
-      "\nDemo app (kept in %s/demo-app.toml):\n"
-      "  NetEase AppKey    %s\n"
-      "  NetEase AppSecret %s\n\n"
-      "Try it (the CheckSum below is valid for 5 minutes; `friendgraph sign --data-dir %s`\n"
-      "prints fresh headers):\n"
-      "  curl %s -d 'accid=zhangsan&name=Zhang' %s/nimserver/user/create.action\n\n",
-      config.data_dir.c_str(), creds.app_key.c_str(), creds.app_secret.c_str(),
-      config.data_dir.c_str(), SignedCurlFlags(creds).c_str(), base_url.c_str());
+void PrintDemoBanner(const AppConfig& demo, const std::string& data_dir,
+                     const std::string& base_url) {
+  std::printf("\nDemo app (kept in %s/demo-app.toml):\n", data_dir.c_str());
+  for (size_t i = 0; i < demo.dialects.size(); ++i) {
+    const DialectConfig& d = demo.dialects[i];
+    // `sign` defaults to the app's first dialect.
+    std::string sign = "friendgraph sign --data-dir " + data_dir;
+    if (i > 0) sign += " --dialect " + std::string(d.dialect->name());
+    std::fputs(d.dialect->DemoBanner(d.settings, {base_url, sign}, *Clock::System()).c_str(),
+               stdout);
+  }
+}
+
+// The demo app for `sign`. Only the holder of the data directory's lock writes demo-app.toml: when
+// a server holds it, the server has written the file and `sign` reads it as it is.
+Result<AppConfig> DemoAppForSign(const std::string& data_dir) {
+  Status usable = PrepareDataDir(data_dir);
+  if (usable.ok()) {
+    auto lock = DataDirLock::Acquire(data_dir);
+    if (lock.ok()) return LoadOrCreateDemoApp(data_dir);
+    if (lock.status().code() != Code::kUnavailable) return lock.status();
+  }
+  // A server holds the directory, or it is read-only: what is there may still serve.
+  auto demo = LoadDemoApp(data_dir);
+  if (!demo.ok() && !usable.ok()) return usable;
+  return demo;
 }
 
 }  // namespace
 
 int Serve(const ServeFlags& flags) {
-  bool is_demo = false;
-  auto config = ResolveConfig(flags.config_path, flags.data_dir, &is_demo);
+  auto config = LoadConfig(flags.config_path, flags.data_dir);
   if (!config.ok()) {
     spdlog::error("event=config_error error=\"{}\"", config.status().message());
     return 2;
@@ -82,6 +85,27 @@ int Serve(const ServeFlags& flags) {
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  // Checked before SQLite opens anything, so that its "unable to open database file" never hides
+  // the reason; locked before anything is written, so that a second server changes nothing.
+  if (Status usable = PrepareDataDir(config->data_dir); !usable.ok()) {
+    spdlog::error("event=data_dir_error error=\"{}\"", usable.message());
+    return 1;
+  }
+  auto lock = DataDirLock::Acquire(config->data_dir);
+  if (!lock.ok()) {
+    spdlog::error("event=data_dir_error error=\"{}\"", lock.status().message());
+    return 1;
+  }
+  const bool is_demo = !flags.config_path;
+  if (is_demo) {
+    auto demo = LoadOrCreateDemoApp(config->data_dir);
+    if (!demo.ok()) {
+      spdlog::error("event=config_error error=\"{}\"", demo.status().message());
+      return demo.status().code() == Code::kInvalidArgument ? 2 : 1;
+    }
+    config->apps.push_back(std::move(demo.value()));
+  }
 
   SqliteOptions store_options;
   store_options.path = (std::filesystem::path(config->data_dir) / "friendgraph.db").string();
@@ -106,7 +130,8 @@ int Serve(const ServeFlags& flags) {
     spdlog::error("event=listen_error error=\"{}\"", server.status().message());
     return 1;
   }
-  // The embedded store has one writer, this process, so the friend-list cache is always right.
+  // The embedded store has one writer, this process (the lock above makes sure), so the
+  // friend-list cache is always right.
   std::unique_ptr<FriendListCache> cache;
   if (config->friend_list_cache_items > 0) {
     cache = std::make_unique<FriendListCache>(config->friend_list_cache_items);
@@ -114,7 +139,7 @@ int Serve(const ServeFlags& flags) {
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get());
 
-  std::vector<netease::NeteaseApp> netease_apps;
+  std::map<const Dialect*, std::vector<DialectApp>> enabled;
   for (const auto& app : config->apps) {
     auto id = store.value()->EnsureApp(app.name);
     if (!id.ok()) {
@@ -122,16 +147,18 @@ int Serve(const ServeFlags& flags) {
       return 1;
     }
     AppContext context{id.value(), {app.max_friends, app.max_blocks, app.max_mutes}};
-    if (app.netease) {
-      netease_apps.push_back({context, app.netease->app_key, app.netease->app_secret,
-                              app.netease->rate_limit_per_second});
+    std::vector<std::string> names;
+    for (const DialectConfig& d : app.dialects) {
+      enabled[d.dialect].push_back({app.name, context, d.settings});
+      names.emplace_back(d.dialect->name());
     }
-    spdlog::info("event=app name={} netease={}", app.name, app.netease ? "on" : "off");
+    spdlog::info("event=app name={} dialects={}", app.name, names.empty() ? "none" : Join(names));
   }
   if (config->apps.empty()) {
     spdlog::warn("event=no_apps hint=\"add [[apps]] to the config; every dialect call gets 403\"");
   }
-  netease::Register(router, service, *Clock::System(), netease_apps);
+  DialectEnv env{router, service, *Clock::System()};
+  for (const Dialect* dialect : Dialects()) dialect->Register(env, enabled[dialect]);
   router.Add("GET", "/healthz", [](const http::Request&, http::Responder respond) {
     http::Response r;
     r.content_type = "text/plain; charset=utf-8";
@@ -149,7 +176,7 @@ int Serve(const ServeFlags& flags) {
       listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   std::string base_url = "http://" + host + ":" + std::to_string(server.value()->port());
   spdlog::info("event=listening url={} data_dir={}", base_url, config->data_dir);
-  if (is_demo) PrintDemoBanner(config.value(), base_url);
+  if (is_demo) PrintDemoBanner(config->apps.back(), config->data_dir, base_url);
   std::printf("friendgraph listening on %s\n", base_url.c_str());
   std::fflush(stdout);
 
@@ -160,20 +187,43 @@ int Serve(const ServeFlags& flags) {
 }
 
 int Sign(const SignFlags& flags) {
-  bool is_demo = false;
-  auto config = ResolveConfig(flags.config_path, flags.data_dir, &is_demo);
+  const Dialect* wanted = nullptr;
+  if (flags.dialect) {
+    wanted = FindDialect(*flags.dialect);
+    if (!wanted) {
+      std::vector<std::string> known;
+      for (const Dialect* d : Dialects()) known.emplace_back(d->name());
+      std::fprintf(stderr, "unknown dialect '%s' (known: %s)\n", flags.dialect->c_str(),
+                   Join(known).c_str());
+      return 2;
+    }
+  }
+  auto config = LoadConfig(flags.config_path, flags.data_dir);
+  if (config.ok() && !flags.config_path) {
+    auto demo = DemoAppForSign(config->data_dir);
+    if (!demo.ok()) {
+      config = demo.status();
+    } else {
+      config->apps.push_back(std::move(demo.value()));
+    }
+  }
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.status().message().c_str());
     return 2;
   }
-  for (const auto& app : config->apps) {
-    if (app.netease && (!flags.app || *flags.app == app.name)) {
-      std::printf("%s\n", SignedCurlFlags(*app.netease).c_str());
+  for (const AppConfig& app : config->apps) {
+    if (flags.app && *flags.app != app.name) continue;
+    for (const DialectConfig& d : app.dialects) {
+      if (wanted && d.dialect != wanted) continue;
+      std::printf("%s\n", d.dialect->SignedCurlFlags(d.settings, *Clock::System()).c_str());
       return 0;
     }
   }
-  std::fprintf(stderr, "no app with NetEase credentials%s\n",
-               flags.app ? (" named " + *flags.app).c_str() : "");
+  std::string missing = "no app";
+  if (flags.app) missing += " named " + *flags.app;
+  missing +=
+      wanted ? " enables the " + std::string(wanted->name()) + " dialect" : " enables a dialect";
+  std::fprintf(stderr, "%s\n", missing.c_str());
   return 2;
 }
 

@@ -21,6 +21,7 @@ constexpr ErrorMapping kRows[] = {
     {Code::kRefusedByPolicy, {403, 9, "forbidden_op"}},
     {Code::kFriendLimit, {403, 10, "forbidden_op"}},
     {Code::kRelationLimit, {403, 11, "forbidden_op"}},
+    {Code::kUserDisabled, {403, 14, "forbidden_op"}},
     {Code::kInternal, {500, 12, "internal_server_error"}},
     {Code::kUnavailable, {503, 13, "service_unavailable"}},
 };

@@ -145,10 +145,10 @@ class Dialect {
   Dialect(FriendService& service, Clock& clock) : service_(service), clock_(clock) {}
 
   void AddApp(const NeteaseApp& app) {
-    auto& entry = apps_[app.app_key];
+    auto& entry = apps_[app.settings.app_key];
     entry.config = app;
-    entry.limiter =
-        std::make_unique<kit::RateLimiter>(app.rate_limit_per_second, kRateLimitBlockMs, clock_);
+    entry.limiter = std::make_unique<kit::RateLimiter>(app.settings.rate_limit_per_second,
+                                                       kRateLimitBlockMs, clock_);
   }
 
   // Everything one call needs. The handler answers through `respond`, now or later.
@@ -404,7 +404,8 @@ class Dialect {
       return false;
     }
     const AppEntry& entry = it->second;
-    if (!CheckSumMatches(*request.Header("CheckSum"), entry.config.app_secret, nonce, cur_time)) {
+    if (!CheckSumMatches(*request.Header("CheckSum"), entry.config.settings.app_secret, nonce,
+                         cur_time)) {
       refusal = Error(kBadParameter, "CheckSum does not match");
       return false;
     }

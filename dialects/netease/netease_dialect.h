@@ -14,11 +14,19 @@
 
 namespace fg::netease {
 
-struct NeteaseApp {
-  AppContext app;
-  std::string app_key;
+// One app's [apps.netease] table (docs/configuration.md), as the plug-in (netease_plugin.h) reads
+// it.
+struct NeteaseSettings {
+  std::string app_key;  // unique across apps
   std::string app_secret;
   int64_t rate_limit_per_second = 0;  // 0: off
+  // Refuse a Nonce already seen within the CurTime window (docs/netease.md, "Replayed requests").
+  bool reject_replayed_nonce = true;
+};
+
+struct NeteaseApp {
+  AppContext app;
+  NeteaseSettings settings;
 };
 
 // Adds the dialect's routes. `service` and `clock` must outlive `router`'s use.

@@ -6,14 +6,14 @@ import socket
 import threading
 import unittest
 
-from harness import (CONFIG_APPS, LIMITED, RawReader, ServerCase, read_http_response,
-                     toml_config, unique)
+from harness import RawReader, read_http_response, toml_config, unique
+from netease_client import CONFIG_APPS, LIMITED, NeteaseCase
 
 # Short transport timeouts so that the slow-client tests see the server's own answer quickly.
 TIMEOUT_MS = 1500
 
 
-class BadInputTests(ServerCase):
+class BadInputTests(NeteaseCase):
 
     CONFIG = toml_config(CONFIG_APPS, log_level="warn", header_timeout_ms=TIMEOUT_MS,
                          body_timeout_ms=TIMEOUT_MS)

@@ -5,7 +5,8 @@ import random
 import threading
 import unittest
 
-from harness import CONFIG_APPS, LIMITED, ServerCase, toml_config, unique
+from harness import toml_config, unique
+from netease_client import CONFIG_APPS, LIMITED, NeteaseCase, netease
 
 
 def race(server, creds, fns):
@@ -14,7 +15,7 @@ def race(server, creds, fns):
     barrier = threading.Barrier(len(fns))
     results = [None] * len(fns)
     errors = []
-    clients = [server.netease(*creds) for _ in fns]
+    clients = [netease(server, *creds) for _ in fns]
     for c in clients:
         c.raw("/healthz", method="GET")  # connect before the barrier
 
@@ -79,7 +80,7 @@ class GraphChecks:
         return friends
 
 
-class ConcurrencyTests(ServerCase, GraphChecks):
+class ConcurrencyTests(NeteaseCase, GraphChecks):
 
     def creds(self):
         return (self.ne.app_key, self.ne.app_secret)
@@ -230,7 +231,7 @@ class ConcurrencyTests(ServerCase, GraphChecks):
         self.check_graph(self.ne, users)
 
 
-class ConcurrentLimitTests(ServerCase, GraphChecks):
+class ConcurrentLimitTests(NeteaseCase, GraphChecks):
     """The friend limit (max_friends = 3) holds under concurrent adds."""
 
     CONFIG = toml_config(CONFIG_APPS, log_level="warn")

@@ -9,7 +9,8 @@ import tempfile
 import threading
 import unittest
 
-from harness import Server, binary, read_demo_credentials, toml_config, unique
+from harness import Server, binary, toml_config, unique
+from netease_client import netease, read_demo_credentials
 
 
 class DurabilityTests(unittest.TestCase):
@@ -33,7 +34,7 @@ class DurabilityTests(unittest.TestCase):
         creds = read_demo_credentials(self.server.data_dir)
 
         def writer(mine):
-            ne = self.server.netease(*creds)
+            ne = netease(self.server, *creds)
             try:
                 for a, b in mine:
                     try:
@@ -77,14 +78,14 @@ class DurabilityTests(unittest.TestCase):
         return friends
 
     def test_kill_9_keeps_acknowledged_writes(self):
-        ne = self.server.netease()
+        ne = netease(self.server)
         users = self.make_users(ne, 40)  # 780 possible pairs
         ne.close()
         acked = self.run_writers(users, threads=6, stop_after_acks=300,
                                  on_enough=self.server.kill)
         self.assertGreaterEqual(len(acked), 300)
         self.server.start()
-        ne = self.server.netease()
+        ne = netease(self.server)
         try:
             # Acknowledged user creations survived too.
             r = ne.call("user/getUinfos", {"accids": "[%s]" % ",".join('"%s"' % u for u in users)})
@@ -94,12 +95,12 @@ class DurabilityTests(unittest.TestCase):
             ne.close()
 
     def test_kill_9_twice_in_a_row(self):
-        ne = self.server.netease()
+        ne = netease(self.server)
         users = self.make_users(ne, 12)
         ne.close()
         acked = self.run_writers(users, threads=3, stop_after_acks=20, on_enough=self.server.kill)
         self.server.start()
-        ne = self.server.netease()
+        ne = netease(self.server)
         self.verify(ne, users, acked)
         # Writes after recovery, then another crash.
         a, b = self.make_users(ne, 2)
@@ -110,7 +111,7 @@ class DurabilityTests(unittest.TestCase):
         ne.close()
         self.server.kill()
         self.server.start()
-        ne = self.server.netease()
+        ne = netease(self.server)
         try:
             self.assertEqual(ne.get_by_accid(a, b)["friend"]["alias"], "x")
             self.assertNotIn(users[1], ne.friend_names(users[0]))
@@ -118,7 +119,7 @@ class DurabilityTests(unittest.TestCase):
             ne.close()
 
     def test_sigterm_drains_and_exits_0(self):
-        ne = self.server.netease()
+        ne = netease(self.server)
         users = self.make_users(ne, 20)
         ne.close()
         codes = []
@@ -126,7 +127,7 @@ class DurabilityTests(unittest.TestCase):
                                  on_enough=lambda: codes.append(self.server.stop()))
         self.assertEqual(codes, [0], self.server.log_tail())
         self.server.start()
-        ne = self.server.netease()
+        ne = netease(self.server)
         try:
             self.verify(ne, users, acked)
         finally:
@@ -144,7 +145,7 @@ class RestartTests(unittest.TestCase):
         creds = read_demo_credentials(server.data_dir)
         mode = os.stat(os.path.join(server.data_dir, "demo-app.toml")).st_mode & 0o777
         self.assertEqual(mode & 0o077, 0, "demo-app.toml holds a secret: not for other users")
-        ne = server.netease(*creds)
+        ne = netease(server, *creds)
         a, b = ne.users(2)
         self.assertEqual(ne.add(a, b, 1).code, 200)
         self.assertEqual(ne.call("friend/update", {"accid": a, "faccid": b, "alias": "al"}).code,
@@ -160,7 +161,7 @@ class RestartTests(unittest.TestCase):
         for _ in range(2):
             server.start()
             self.assertEqual(read_demo_credentials(server.data_dir), creds)
-            ne = server.netease(*creds)  # the old key and secret still sign valid calls
+            ne = netease(server, *creds)  # the old key and secret still sign valid calls
             self.assertEqual(ne.get_friends(a).json, before)
             self.assertEqual(ne.get_by_accid(b, a)["friend"]["bidirection"], True)
             lists = ne.call("user/listBlackAndMuteList", {"accid": a})
@@ -178,7 +179,7 @@ class RestartTests(unittest.TestCase):
         self.assertNotEqual(read_demo_credentials(one.data_dir),
                             read_demo_credentials(two.data_dir))
         # One server's credentials mean nothing to the other.
-        stranger = two.netease(*read_demo_credentials(one.data_dir))
+        stranger = netease(two, *read_demo_credentials(one.data_dir))
         self.assertEqual(stranger.get_friends("x").code, 403)
         stranger.close()
         self.assertEqual(one.stop(), 0)
@@ -190,13 +191,13 @@ class RestartTests(unittest.TestCase):
         self.addCleanup(server.cleanup)
         server.start()
         self.assertFalse(os.path.exists(os.path.join(server.data_dir, "demo-app.toml")))
-        ne = server.netease("k1", "s1")
+        ne = netease(server, "k1", "s1")
         a, b = ne.users(2)
         self.assertEqual(ne.add(a, b, 2).code, 200)
         ne.close()
         self.assertEqual(server.stop(), 0)
         server.start()
-        ne = server.netease("k1", "s1")
+        ne = netease(server, "k1", "s1")
         # The pending request survived the restart too.
         self.assertEqual(ne.add(b, a, 3).code, 200)
         self.assertEqual(ne.get_by_accid(a, b)["friend"]["bidirection"], True)
@@ -207,7 +208,7 @@ class RestartTests(unittest.TestCase):
         server = Server()
         self.addCleanup(server.cleanup)
         server.start()
-        ne = server.netease()
+        ne = netease(server)
         accid = unique()
         self.assertEqual(ne.create_user(accid).code, 200)  # leaves a kept-alive idle connection
         idle = server.connect()
@@ -246,9 +247,18 @@ class RestartTests(unittest.TestCase):
         headers = dict(w.split(":", 1) for w in words[1::2])
         self.assertEqual(sorted(headers), ["AppKey", "CheckSum", "CurTime", "Nonce"])
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        ne = server.netease()
+        ne = netease(server)
         r = ne.raw("/nimserver/user/create.action", "accid=%s" % unique(), headers)
         self.assertEqual((r.status, r.code), (200, 200), r)
+        # The dialect named, and one that does not exist.
+        named = subprocess.run([binary(), "sign", "--data-dir", server.data_dir,
+                                "--dialect", "netease"], capture_output=True, timeout=20)
+        self.assertEqual(named.returncode, 0, named)
+        self.assertIn(b"-H AppKey:%s " % headers["AppKey"].encode(), named.stdout)
+        unknown = subprocess.run([binary(), "sign", "--data-dir", server.data_dir,
+                                  "--dialect", "nope"], capture_output=True, timeout=20)
+        self.assertEqual(unknown.returncode, 2, unknown)
+        self.assertIn(b"unknown dialect 'nope' (known: netease", unknown.stderr)
         ne.close()
         self.assertEqual(server.stop(), 0)
 

@@ -3,11 +3,11 @@
 import time
 import unittest
 
-from harness import (CONFIG_APPS, LIMITED, THROTTLED, ServerCase, read_http_response,
-                     toml_config, unique)
+from harness import read_http_response, toml_config, unique
+from netease_client import CONFIG_APPS, LIMITED, THROTTLED, NeteaseCase
 
 
-class AuthTests(ServerCase):
+class AuthTests(NeteaseCase):
 
     def setUp(self):
         super().setUp()
@@ -111,7 +111,7 @@ class AuthTests(ServerCase):
         self.assertEqual(self.ne.call("user/getUinfos", {"accids": "[]"})["uinfos"], [])
 
 
-class RateLimitTests(ServerCase):
+class RateLimitTests(NeteaseCase):
     """An app with rate_limit_per_second = 5: the 6th call in one second is refused with 416, and
     the app stays blocked (10 s) even in the next second. Calls refused by authentication are not
     counted."""

@@ -4,12 +4,13 @@ import json
 import re
 import unittest
 
-from harness import (CONFIG_APPS, LIMITED, OTHER, ServerCase, toml_config, unique)
+from harness import toml_config, unique
+from netease_client import CONFIG_APPS, LIMITED, OTHER, NeteaseCase
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
-class UserTests(ServerCase):
+class UserTests(NeteaseCase):
 
     def test_create_generates_token(self):
         accid = unique()
@@ -188,7 +189,7 @@ class UserTests(ServerCase):
         self.assertCode(self.ne.call("user/updateUinfo", {"name": "x"}), 414)
 
 
-class FriendAddTests(ServerCase):
+class FriendAddTests(NeteaseCase):
 
     def assertFriends(self, a, b, bidirection=True):
         for x, y in ((a, b), (b, a)) if bidirection else ((a, b),):
@@ -332,7 +333,7 @@ class FriendAddTests(ServerCase):
         self.assertNotFriends(a, b)
 
 
-class FriendEditTests(ServerCase):
+class FriendEditTests(NeteaseCase):
 
     def test_update_alias_ex_serverex(self):
         a, b = self.ne.users(2)
@@ -515,7 +516,7 @@ class FriendEditTests(ServerCase):
         self.assertCode(self.ne.call("friend/getByAccid", {"accid": a}), 414)
 
 
-class RelationTests(ServerCase):
+class RelationTests(NeteaseCase):
 
     def lists(self, accid):
         r = self.ne.call("user/listBlackAndMuteList", {"accid": accid})
@@ -566,7 +567,7 @@ class RelationTests(ServerCase):
         self.assertEqual(self.lists(a), ([], []))
 
 
-class LimitTests(ServerCase):
+class LimitTests(NeteaseCase):
     """A config file with small per-app limits, and a second app to check isolation."""
 
     CONFIG = toml_config(CONFIG_APPS, log_level="warn")

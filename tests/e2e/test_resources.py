@@ -6,6 +6,7 @@ import time
 import unittest
 
 from harness import Server
+from netease_client import netease
 
 
 def cpu_seconds(pid):
@@ -20,7 +21,7 @@ class FileDescriptorTests(unittest.TestCase):
         server = Server(max_open_files=64).start()
         extra = []
         try:
-            ne = server.netease()  # keeps its connection open throughout
+            ne = netease(server)  # keeps its connection open throughout
             self.assertEqual(ne.create_user("keeper").code, 200)
             # More connections than descriptors: the kernel completes them in the backlog, the
             # server cannot accept them all.

@@ -1,10 +1,9 @@
-// Helpers shared by the unit tests: a temp directory, a fake clock, an executor, the store
-// backends under test, and synchronous wrappers around FriendService's callbacks.
+// Helpers shared by the unit tests: a temp directory, a fake clock (base/fake_clock.h), an
+// executor, the store backends under test, and synchronous wrappers around FriendService's callbacks.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -15,6 +14,7 @@
 
 #include "base/clock.h"
 #include "base/executor.h"
+#include "base/fake_clock.h"  // FakeClock, here for the tests that include this file
 #include "base/thread_executor.h"
 #include "core/friend_service.h"
 #include "store/memory/memory_store.h"
@@ -39,18 +39,6 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
-};
-
-// Time stands still unless a test moves it.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(int64_t now_ms = 1'700'000'000'000) : now_ms_(now_ms) {}
-  int64_t NowMs() override { return now_ms_.load(); }
-  void Set(int64_t now_ms) { now_ms_ = now_ms; }
-  void Advance(int64_t ms) { now_ms_ += ms; }
-
- private:
-  std::atomic<int64_t> now_ms_;
 };
 
 using ThreadExecutor = fg::ThreadExecutor;

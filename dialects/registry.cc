@@ -1,0 +1,21 @@
+#include "dialects/registry.h"
+
+#include "dialects/netease/netease_plugin.h"
+
+namespace fg {
+
+const std::vector<const Dialect*>& Dialects() {
+  static const std::vector<const Dialect*> dialects = {
+      &netease::NeteasePlugin(),
+  };
+  return dialects;
+}
+
+const Dialect* FindDialect(std::string_view name) {
+  for (const Dialect* dialect : Dialects()) {
+    if (dialect->name() == name) return dialect;
+  }
+  return nullptr;
+}
+
+}  // namespace fg
