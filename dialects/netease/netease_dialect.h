@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "core/friend_service.h"
+#include "dialects/common/error_table.h"
 #include "http/router.h"
 
 namespace fg::netease {
@@ -28,6 +29,9 @@ struct NeteaseApp {
   AppContext app;
   NeteaseSettings settings;
 };
+
+// The dialect's one table from core codes to NetEase codes (docs/netease.md).
+const kit::ErrorTable& NeteaseErrors();
 
 // Adds the dialect's routes. `service` and `clock` must outlive `router`'s use.
 void Register(http::Router& router, FriendService& service, Clock& clock,

@@ -111,6 +111,48 @@ class AuthTests(NeteaseCase):
         self.assertEqual(self.ne.call("user/getUinfos", {"accids": "[]"})["uinfos"], [])
 
 
+class ReplayTests(NeteaseCase):
+    """A captured request cannot be sent again within the CurTime window: the Nonce is spent
+    (reject_replayed_nonce, on by default). With the setting off, NetEase's own behaviour: any
+    signed request may be replayed for 5 minutes."""
+
+    REPLAYABLE = ("replayablekey", "replayablesecret")
+    CONFIG = toml_config(CONFIG_APPS + [
+        {"name": "replayable",
+         "netease": {"app_key": REPLAYABLE[0], "app_secret": REPLAYABLE[1],
+                     "reject_replayed_nonce": False}}], log_level="warn")
+    CREDS = LIMITED
+
+    def replay(self, client):
+        accid = unique()
+        h = client.auth_headers()
+        h["Content-Type"] = client.FORM
+        first = client.raw("/nimserver/user/create.action", "accid=%s" % accid, h)
+        again = client.raw("/nimserver/friend/get.action", "accid=%s&updatetime=0" % accid, h)
+        return first, again
+
+    def test_a_replayed_nonce_is_414(self):
+        first, again = self.replay(self.ne)
+        self.assertOk(first)
+        self.assertCode(again, 414)
+        self.assertIn("Nonce", again.json["desc"])
+        # A fresh Nonce goes through; the refused replay changed nothing.
+        self.assertOk(self.ne.get_friends(first.json["info"]["accid"]))
+
+    def test_the_vendor_behaviour_can_be_restored(self):
+        first, again = self.replay(self.client(self.REPLAYABLE))
+        self.assertOk(first)
+        self.assertOk(again)
+
+    def test_a_refused_signature_does_not_spend_the_nonce(self):
+        h = self.ne.auth_headers()
+        wrong = dict(h, CheckSum="0" * 40, **{"Content-Type": self.ne.FORM})
+        self.assertCode(self.ne.raw("/nimserver/user/create.action", "accid=" + unique(), wrong),
+                        414)
+        right = dict(h, **{"Content-Type": self.ne.FORM})
+        self.assertOk(self.ne.raw("/nimserver/user/create.action", "accid=" + unique(), right))
+
+
 class RateLimitTests(NeteaseCase):
     """An app with rate_limit_per_second = 5: the 6th call in one second is refused with 416, and
     the app stays blocked (10 s) even in the next second. Calls refused by authentication are not

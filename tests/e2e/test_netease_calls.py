@@ -516,6 +516,31 @@ class FriendEditTests(NeteaseCase):
         self.assertCode(self.ne.call("friend/getByAccid", {"accid": a}), 414)
 
 
+class DisabledAccountTests(NeteaseCase):
+    """user/block.action and user/unblock.action set the account's disabled flag (shared with
+    every dialect): a disabled account keeps its friends and takes part in no new friendship."""
+
+    def test_block_and_unblock(self):
+        a, b, c = self.ne.users(3)
+        self.assertOk(self.ne.add(a, b, 1))
+        self.assertOk(self.ne.add(c, a, 2, msg="hi"))
+        self.assertOk(self.ne.call("user/block", {"accid": a, "needkick": "true"}))
+        self.assertEqual(self.ne.friend_names(a), [b])  # friendships stay
+        self.assertCode(self.ne.add(a, c, 1), 403)
+        self.assertCode(self.ne.add(c, a, 2), 403)
+        self.assertCode(self.ne.add(a, c, 3), 403)  # nor can it answer
+        self.assertOk(self.ne.call("user/block", {"accid": a}))  # already blocked: fine
+        self.assertOk(self.ne.call("user/unblock", {"accid": a}))
+        self.assertOk(self.ne.add(a, c, 3))  # the pending request survived
+        self.assertEqual(sorted(self.ne.friend_names(a)), sorted([b, c]))
+
+    def test_errors(self):
+        self.assertCode(self.ne.call("user/block", {"accid": unique()}), 404)
+        self.assertCode(self.ne.call("user/unblock", {}), 414)
+        a = self.ne.users(1)[0]
+        self.assertCode(self.ne.call("user/block", {"accid": a, "needkick": "maybe"}), 414)
+
+
 class RelationTests(NeteaseCase):
 
     def lists(self, accid):
