@@ -3,7 +3,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "http/utf8.h"
+#include "base/utf8.h"
 
 namespace fg::http {
 namespace {
