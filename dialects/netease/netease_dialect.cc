@@ -1,7 +1,6 @@
 #include "dialects/netease/netease_dialect.h"
 
 #include <spdlog/spdlog.h>
-#include <strings.h>
 
 #include <charconv>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "dialects/netease/rate_limiter.h"
 #include "http/form.h"
 #include "http/json.h"
+#include "http/media_type.h"
 
 namespace fg::netease {
 namespace {
@@ -160,10 +160,12 @@ class Dialect {
     if (http::Response refusal; !Authenticate(request, app, refusal)) {
       return respond(std::move(refusal));
     }
-    if (auto type = request.Header("content-type");
-        type && strncasecmp(type->data(), "application/x-www-form-urlencoded", 33) != 0) {
-      return respond(
-          Error(kBadParameter, "Content-Type must be application/x-www-form-urlencoded"));
+    if (auto type = request.Header("content-type")) {
+      auto media = http::ParseMediaType(*type);
+      if (!media || !media->Is("application", "x-www-form-urlencoded")) {
+        return respond(
+            Error(kBadParameter, "Content-Type must be application/x-www-form-urlencoded"));
+      }
     }
     auto form = http::ParseForm(request.body);
     if (!form.ok()) return respond(Error(kBadParameter, form.status().message()));
