@@ -121,12 +121,14 @@ int Serve(const ServeFlags& flags) {
     spdlog::warn("event=no_apps hint=\"add [[apps]] to the config; every dialect call gets 403\"");
   }
   netease::Register(router, service, *Clock::System(), netease_apps);
-  router.Add("GET", "/healthz", [](const http::Request&, http::Responder respond) {
+  auto healthz = [](const http::Request&, http::Responder respond) {
     http::Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "ok\n";
     respond(std::move(r));
-  });
+  };
+  router.Add("GET", "/healthz", healthz);
+  router.Add("HEAD", "/healthz", healthz);  // the server sends the header without the body
   router.Add("GET", "/metrics", [&metrics](const http::Request&, http::Responder respond) {
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

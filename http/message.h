@@ -15,7 +15,9 @@ struct Request {
   std::string method;  // upper-case, as sent: "GET", "POST", …
   std::string path;    // the target before '?', still percent-encoded
   std::string query;   // the target after '?', without it
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  // Names lower-cased. In the order sent, except that lines with one name are kept together.
+  // The header only: the trailer fields of a chunked body are never here.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // Values of the route's {name} segments, in pattern order, percent-decoded.
   std::vector<std::pair<std::string, std::string>> path_params;
@@ -30,7 +32,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers;  // one line each; may repeat
 };
 
 // Sends the response. Call exactly once, from any thread.

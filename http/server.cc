@@ -10,8 +10,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <thread>
 #include <vector>
+
+#include "http/token.h"
 
 namespace fg::http {
 namespace {
@@ -40,7 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(beast::error_code ec);
   void Dispatch();
   void Write(Response response, bool keep_alive);
-  void Fail(int status, std::string_view message) { Write(PlainError(status, message), false); }
+  void Fail(int status, std::string_view message);
   void Close();
 
   beast::tcp_stream stream_;
@@ -48,6 +51,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> response_;
   ServerImpl& server_;
+  // The request being read, taken from the header as soon as it has arrived (see OnHeader).
+  Request request_;
+  Router::Match match_;
+  bool keep_alive_ = false;
+  bool head_ = false;           // a HEAD request: the answer goes without its body
   bool waited_before_ = false;  // a request was served: waiting now is idling
   bool in_flight_ = false;      // a handler has the request; counted in Metrics::in_flight
   SteadyClock::time_point started_;
@@ -169,6 +177,48 @@ class ServerImpl final : public Server {
   std::atomic<bool> stopping_{false};
 };
 
+// Why a request's framing cannot be trusted (RFC 9112 §3.2, §6.1, §6.3), or nullopt. A proxy in
+// front of us may frame such a request differently, so that bytes we take for a second request
+// were part of the first one for it (request smuggling): the answer is 400 and a close.
+std::optional<std::string_view> FramingError(const bhttp::request<bhttp::string_body>& req) {
+  size_t hosts = req.count(bhttp::field::host);
+  if (hosts > 1) return "more than one Host header";
+  if (hosts == 0 && req.version() >= 11) return "an HTTP/1.1 request needs a Host header";
+  auto [first, last] = req.equal_range(bhttp::field::transfer_encoding);
+  if (first == last) return std::nullopt;
+  if (req.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+  if (req.count(bhttp::field::content_length) > 0) {
+    return "Transfer-Encoding together with Content-Length";
+  }
+  // Every Transfer-Encoding line is part of one list; it must be exactly "chunked". Beast reads
+  // a body only when "chunked" comes last, and ignores any other coding (xchunked, identity,
+  // a second chunked): the body would then be read as the next request.
+  int codings = 0;
+  bool chunked = false;
+  for (auto it = first; it != last; ++it) {
+    std::string_view list(it->value().data(), it->value().size());
+    for (;;) {
+      size_t comma = list.find(',');
+      std::string_view coding = TrimOws(list.substr(0, comma));
+      if (!coding.empty()) {  // empty list elements are allowed and mean nothing
+        ++codings;
+        chunked = EqualsIgnoreCase(coding, "chunked");
+      }
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  if (codings != 1 || !chunked) return "Transfer-Encoding must be exactly chunked";
+  return std::nullopt;
+}
+
+std::string LowerCase(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
 Session::Session(tcp::socket socket, ServerImpl& server)
     : stream_(std::move(socket)), server_(server) {
   server_.metrics().AddConnections(1);
@@ -182,8 +232,11 @@ Session::~Session() {
 void Session::ReadHeader() {
   const auto& options = server_.options();
   parser_.emplace();
-  parser_->body_limit(options.body_limit);
+  // No limit until the route is known (OnHeader): Beast would otherwise refuse a Content-Length
+  // over the default while reading the header, before a route could allow more.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+  head_ = false;
   stream_.expires_after(waited_before_ ? options.idle_timeout : options.header_timeout);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
@@ -195,11 +248,39 @@ void Session::OnHeader(beast::error_code ec) {
       ec == asio::error::connection_reset || ec == asio::error::eof) {
     return Close();
   }
-  if (ec == bhttp::error::body_limit) return Fail(413, "request body too large");
   if (ec == bhttp::error::header_limit) return Fail(431, "request header too large");
   if (ec) return Fail(400, "malformed request: " + ec.message());
   auto& req = parser_->get();
   version_ = req.version();
+  head_ = req.method() == bhttp::verb::head;
+  if (auto error = FramingError(req)) return Fail(400, *error);
+
+  // The request is taken now, before the body: the parser adds the trailer fields of a chunked
+  // body to the same field list, and trailers must never count as headers.
+  request_ = {};
+  request_.method = std::string(req.method_string());
+  std::string_view target(req.target().data(), req.target().size());
+  size_t q = target.find('?');
+  request_.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) request_.query = std::string(target.substr(q + 1));
+  if (request_.path.empty() || request_.path.front() != '/') {
+    return Fail(400, "request target must be an absolute path");
+  }
+  request_.headers.reserve(8);
+  for (const auto& field : req) {
+    request_.headers.emplace_back(LowerCase(std::string(field.name_string())),
+                                  std::string(field.value()));
+  }
+  keep_alive_ = req.keep_alive();
+
+  // The route decides how large a body may be.
+  match_ = server_.router().Find(request_.method, request_.path);
+  size_t limit = match_.handler && match_.options.body_limit != 0 ? match_.options.body_limit
+                                                                  : server_.options().body_limit;
+  if (auto length = parser_->content_length(); length && *length > limit) {
+    return Fail(413, "request body too large");
+  }
+  parser_->body_limit(limit);  // checked against each chunk of a chunked body
   if (parser_->is_done()) return Dispatch();
   stream_.expires_after(server_.options().body_timeout);
   if (auto expect = req[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -236,34 +317,19 @@ void Session::OnBody(beast::error_code ec) {
 void Session::Dispatch() {
   stream_.expires_never();
   started_ = SteadyClock::now();
-  auto& raw = parser_->get();
-  bool keep_alive = raw.keep_alive();
+  Request request = std::move(request_);
+  request.body = std::move(parser_->get().body());
+  bool keep_alive = keep_alive_;
 
-  Request request;
-  request.method = std::string(raw.method_string());
-  std::string_view target(raw.target().data(), raw.target().size());
-  size_t q = target.find('?');
-  request.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
-  request.headers.reserve(8);
-  for (const auto& field : raw) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(raw.body());
-
-  if (request.path.empty() || request.path.front() != '/') {
-    return Write(PlainError(400, "request target must be an absolute path"), false);
-  }
-  auto match = server_.router().Find(request.method, request.path);
-  if (!match.handler) {
-    return Write(match.method_not_allowed ? PlainError(405, "method not allowed")
-                                          : PlainError(404, "not found"),
+  if (!match_.handler) {
+    return Write(match_.method_not_allowed ? PlainError(405, "method not allowed")
+                                           : PlainError(404, "not found"),
                  keep_alive);
   }
   if (server_.stopping()) {
     return Write(PlainError(503, "shutting down"), false);
   }
-  request.path_params = std::move(match.params);
+  request.path_params = std::move(match_.params);
   server_.metrics().AddInFlight(1);
   in_flight_ = true;  // until its answer is written, so that a drain waits for it
   // Answered once only, even if a buggy handler answers and then throws.
@@ -276,13 +342,19 @@ void Session::Dispatch() {
                });
   };
   try {
-    (*match.handler)(request, std::move(respond));
+    (*match_.handler)(request, std::move(respond));
   } catch (const std::exception& e) {
     // A handler bug must not take the server down: the client gets a 500, the log says why.
     spdlog::error("event=handler_exception path={} error=\"{}\"", request.path, e.what());
     if (answered->exchange(true)) return;
     Write(PlainError(500, "internal error"), false);
   }
+}
+
+void Session::Fail(int status, std::string_view message) {
+  // Debug only: any client can cause these lines, as many as it likes.
+  spdlog::debug("event=request_refused status={} reason=\"{}\"", status, message);
+  Write(PlainError(status, message), false);
 }
 
 void Session::Write(Response response, bool keep_alive) {
@@ -299,10 +371,12 @@ void Session::Write(Response response, bool keep_alive) {
   response_.result(static_cast<unsigned>(response.status));
   response_.set(bhttp::field::server, "friendgraph");
   response_.set(bhttp::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) response_.set(name, value);
+  for (auto& [name, value] : response.headers) response_.insert(name, value);
   response_.body() = std::move(response.body);
   response_.keep_alive(keep_alive);
   response_.prepare_payload();
+  // RFC 9110 §9.3.2: HEAD gets the header GET would get, Content-Length included, and no body.
+  if (head_) response_.body().clear();
   stream_.expires_after(server_.options().body_timeout);
   bhttp::async_write(stream_, response_,
                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {

@@ -1,11 +1,15 @@
 // Server: HTTP/1.1 with keep-alive over Boost.Beast, one io_context run by `threads` threads.
 //
 // Each connection reads one request at a time: the header within header_timeout (idle_timeout
-// while a kept-alive connection waits for its next request), then the body within body_timeout;
-// a body over body_limit gets 413, a malformed request 400, a header over header_limit 431, all
-// in plain text, and the connection is closed. A connection that misses a timeout is closed
-// without an answer (the socket is gone by then). Handlers may answer from any thread. Beast stays
-// inside server.cc.
+// while a kept-alive connection waits for its next request), then the body within body_timeout.
+// Refused with a plain-text answer and a close: a body over the route's body limit (RouteOptions,
+// else body_limit) 413, as soon as the header says so; a header over header_limit 431; a malformed
+// request 400, and so are framings that a proxy could read differently (RFC 9112 §6:
+// Transfer-Encoding other than exactly "chunked", or with Content-Length, or in HTTP/1.0; HTTP/1.1
+// without Host; Host twice). Header names reach the handler lower-cased; the trailer fields of a
+// chunked body never do. A HEAD request gets the header its handler's answer would have, without
+// the body. A connection that misses a timeout is closed without an answer (the socket is gone by
+// then). Handlers may answer from any thread. Beast stays inside server.cc.
 #pragma once
 
 #include <chrono>

@@ -1,9 +1,127 @@
-"""Transport hardening: the request-decoding layer and the server's defences, driven over
-loopback as a client (or an attacker) would."""
+"""Transport hardening: request framing (RFC 9112 §6: no smuggling, trailers are not headers,
+Host), media types, HEAD, trailing slashes."""
 
 import unittest
 
-from harness import ServerCase, unique
+from harness import RawReader, ServerCase, read_http_response, unique
+
+
+class FramingTests(ServerCase):
+    """RFC 9112 §6: a request whose framing a proxy could read differently gets 400 and a close,
+    and the bytes after it are never run as a request."""
+
+    def signed(self, body, framing, op="user/create", auth_in_trailers=False):
+        """A signed NetEase request; `framing` is a list of header lines (TE/CL) or None for
+        Content-Length. Returns the bytes of the head and body."""
+        auth = ["%s: %s" % kv for kv in self.ne.auth_headers().items()]
+        lines = ["POST /nimserver/%s.action HTTP/1.1" % op, "Host: 127.0.0.1",
+                 "Content-Type: application/x-www-form-urlencoded"]
+        if not auth_in_trailers:
+            lines += auth
+        lines += framing if framing is not None else ["Content-Length: %d" % len(body)]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    def chunked(self, body, trailers=()):
+        return (b"%x\r\n%s\r\n0\r\n" % (len(body), body) +
+                b"".join(t.encode() + b"\r\n" for t in trailers) + b"\r\n")
+
+    def exchange_all(self, data):
+        """Sends `data` on a new connection; every response until the server closes."""
+        with self.server.connect() as s:
+            s.sendall(data)
+            reader = RawReader(s)
+            out = []
+            while True:
+                resp = reader.response()
+                if resp is None:
+                    return out
+                out.append(resp)
+
+    def assert400AndClosed(self, data):
+        responses = self.exchange_all(data)  # returns once the server has closed
+        self.assertEqual(len(responses), 1, responses)
+        status, headers, body = responses[0]
+        self.assertEqual(status, 400, body)
+        if b" HTTP/1.1\r\n" in data.split(b"\r\n\r\n")[0]:  # HTTP/1.0 closes by default
+            self.assertEqual(headers.get("connection", "").lower(), "close")
+
+    def assertUserAbsent(self, accid):
+        # Creating it succeeds only if the smuggled request never ran.
+        self.assertOk(self.ne.create_user(accid))
+
+    def test_transfer_encoding_with_content_length_is_400(self):
+        body = self.chunked(b"accid=" + unique().encode())
+        for framing in (["Transfer-Encoding: chunked", "Content-Length: %d" % len(body)],
+                        ["Content-Length: %d" % len(body), "Transfer-Encoding: chunked"],
+                        ["Transfer-Encoding: xchunked", "Content-Length: %d" % len(body)]):
+            with self.subTest(framing=framing):
+                self.assert400AndClosed(self.signed(body, framing))
+
+    def test_xchunked_with_content_length_smuggles_no_second_request(self):
+        victim = unique("smug")
+        first = b"accid=" + unique().encode()
+        second = self.signed(b"accid=" + victim.encode(), None)
+        framing = ["Transfer-Encoding: xchunked", "Content-Length: %d" % len(first)]
+        self.assert400AndClosed(self.signed(first, framing) + second)
+        self.assertUserAbsent(victim)
+
+    def test_transfer_encoding_must_be_exactly_chunked(self):
+        victim = unique("smug")
+        smuggled = self.signed(b"accid=" + victim.encode(), None)
+        for te in ("xchunked", "identity", "chunked, chunked", "chunked, identity",
+                   "gzip, chunked", "chunked;q=1", "", ","):
+            with self.subTest(te=te):
+                body = self.chunked(b"accid=" + unique().encode())
+                self.assert400AndClosed(
+                    self.signed(body, ["Transfer-Encoding: " + te]) + smuggled)
+        # Several lines make one list.
+        for lines in (["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"],
+                      ["Transfer-Encoding: gzip", "Transfer-Encoding: chunked"],
+                      ["Transfer-Encoding: chunked", "Transfer-Encoding: identity"]):
+            with self.subTest(lines=lines):
+                body = self.chunked(b"accid=" + unique().encode())
+                self.assert400AndClosed(self.signed(body, lines) + smuggled)
+        self.assertUserAbsent(victim)
+
+    def test_chunked_in_any_case_and_spacing_is_read(self):
+        for te in ("chunked", "Chunked", "CHUNKED", " \tchunked\t ", "chunked ,", ", chunked"):
+            with self.subTest(te=te):
+                accid = unique()
+                body = self.chunked(b"accid=" + accid.encode())
+                responses = self.exchange_all(
+                    self.signed(body, ["Transfer-Encoding: " + te, "Connection: close"]))
+                self.assertEqual(len(responses), 1, responses)
+                self.assertEqual(responses[0][0], 200, responses)
+                self.assertIn(b'"code":200', responses[0][2])
+
+    def test_transfer_encoding_in_http10_is_400(self):
+        body = self.chunked(b"accid=" + unique().encode())
+        data = self.signed(body, ["Transfer-Encoding: chunked"]).replace(b"HTTP/1.1", b"HTTP/1.0",
+                                                                         1)
+        self.assert400AndClosed(data)
+
+    def test_auth_headers_sent_as_trailers_are_not_accepted(self):
+        accid = unique()
+        trailers = ["%s: %s" % kv for kv in self.ne.auth_headers().items()]
+        body = self.chunked(b"accid=" + accid.encode(), trailers)
+        data = self.signed(body, ["Transfer-Encoding: chunked", "Connection: close"],
+                           auth_in_trailers=True)
+        responses = self.exchange_all(data)
+        self.assertEqual(len(responses), 1, responses)
+        status, _, answer = responses[0]
+        self.assertEqual(status, 200)
+        self.assertIn(b'"code":414', answer)
+        self.assertIn(b"header is missing", answer)
+        self.assertUserAbsent(accid)
+
+    def test_host_header(self):
+        self.assert400AndClosed(b"GET /healthz HTTP/1.1\r\n\r\n")
+        self.assert400AndClosed(b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+        for request in (b"GET /healthz HTTP/1.0\r\n\r\n",
+                        b"GET /healthz HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n"):
+            with self.subTest(request=request):
+                responses = self.exchange_all(request)
+                self.assertEqual([r[0] for r in responses], [200], responses)
 
 
 class RequestDecodingTests(ServerCase):
@@ -29,6 +147,33 @@ class RequestDecodingTests(ServerCase):
                    "x-www-form-urlencoded", ""):
             with self.subTest(content_type=ct):
                 self.assertCode(self.post(body, ct), 414)
+
+    def test_trailing_slash_routes_like_the_path_without_it(self):
+        accid = unique()
+        h = self.ne.auth_headers()
+        h["Content-Type"] = self.ne.FORM
+        self.assertOk(self.ne.raw("/nimserver/user/create.action/", "accid=" + accid, h))
+        self.assertEqual(self.ne.friend_names(accid), [])
+        self.assertEqual(self.server.http("GET", "/healthz/")[::2], (200, b"ok\n"))
+
+    def test_head_healthz_is_get_without_the_body(self):
+        with self.server.connect() as s:
+            # Pipelined: a body after the HEAD answer would be taken for the next answer.
+            s.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            s.settimeout(10)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 200 OK\r\n"), data)
+        # Beast states the GET length.
+        self.assertIn(b"\r\nContent-Length: 3", head)
+        self.assertTrue(rest.startswith(b"HTTP/1.1 200 OK\r\n"), data)
+        self.assertTrue(rest.endswith(b"\r\n\r\nok\n"), data)
 
 
 
