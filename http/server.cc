@@ -361,10 +361,10 @@ void Session::Write(Response response, bool keep_alive) {
   if (server_.stopping()) keep_alive = false;
   if (started_ != SteadyClock::time_point{}) {
     std::chrono::duration<double> took = SteadyClock::now() - started_;
-    server_.metrics().RecordRequest(response.status, took.count());
+    server_.metrics().RecordRequest(response, took.count());
     started_ = {};
   } else {
-    server_.metrics().RecordRequest(response.status, 0);
+    server_.metrics().RecordRequest(response, 0);
   }
   response_ = {};
   response_.version(version_);

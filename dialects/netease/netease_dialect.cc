@@ -71,13 +71,18 @@ http::Response Json(std::string body, int http_status = 200) {
   http::Response r;
   r.status = http_status;
   r.body = std::move(body);
+  r.dialect = "netease";
+  r.outcome = http::Response::Outcome::kOk;
   return r;
 }
 
 http::Response Error(int code, std::string_view desc, int http_status = 200) {
   http::JsonWriter w;
   w.StartObject().Key("code").Int(code).Key("desc").String(desc).EndObject();
-  return Json(w.Take(), http_status);
+  http::Response r = Json(w.Take(), http_status);
+  r.outcome = code == kServerError || code == kBusy ? http::Response::Outcome::kServerError
+                                                    : http::Response::Outcome::kClientError;
+  return r;
 }
 
 http::Response Error(const Status& status) {

@@ -1,9 +1,42 @@
 """Transport hardening: request framing (RFC 9112 §6: no smuggling, trailers are not headers,
-Host), media types, HEAD, trailing slashes."""
+Host), media types, HEAD, trailing slashes, /metrics by dialect and outcome."""
 
+import socket
 import unittest
 
 from harness import RawReader, ServerCase, read_http_response, unique
+
+
+def get_and_wait_for_close(server, path, source=None):
+    """(status, body) of GET `path` on a new connection, once the server has closed it (so that
+    its slot is free again); None if it closed without an answer."""
+    with connect(server, source) as s:
+        s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        resp = read_http_response(s)
+        try:
+            while s.recv(65536):
+                pass
+        except ConnectionResetError:
+            pass
+    return None if resp is None else (resp[0], resp[2])
+
+
+def metrics(server, source=None):
+    """/metrics as {"name{labels}": value}."""
+    status, body = get_and_wait_for_close(server, "/metrics", source)
+    assert status == 200, status
+    out = {}
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.rpartition(" ")
+            out[key] = float(value)
+    return out
+
+
+def connect(server, source=None, timeout=10.0):
+    """A connection to the server, from `source` (a loopback address) when given."""
+    return socket.create_connection((server.host, server.port), timeout=timeout,
+                                    source_address=(source, 0) if source else None)
 
 
 class FramingTests(ServerCase):
@@ -175,6 +208,19 @@ class RequestDecodingTests(ServerCase):
         self.assertTrue(rest.startswith(b"HTTP/1.1 200 OK\r\n"), data)
         self.assertTrue(rest.endswith(b"\r\n\r\nok\n"), data)
 
+    def test_metrics_count_dialect_answers_by_outcome(self):
+        key = 'friendgraph_dialect_answers_total{dialect="netease",outcome="%s"}'
+        before = metrics(self.server)
+        accid = unique()
+        self.assertOk(self.ne.create_user(accid))
+        r = self.ne.get_by_accid(accid, unique())  # a vendor error code in an HTTP 200
+        self.assertEqual(r.status, 200)
+        self.assertNotEqual(r.code, 200)
+        self.assertCode(self.ne.call("friend/get", {"accid": accid}, secret="wrong"), 414)
+        after = metrics(self.server)
+        self.assertEqual(after[key % "ok"] - before.get(key % "ok", 0), 1)
+        self.assertEqual(after[key % "client_error"] - before.get(key % "client_error", 0), 2)
+        self.assertEqual(after[key % "server_error"], before.get(key % "server_error", 0))
 
 
 if __name__ == "__main__":
