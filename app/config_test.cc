@@ -27,6 +27,18 @@ rate_limit_per_second = 0      # 0 = off
   EXPECT_EQ(c->apps[0].netease->app_key, "k");
 }
 
+TEST(ConfigTest, ConnectionCaps) {
+  auto defaults = ParseConfig("", "c.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->max_connections, 10'000);
+  EXPECT_EQ(defaults->max_connections_per_client, 256);
+  auto set = ParseConfig("max_connections = 20\nmax_connections_per_client = 8\n", "c.toml");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->max_connections_per_client, 8);
+  EXPECT_EQ(ParseConfig("max_connections_per_client = 0\n", "c.toml").status().message(),
+            "c.toml:1: 'max_connections_per_client' must be an integer from 1 to 10000000");
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
   auto unknown = ParseConfig("listen = \"127.0.0.1:1\"\nlisten_port = 3\n", "c.toml");
   EXPECT_EQ(unknown.status().message(), "c.toml:2: unknown key 'listen_port'");

@@ -145,6 +145,7 @@ int Serve(const ServeFlags& flags) {
   server_options.body_timeout = std::chrono::milliseconds(config->body_timeout_ms);
   server_options.idle_timeout = std::chrono::milliseconds(config->idle_timeout_ms);
   server_options.max_connections = config->max_connections;
+  server_options.max_connections_per_client = config->max_connections_per_client;
   auto server = http::Server::Listen(server_options, router, metrics);
   if (!server.ok()) {
     spdlog::error("event=listen_error error=\"{}\"", server.status().message());

@@ -56,6 +56,10 @@ void Metrics::RecordRequest(const Response& response, double seconds) {
   latency_sum_us_.fetch_add(static_cast<int64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
+void Metrics::RecordRefusal(Refusal reason) {
+  refused_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string Metrics::Render() const {
   std::string out;
   out += "# HELP friendgraph_http_requests_total Requests answered, by status class.\n";
@@ -97,6 +101,21 @@ std::string Metrics::Render() const {
   out += fmt::format("friendgraph_http_in_flight {}\n", in_flight_.load());
   out += "# TYPE friendgraph_http_connections gauge\n";
   out += fmt::format("friendgraph_http_connections {}\n", connections_.load());
+  out +=
+      "# HELP friendgraph_http_connections_refused_total Connections answered 503 at accept: "
+      "server full, or the client address at its cap.\n";
+  out += "# TYPE friendgraph_http_connections_refused_total counter\n";
+  out +=
+      fmt::format("friendgraph_http_connections_refused_total{{reason=\"max_connections\"}} {}\n",
+                  refused_[static_cast<size_t>(Refusal::kFull)].load());
+  out += fmt::format(
+      "friendgraph_http_connections_refused_total{{reason=\"max_connections_per_client\"}} {}\n",
+      refused_[static_cast<size_t>(Refusal::kPerClient)].load());
+  out +=
+      "# HELP friendgraph_http_connections_shed_total Idle kept-alive connections closed to make "
+      "room near max_connections.\n";
+  out += "# TYPE friendgraph_http_connections_shed_total counter\n";
+  out += fmt::format("friendgraph_http_connections_shed_total {}\n", shed_.load());
   return out;
 }
 

@@ -15,10 +15,17 @@ namespace fg::http {
 
 class Metrics {
  public:
+  // Why a connection was answered 503 as soon as it was accepted.
+  enum class Refusal { kFull, kPerClient };
+
   // One answered request: counted by HTTP status class, and by (dialect, outcome) when the
   // response names both; `seconds` is the time from the full read to the reply. At most
   // kMaxDialects names are told apart; answers of any further dialect count as "other".
   void RecordRequest(const Response& response, double seconds);
+  // A connection refused with 503 at accept (no slot for it).
+  void RecordRefusal(Refusal reason);
+  // An idle kept-alive connection closed to make room for new ones.
+  void RecordShed() { shed_.fetch_add(1, std::memory_order_relaxed); }
   void AddInFlight(int delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
   void AddConnections(int delta) { connections_.fetch_add(delta, std::memory_order_relaxed); }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
@@ -42,6 +49,8 @@ class Metrics {
   std::atomic<int64_t> latency_sum_us_{0};
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> connections_{0};
+  std::array<std::atomic<int64_t>, 2> refused_{};  // index: Refusal
+  std::atomic<int64_t> shed_{0};
   std::array<DialectCounters, kMaxDialects> dialects_;
   std::atomic<size_t> dialect_count_{0};  // dialects_[0, count) are named
   std::mutex add_dialect_mu_;             // serializes naming the next slot

@@ -53,6 +53,21 @@ TEST(MetricsTest, CountsByClassAndByDialectOutcome) {
   EXPECT_TRUE(Has(text, "# TYPE friendgraph_dialect_answers_total counter"));
 }
 
+TEST(MetricsTest, ConnectionRefusalsAndShedding) {
+  Metrics m;
+  m.RecordRefusal(Metrics::Refusal::kFull);
+  m.RecordRefusal(Metrics::Refusal::kPerClient);
+  m.RecordRefusal(Metrics::Refusal::kPerClient);
+  m.RecordShed();
+  std::string text = m.Render();
+  EXPECT_TRUE(
+      Has(text, R"(friendgraph_http_connections_refused_total{reason="max_connections"} 1)"));
+  EXPECT_TRUE(
+      Has(text,
+          R"(friendgraph_http_connections_refused_total{reason="max_connections_per_client"} 2)"));
+  EXPECT_TRUE(Has(text, "friendgraph_http_connections_shed_total 1"));
+}
+
 TEST(MetricsTest, LabelValuesEscapedAndTooManyDialectsCountAsOther) {
   Metrics m;
   m.RecordRequest(Answer(200, "a\"b\\c", Response::Outcome::kOk), 0);

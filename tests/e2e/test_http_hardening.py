@@ -1,10 +1,18 @@
 """Transport hardening: request framing (RFC 9112 §6: no smuggling, trailers are not headers,
-Host), media types, HEAD, trailing slashes, /metrics by dialect and outcome."""
+Host), media types, HEAD, trailing slashes, /metrics by dialect and outcome, connection slots
+(per-client cap, shedding idle kept-alive connections, 503 when full). Every connection of these
+tests comes from 127.0.0.1 unless it binds another loopback source address (127.0.0.2) to play a
+second client."""
 
 import socket
+import threading
+import time
 import unittest
 
-from harness import RawReader, ServerCase, read_http_response, unique
+from harness import (CONFIG_APPS, OTHER, RawReader, ServerCase, read_http_response, toml_config,
+                     unique)
+
+POLL_SECONDS = 10.0  # bound on every wait for the server to notice closed connections
 
 
 def get_and_wait_for_close(server, path, source=None):
@@ -37,6 +45,30 @@ def connect(server, source=None, timeout=10.0):
     """A connection to the server, from `source` (a loopback address) when given."""
     return socket.create_connection((server.host, server.port), timeout=timeout,
                                     source_address=(source, 0) if source else None)
+
+
+def healthz_from(server, source=None):
+    """Status of GET /healthz on a new connection from `source`; None if closed unanswered."""
+    resp = get_and_wait_for_close(server, "/healthz", source)
+    return None if resp is None else resp[0]
+
+
+def wait_for_free_slots(server, source=None):
+    """Waits until the server holds no connection but the one asking (it closes its side of the
+    test's closed connections as it reads their EOF; until then a new one may get 503)."""
+    def free():
+        status, body = get_and_wait_for_close(server, "/metrics", source)
+        return status == 200 and b"\nfriendgraph_http_connections 1\n" in body
+
+    wait_until(free, "the server to close its connections")
+
+
+def wait_until(predicate, what):
+    deadline = time.monotonic() + POLL_SECONDS
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.05)
 
 
 class FramingTests(ServerCase):
@@ -221,6 +253,132 @@ class RequestDecodingTests(ServerCase):
         self.assertEqual(after[key % "ok"] - before.get(key % "ok", 0), 1)
         self.assertEqual(after[key % "client_error"] - before.get(key % "client_error", 0), 2)
         self.assertEqual(after[key % "server_error"], before.get(key % "server_error", 0))
+
+
+class PerClientCapTests(ServerCase):
+    """One address cannot take every slot: max_connections_per_client."""
+
+    CONFIG = toml_config(CONFIG_APPS, max_connections=20, max_connections_per_client=8,
+                         log_level="warn")
+    CREDS = OTHER
+
+    def half_headers(self, n, source=None):
+        socks = []
+        for _ in range(n):
+            s = connect(self.server, source)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHo")
+            socks.append(s)
+        return socks
+
+    def assertRefused(self, source=None):
+        with connect(self.server, source) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            resp = read_http_response(s)
+        self.assertIsNotNone(resp, "closed without a 503")
+        status, headers, body = resp
+        self.assertEqual(status, 503, body)
+        self.assertEqual(headers.get("connection", "").lower(), "close")
+        self.assertIn(b"too many connections", body)
+
+    def setUp(self):
+        super().setUp()
+        wait_for_free_slots(self.server)  # the previous test's connections are closing
+
+    def test_ninth_connection_from_one_address_gets_503(self):
+        socks = self.half_headers(8)
+        try:
+            self.assertRefused()
+            self.assertEqual(healthz_from(self.server, "127.0.0.2"), 200)
+            refused = metrics(self.server, "127.0.0.2")[
+                'friendgraph_http_connections_refused_total{reason="max_connections_per_client"}']
+            self.assertGreaterEqual(refused, 1)
+        finally:
+            for s in socks:
+                s.close()
+        wait_for_free_slots(self.server)
+        self.assertEqual(healthz_from(self.server), 200)
+
+    def test_counts_stay_exact_after_concurrent_churn(self):
+        def churn():
+            for _ in range(15):
+                try:
+                    healthz_from(self.server)
+                except OSError:
+                    pass
+
+        threads = [threading.Thread(target=churn) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wait_for_free_slots(self.server)
+        # Exactly 8 slots again: a leaked count would refuse the 8th, a double release admit
+        # the 9th.
+        socks = self.half_headers(8)
+        try:
+            self.assertRefused()
+        finally:
+            for s in socks:
+                s.close()
+
+
+class SheddingTests(ServerCase):
+    """Near max_connections, idle kept-alive connections make room; when every slot is busy a
+    new connection gets a plain 503. The per-client cap is over max_connections here, so that
+    one test address can fill the server."""
+
+    CONFIG = toml_config(CONFIG_APPS, max_connections=20, max_connections_per_client=1000,
+                         log_level="warn")
+    CREDS = OTHER
+
+    def setUp(self):
+        super().setUp()
+        wait_for_free_slots(self.server)  # the previous test's connections are closing
+
+    def test_idle_kept_alive_connections_are_shed_for_new_ones(self):
+        shed_before = metrics(self.server)["friendgraph_http_connections_shed_total"]
+        # Every slot taken (connected before any is idle, so none is shed yet), then every
+        # connection kept alive and idle after one request each.
+        socks = [self.server.connect() for _ in range(20)]
+        try:
+            for s in socks:
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(read_http_response(s)[0], 200)
+            for _ in range(5):
+                self.assertEqual(healthz_from(self.server), 200)
+            # The connection idle longest went first.
+            socks[0].settimeout(POLL_SECONDS)
+            self.assertEqual(socks[0].recv(1), b"")
+            last = socks[-1]
+            last.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(read_http_response(last)[0], 200)
+            self.assertGreaterEqual(
+                metrics(self.server)["friendgraph_http_connections_shed_total"] - shed_before, 1)
+        finally:
+            for s in socks:
+                s.close()
+
+    def test_full_of_busy_connections_gets_503(self):
+        socks = []
+        try:
+            for _ in range(20):  # busy: each has sent half a header
+                s = self.server.connect()
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHo")
+                socks.append(s)
+            with self.server.connect() as s:
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                status, headers, body = read_http_response(s)
+            self.assertEqual(status, 503, body)
+            self.assertEqual(headers.get("connection", "").lower(), "close")
+            self.assertEqual(healthz_from(self.server, "127.0.0.2"), 503)
+        finally:
+            for s in socks:
+                s.close()
+        wait_for_free_slots(self.server)
+        m = metrics(self.server)
+        self.assertGreaterEqual(
+            m['friendgraph_http_connections_refused_total{reason="max_connections"}'], 2)
+        self.assertEqual(healthz_from(self.server), 200)
 
 
 if __name__ == "__main__":
