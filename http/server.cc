@@ -173,7 +173,9 @@ class ServerImpl final : public Server {
         table_(options.max_connections, options.max_connections_per_client),
         control_(asio::make_strand(ioc_)),
         acceptor_(control_),
-        signals_(control_, SIGINT, SIGTERM),
+        // SIGHUP as SIGTERM: a closed terminal or a supervisor's hang-up drains instead of
+        // killing the process mid-write.
+        signals_(control_, SIGINT, SIGTERM, SIGHUP),
         drain_timer_(control_),
         accept_timer_(control_) {}
 

@@ -54,8 +54,8 @@ class Server {
   // The port it listens on (the real one when options.port was 0).
   virtual uint16_t port() const = 0;
 
-  // Serves until SIGINT, SIGTERM or Stop(); then stops accepting, lets in-flight requests finish
-  // (up to drain_timeout) and returns. Call once.
+  // Serves until SIGINT, SIGTERM, SIGHUP or Stop(); then stops accepting, lets in-flight
+  // requests finish (up to drain_timeout) and returns. Call once.
   virtual void Run() = 0;
 
   // Makes Run() return as a signal would. Thread-safe.

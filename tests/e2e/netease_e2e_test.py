@@ -8,7 +8,7 @@ from test_bad_input import BadInputTests  # noqa: F401
 from test_concurrency import ConcurrencyTests, ConcurrentLimitTests  # noqa: F401
 from test_durability import DurabilityTests, RestartTests  # noqa: F401
 from test_http_hardening import (FramingTests, PerClientCapTests,  # noqa: F401
-                                 RequestDecodingTests, SheddingTests)
+                                 RequestDecodingTests, SheddingTests, SignalTests)
 from test_netease_auth import AuthTests, RateLimitTests  # noqa: F401
 from test_resources import FileDescriptorTests  # noqa: F401
 from test_netease_calls import (FriendAddTests, FriendEditTests, LimitTests,  # noqa: F401

@@ -1,16 +1,23 @@
 """Transport hardening: request framing (RFC 9112 §6: no smuggling, trailers are not headers,
 Host), media types, HEAD, trailing slashes, /metrics by dialect and outcome, connection slots
-(per-client cap, shedding idle kept-alive connections, 503 when full). Every connection of these
-tests comes from 127.0.0.1 unless it binds another loopback source address (127.0.0.2) to play a
-second client."""
+(per-client cap, shedding idle kept-alive connections, 503 when full) and signals (SIGPIPE,
+SIGHUP). Every connection of these tests comes from 127.0.0.1 unless it binds another loopback
+source address (127.0.0.2) to play a second client."""
 
+import os
+import queue
+import shutil
+import signal
 import socket
+import subprocess
+import tempfile
 import threading
 import time
+import types
 import unittest
 
-from harness import (CONFIG_APPS, OTHER, RawReader, ServerCase, read_http_response, toml_config,
-                     unique)
+from harness import (CONFIG_APPS, LISTEN_RE, OTHER, RawReader, Server, ServerCase, binary,
+                     read_http_response, toml_config, unique)
 
 POLL_SECONDS = 10.0  # bound on every wait for the server to notice closed connections
 
@@ -379,6 +386,76 @@ class SheddingTests(ServerCase):
         self.assertGreaterEqual(
             m['friendgraph_http_connections_refused_total{reason="max_connections"}'], 2)
         self.assertEqual(healthz_from(self.server), 200)
+
+
+class SignalTests(unittest.TestCase):
+
+    def test_closed_stderr_pipe_does_not_kill_the_server(self):
+        data_dir = tempfile.mkdtemp(prefix="friendgraph-e2e-")
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # every write to stderr now fails with EPIPE (or SIGPIPE)
+        config = os.path.join(data_dir, "config.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(toml_config(CONFIG_APPS, log_level="debug"))
+        proc = subprocess.Popen(
+            [binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--config",
+             config], stdout=subprocess.PIPE, stderr=write_end, stdin=subprocess.DEVNULL)
+        os.close(write_end)
+        lines = queue.Queue()
+
+        def read_stdout():
+            for line in proc.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        try:
+            threading.Thread(target=read_stdout, daemon=True).start()
+            server = types.SimpleNamespace(host=None, port=None)
+            while True:
+                line = lines.get(timeout=20)
+                if line is None:
+                    self.fail("the server died at start: exit %r" % proc.wait())
+                m = LISTEN_RE.match(line.decode())
+                if m:
+                    server.host, server.port = m.group(1), int(m.group(2))
+                    break
+            # A remote client makes the server log (debug: a refused request).
+            with connect(server) as s:
+                s.sendall(b"NOT HTTP\r\n\r\n")
+                self.assertEqual(read_http_response(s)[0], 400)
+            self.assertEqual(healthz_from(server), 200)
+            self.assertIsNone(proc.poll())
+            proc.send_signal(signal.SIGTERM)  # logs "event=signal" and "event=stopped"
+            self.assertEqual(proc.wait(timeout=20), 0)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    def test_sighup_drains_and_exits_0(self):
+        server = Server().start()
+        try:
+            ne = server.netease()
+            accid = unique()
+            self.assertEqual(ne.create_user(accid).code, 200)
+            ne.close()
+            server.proc.send_signal(signal.SIGHUP)
+            self.assertEqual(server.proc.wait(timeout=20), 0)
+            with open(server._log_path, encoding="utf-8") as f:
+                log = f.read()
+            self.assertIn("event=signal signal=%d action=drain" % signal.SIGHUP, log)
+            self.assertIn("event=stopped", log)
+            # The acknowledged write survived.
+            self.assertEqual(server.stop(), 0)
+            server.start()
+            ne = server.netease()
+            self.assertEqual(ne.get_friends(accid).code, 200)
+            ne.close()
+            self.assertEqual(server.stop(), 0)
+        finally:
+            server.cleanup()
 
 
 if __name__ == "__main__":
