@@ -186,6 +186,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source,
   top.Int("body_timeout_ms", config.body_timeout_ms, 1, 3'600'000);
   top.Int("idle_timeout_ms", config.idle_timeout_ms, 1, 3'600'000);
   top.Int("max_connections", config.max_connections, 1, 10'000'000);
+  top.Int("max_connections_per_client", config.max_connections_per_client, 1, 10'000'000);
   top.OneOf("log_level", config.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   top.Int("friend_list_cache_items", config.friend_list_cache_items, 0, int64_t{1} << 32);
   if (const toml::array* apps = top.ArrayOfTables("apps")) {

@@ -48,6 +48,7 @@ struct Config {
   int64_t body_timeout_ms = 30'000;
   int64_t idle_timeout_ms = 60'000;
   int64_t max_connections = 10'000;
+  int64_t max_connections_per_client = 256;  // per IPv4 address or IPv6 /64
   std::string log_level = "info";
   int64_t friend_list_cache_items = 150'000;  // friends kept in memory for full-list reads; 0 = off
   std::vector<AppConfig> apps;

@@ -82,6 +82,18 @@ TEST(ConfigTest, ADialectKeepsItsDefaults) {
   EXPECT_TRUE(s.strict);
 }
 
+TEST(ConfigTest, ConnectionCaps) {
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->max_connections, 10'000);
+  EXPECT_EQ(defaults->max_connections_per_client, 256);
+  auto set = Parse("max_connections = 20\nmax_connections_per_client = 8\n");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->max_connections_per_client, 8);
+  EXPECT_EQ(Parse("max_connections_per_client = 0\n").status().message(),
+            "c.toml:1: 'max_connections_per_client' must be an integer from 1 to 10000000");
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
   EXPECT_EQ(Parse("listen = \"127.0.0.1:1\"\nlisten_port = 3\n").status().message(),
             "c.toml:2: unknown key 'listen_port'");

@@ -3,10 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 
 #include "app/serve.h"
 
 int main(int argc, char** argv) {
+  // A write to a closed pipe or socket must fail with EPIPE, not kill the process: stderr may be
+  // a pipe whose reader died, and every log line would otherwise be fatal.
+  std::signal(SIGPIPE, SIG_IGN);
   auto logger = spdlog::stderr_logger_mt("friendgraph");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   spdlog::set_default_logger(logger);

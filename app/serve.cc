@@ -125,6 +125,7 @@ int Serve(const ServeFlags& flags) {
   server_options.body_timeout = std::chrono::milliseconds(config->body_timeout_ms);
   server_options.idle_timeout = std::chrono::milliseconds(config->idle_timeout_ms);
   server_options.max_connections = config->max_connections;
+  server_options.max_connections_per_client = config->max_connections_per_client;
   auto server = http::Server::Listen(server_options, router, metrics);
   if (!server.ok()) {
     spdlog::error("event=listen_error error=\"{}\"", server.status().message());
@@ -159,12 +160,14 @@ int Serve(const ServeFlags& flags) {
   }
   DialectEnv env{router, service, *Clock::System()};
   for (const Dialect* dialect : Dialects()) dialect->Register(env, enabled[dialect]);
-  router.Add("GET", "/healthz", [](const http::Request&, http::Responder respond) {
+  auto healthz = [](const http::Request&, http::Responder respond) {
     http::Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "ok\n";
     respond(std::move(r));
-  });
+  };
+  router.Add("GET", "/healthz", healthz);
+  router.Add("HEAD", "/healthz", healthz);  // the server sends the header without the body
   router.Add("GET", "/metrics", [&metrics](const http::Request&, http::Responder respond) {
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

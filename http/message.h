@@ -15,7 +15,9 @@ struct Request {
   std::string method;  // upper-case, as sent: "GET", "POST", …
   std::string path;    // the target before '?', still percent-encoded
   std::string query;   // the target after '?', without it
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  // Names lower-cased. In the order sent, except that lines with one name are kept together.
+  // The header only: the trailer fields of a chunked body are never here.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // Values of the route's {name} segments, in pattern order, percent-decoded.
   std::vector<std::pair<std::string, std::string>> path_params;
@@ -27,10 +29,23 @@ struct Request {
 };
 
 struct Response {
+  // How a dialect's answer went, whatever its HTTP status: vendors answer most errors with HTTP
+  // 200 and a code in the body, so /metrics counts answers by (dialect, outcome) too.
+  enum class Outcome {
+    kUnset,        // not a dialect's answer (or it did not say): counted by HTTP class only
+    kOk,           // the call did what was asked
+    kClientError,  // refused because of the request (auth, parameters, rules, limits)
+    kServerError,  // failed on our side (storage, shutting down)
+  };
+
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers;  // one line each; may repeat
+  // The dialect that answered, e.g. "netease"; must outlive the server (use a string literal).
+  // Counted only together with an outcome.
+  std::string_view dialect;
+  Outcome outcome = Outcome::kUnset;
 };
 
 // Sends the response. Call exactly once, from any thread.

@@ -3,15 +3,61 @@
 #include <fmt/format.h>
 
 namespace fg::http {
+namespace {
 
-void Metrics::RecordRequest(int status, double seconds) {
-  int cls = status / 100;
+// A label value in the exposition format: backslash, double quote and newline escaped.
+std::string LabelValue(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+constexpr std::array<const char*, 3> kOutcomeNames = {"ok", "client_error", "server_error"};
+
+}  // namespace
+
+Metrics::DialectCounters& Metrics::CountersFor(std::string_view dialect) {
+  size_t count = dialect_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < count; ++i) {
+    if (dialects_[i].name == dialect) return dialects_[i];
+  }
+  std::lock_guard lock(add_dialect_mu_);
+  // Another thread may have named it since the scan above.
+  count = dialect_count_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < count; ++i) {
+    if (dialects_[i].name == dialect) return dialects_[i];
+  }
+  if (count == kMaxDialects) return other_;
+  dialects_[count].name = dialect;
+  dialect_count_.store(count + 1, std::memory_order_release);
+  return dialects_[count];
+}
+
+void Metrics::RecordRequest(const Response& response, double seconds) {
+  int cls = response.status / 100;
   if (cls < 1 || cls > 5) cls = 5;
   by_class_[cls].fetch_add(1, std::memory_order_relaxed);
+  if (!response.dialect.empty() && response.outcome != Response::Outcome::kUnset) {
+    auto outcome = static_cast<size_t>(response.outcome) - 1;
+    CountersFor(response.dialect).by_outcome[outcome].fetch_add(1, std::memory_order_relaxed);
+  }
   size_t bucket = 0;
   while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
   latency_[bucket].fetch_add(1, std::memory_order_relaxed);
   latency_sum_us_.fetch_add(static_cast<int64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void Metrics::RecordRefusal(Refusal reason) {
+  refused_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string Metrics::Render() const {
@@ -22,6 +68,21 @@ std::string Metrics::Render() const {
     out += fmt::format("friendgraph_http_requests_total{{class=\"{}xx\"}} {}\n", cls,
                        by_class_[cls].load(std::memory_order_relaxed));
   }
+  out +=
+      "# HELP friendgraph_dialect_answers_total Dialect answers by outcome, whatever the HTTP "
+      "status (a vendor error code in an HTTP 200 is an error).\n";
+  out += "# TYPE friendgraph_dialect_answers_total counter\n";
+  auto render_dialect = [&out](const DialectCounters& counters) {
+    std::string name = LabelValue(counters.name);
+    for (size_t i = 0; i < kOutcomeNames.size(); ++i) {
+      out += fmt::format("friendgraph_dialect_answers_total{{dialect=\"{}\",outcome=\"{}\"}} {}\n",
+                         name, kOutcomeNames[i],
+                         counters.by_outcome[i].load(std::memory_order_relaxed));
+    }
+  };
+  size_t dialects = dialect_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < dialects; ++i) render_dialect(dialects_[i]);
+  if (dialects == kMaxDialects) render_dialect(other_);
   out += "# HELP friendgraph_http_request_duration_seconds Time from request read to reply.\n";
   out += "# TYPE friendgraph_http_request_duration_seconds histogram\n";
   int64_t cumulative = 0;
@@ -40,6 +101,21 @@ std::string Metrics::Render() const {
   out += fmt::format("friendgraph_http_in_flight {}\n", in_flight_.load());
   out += "# TYPE friendgraph_http_connections gauge\n";
   out += fmt::format("friendgraph_http_connections {}\n", connections_.load());
+  out +=
+      "# HELP friendgraph_http_connections_refused_total Connections answered 503 at accept: "
+      "server full, or the client address at its cap.\n";
+  out += "# TYPE friendgraph_http_connections_refused_total counter\n";
+  out +=
+      fmt::format("friendgraph_http_connections_refused_total{{reason=\"max_connections\"}} {}\n",
+                  refused_[static_cast<size_t>(Refusal::kFull)].load());
+  out += fmt::format(
+      "friendgraph_http_connections_refused_total{{reason=\"max_connections_per_client\"}} {}\n",
+      refused_[static_cast<size_t>(Refusal::kPerClient)].load());
+  out +=
+      "# HELP friendgraph_http_connections_shed_total Idle kept-alive connections closed to make "
+      "room near max_connections.\n";
+  out += "# TYPE friendgraph_http_connections_shed_total counter\n";
+  out += fmt::format("friendgraph_http_connections_shed_total {}\n", shed_.load());
   return out;
 }
 

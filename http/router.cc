@@ -17,10 +17,18 @@ std::vector<std::string_view> Split(std::string_view path) {
   return out;
 }
 
+// "/a/b/" routes like "/a/b": clients and proxies add and drop the slash freely.
+std::string_view WithoutTrailingSlash(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
 }  // namespace
 
-void Router::Add(std::string_view method, std::string_view pattern, Handler handler) {
-  Route route{std::string(method), {}, false, std::move(handler)};
+void Router::Add(std::string_view method, std::string_view pattern, Handler handler,
+                 RouteOptions options) {
+  pattern = WithoutTrailingSlash(pattern);
+  Route route{std::string(method), {}, false, std::move(handler), options};
   bool literal = true;
   for (auto segment : Split(pattern)) {
     if (segment == "*") {
@@ -59,11 +67,13 @@ bool Router::Matches(const Route& route, const std::vector<std::string_view>& se
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  path = WithoutTrailingSlash(path);
   Match match;
   if (auto it = literal_.find(std::string(path)); it != literal_.end()) {
     for (const auto& route : it->second) {
       if (route.method == method || route.method == "*") {
         match.handler = &route.handler;
+        match.options = route.options;
         return match;
       }
     }
@@ -78,6 +88,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
       continue;
     }
     match.handler = &route.handler;
+    match.options = route.options;
     match.method_not_allowed = false;
     match.params = std::move(params);
     return match;

@@ -1,11 +1,20 @@
 // Server: HTTP/1.1 with keep-alive over Boost.Beast, one io_context run by `threads` threads.
 //
-// Each connection reads one request at a time: the header within header_timeout (idle_timeout
-// while a kept-alive connection waits for its next request), then the body within body_timeout;
-// a body over body_limit gets 413, a malformed request 400, a header over header_limit 431, all
-// in plain text, and the connection is closed. A connection that misses a timeout is closed
-// without an answer (the socket is gone by then). Handlers may answer from any thread. Beast stays
-// inside server.cc.
+// Each connection reads one request at a time: the header within header_timeout, then the body
+// within body_timeout; between requests a kept-alive connection may stay idle (not one byte of
+// its next request yet) for idle_timeout. Refused with a plain-text answer and a close: a body
+// over the route's body limit (RouteOptions, else body_limit) 413, as soon as the header says so;
+// a header over header_limit 431; a malformed request 400, and so are framings that a proxy could
+// read differently (RFC 9112 §6: Transfer-Encoding other than exactly "chunked", or with
+// Content-Length, or in HTTP/1.0; HTTP/1.1 without Host; Host twice). Header names reach the
+// handler lower-cased; the trailer fields of a chunked body never do. A HEAD request gets the
+// header its handler's answer would have, without the body. A connection that misses a timeout
+// is closed without an answer (the socket is gone by then). Handlers may answer from any thread.
+//
+// Connection slots: at most max_connections, and max_connections_per_client per client address
+// (an IPv6 client by its /64). From 90 % of max_connections on, each new connection first closes
+// the connection that has been idle longest; a connection with no slot gets a fixed 503 with
+// Connection: close. Beast stays inside server.cc.
 #pragma once
 
 #include <chrono>
@@ -26,7 +35,8 @@ struct ServerOptions {
   int threads = 0;       // 0: one per core
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
-  int64_t max_connections = 10'000;  // more are closed as soon as they are accepted
+  int64_t max_connections = 10'000;          // > 0; see "Connection slots" above
+  int64_t max_connections_per_client = 256;  // > 0; per client IPv4 address or IPv6 /64
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
@@ -50,8 +60,8 @@ class Server {
   // after Run() has returned is dropped. Valid as long as the server.
   virtual Executor& executor() = 0;
 
-  // Serves until SIGINT, SIGTERM or Stop(); then stops accepting, lets in-flight requests finish
-  // (up to drain_timeout) and returns. Call once.
+  // Serves until SIGINT, SIGTERM, SIGHUP or Stop(); then stops accepting, lets in-flight
+  // requests finish (up to drain_timeout) and returns. Call once.
   virtual void Run() = 0;
 
   // Makes Run() return as a signal would. Thread-safe.

@@ -1,7 +1,5 @@
 #include "dialects/netease/netease_dialect.h"
 
-#include <strings.h>
-
 #include <charconv>
 #include <memory>
 
@@ -17,6 +15,7 @@
 #include "dialects/netease/checksum.h"
 #include "http/form.h"
 #include "http/json.h"
+#include "http/media_type.h"
 
 namespace fg::netease {
 namespace {
@@ -62,13 +61,25 @@ constexpr kit::ErrorMapping kErrorRows[] = {
 http::Response Json(std::string body) {
   http::Response r;
   r.body = std::move(body);
+  r.dialect = "netease";
+  r.outcome = http::Response::Outcome::kOk;
   return r;
 }
 
+// An error answer; /metrics counts it as ours (500, 503) or the client's (every other code).
 http::Response CodeAndDesc(int code, std::string_view desc) {
   http::JsonWriter w;
   w.StartObject().Key("code").Int(code).Key("desc").String(desc).EndObject();
-  return Json(w.Take());
+  http::Response r = Json(w.Take());
+  r.outcome = code == 500 || code == 503 ? http::Response::Outcome::kServerError
+                                         : http::Response::Outcome::kClientError;
+  return r;
+}
+
+// The body must be a form; a Content-Type that does not parse is refused like any other type.
+bool IsForm(std::string_view content_type) {
+  auto type = http::ParseMediaType(content_type);
+  return type && type->Is("application", "x-www-form-urlencoded");
 }
 
 constexpr kit::ErrorTable kErrors(kErrorRows);
@@ -176,8 +187,7 @@ class Dialect {
     if (http::Response refusal; !Authenticate(request, app, refusal)) {
       return respond(std::move(refusal));
     }
-    if (auto type = request.Header("content-type");
-        type && strncasecmp(type->data(), "application/x-www-form-urlencoded", 33) != 0) {
+    if (auto type = request.Header("content-type"); type && !IsForm(*type)) {
       return respond(
           Refuse(kBadParameter, "Content-Type must be application/x-www-form-urlencoded"));
     }

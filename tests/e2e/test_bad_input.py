@@ -132,6 +132,19 @@ class BadInputTests(NeteaseCase):
                 self.assertCode(self.post(body, op=op), 414)
         self.assertEqual(self.ne.friend_names(self.accid), [])
 
+    def test_deeply_nested_accids_is_414(self):
+        # 65,536 '[' fit the 64 KiB limit of accids and reach the JSON parser: a parser that
+        # recurses once per level overflows the stack of an ASan build.
+        r = self.ne.call("user/getUinfos", {"accids": "[" * 65536})
+        self.assertCode(r, 414)
+
+    def test_1mib_of_json_nesting_is_refused(self):
+        body = b"[" * ((1 << 20) - len("accids="))
+        # As JSON (NetEase takes forms only), then as a form whose accids is 1 MiB of nesting:
+        # the iterative parser stops at its depth cap (a recursive one overflowed its stack).
+        self.assertCode(self.post(b"[" * (1 << 20), "application/json", op="user/getUinfos"), 414)
+        self.assertCode(self.post(b"accids=" + body, op="user/getUinfos"), 414)
+
     def test_empty_and_degenerate_forms_are_414(self):
         for body in ("", "&", "&&&", "=", "=x", "accid", "accid=", "updatetime=0"):
             with self.subTest(body=body):

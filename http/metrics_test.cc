@@ -1,0 +1,107 @@
+#include "http/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+namespace fg::http {
+namespace {
+
+Response Answer(int status, std::string_view dialect, Response::Outcome outcome) {
+  Response r;
+  r.status = status;
+  r.dialect = dialect;
+  r.outcome = outcome;
+  return r;
+}
+
+bool Has(const std::string& text, const std::string& line) {
+  return text.find(line + "\n") != std::string::npos;
+}
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(MetricsTest, CountsByClassAndByDialectOutcome) {
+  using Outcome = Response::Outcome;
+  Metrics m;
+  m.RecordRequest(Answer(200, "netease", Outcome::kOk), 0.001);
+  m.RecordRequest(Answer(200, "netease", Outcome::kClientError), 0.001);
+  m.RecordRequest(Answer(200, "netease", Outcome::kServerError), 0.001);
+  m.RecordRequest(Answer(200, "netease", Outcome::kServerError), 0.001);
+  m.RecordRequest(Answer(404, "netease", Outcome::kClientError), 0.001);
+  m.RecordRequest(Answer(401, "easemob", Outcome::kClientError), 0.001);
+  m.RecordRequest(Answer(200, "", Outcome::kUnset), 0.001);          // /healthz
+  m.RecordRequest(Answer(400, "sealtalk", Outcome::kUnset), 0.001);  // no outcome: class only
+  std::string text = m.Render();
+  EXPECT_TRUE(Has(text, R"(friendgraph_http_requests_total{class="2xx"} 5)")) << text;
+  EXPECT_TRUE(Has(text, R"(friendgraph_http_requests_total{class="4xx"} 3)")) << text;
+  EXPECT_TRUE(Has(text, R"(friendgraph_dialect_answers_total{dialect="netease",outcome="ok"} 1)"));
+  EXPECT_TRUE(Has(
+      text, R"(friendgraph_dialect_answers_total{dialect="netease",outcome="client_error"} 2)"));
+  EXPECT_TRUE(Has(
+      text, R"(friendgraph_dialect_answers_total{dialect="netease",outcome="server_error"} 2)"));
+  EXPECT_TRUE(Has(
+      text, R"(friendgraph_dialect_answers_total{dialect="easemob",outcome="client_error"} 1)"));
+  EXPECT_TRUE(Has(text, R"(friendgraph_dialect_answers_total{dialect="easemob",outcome="ok"} 0)"));
+  EXPECT_EQ(Count(text, "dialect=\"sealtalk\""), 0u);
+  EXPECT_EQ(Count(text, "dialect=\"\""), 0u);
+  EXPECT_TRUE(Has(text, "# TYPE friendgraph_dialect_answers_total counter"));
+}
+
+TEST(MetricsTest, ConnectionRefusalsAndShedding) {
+  Metrics m;
+  m.RecordRefusal(Metrics::Refusal::kFull);
+  m.RecordRefusal(Metrics::Refusal::kPerClient);
+  m.RecordRefusal(Metrics::Refusal::kPerClient);
+  m.RecordShed();
+  std::string text = m.Render();
+  EXPECT_TRUE(
+      Has(text, R"(friendgraph_http_connections_refused_total{reason="max_connections"} 1)"));
+  EXPECT_TRUE(
+      Has(text,
+          R"(friendgraph_http_connections_refused_total{reason="max_connections_per_client"} 2)"));
+  EXPECT_TRUE(Has(text, "friendgraph_http_connections_shed_total 1"));
+}
+
+TEST(MetricsTest, LabelValuesEscapedAndTooManyDialectsCountAsOther) {
+  Metrics m;
+  m.RecordRequest(Answer(200, "a\"b\\c", Response::Outcome::kOk), 0);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < Metrics::kMaxDialects + 2; ++i) names.push_back("d" + std::to_string(i));
+  for (const auto& name : names) m.RecordRequest(Answer(200, name, Response::Outcome::kOk), 0);
+  std::string text = m.Render();
+  EXPECT_TRUE(Has(text, R"(friendgraph_dialect_answers_total{dialect="a\"b\\c",outcome="ok"} 1)"));
+  // 1 + 15 named slots; the last 3 names share "other".
+  EXPECT_TRUE(Has(text, R"(friendgraph_dialect_answers_total{dialect="other",outcome="ok"} 3)"));
+  EXPECT_EQ(Count(text, "outcome=\"ok\""), Metrics::kMaxDialects + 1);
+}
+
+TEST(MetricsTest, ConcurrentFirstAnswersNameADialectOnce) {
+  Metrics m;
+  constexpr int kThreads = 8, kEach = 1000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&m, t] {
+      for (int i = 0; i < kEach; ++i) {
+        m.RecordRequest(Answer(200, (i + t) % 2 ? "netease" : "easemob", Response::Outcome::kOk),
+                        0);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::string text = m.Render();
+  EXPECT_EQ(Count(text, "dialect=\"netease\""), 3u) << text;
+  EXPECT_EQ(Count(text, "dialect=\"easemob\""), 3u) << text;
+  EXPECT_TRUE(
+      Has(text, R"(friendgraph_dialect_answers_total{dialect="netease",outcome="ok"} 4000)"));
+  EXPECT_TRUE(
+      Has(text, R"(friendgraph_dialect_answers_total{dialect="easemob",outcome="ok"} 4000)"));
+}
+
+}  // namespace
+}  // namespace fg::http

@@ -1,0 +1,157 @@
+// The server in this process on a loopback port, driven over raw sockets.
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+namespace fg::http {
+namespace {
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerOptions options) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.threads = 2;
+    auto server = Server::Listen(options, router_, metrics_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server.value());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+
+  void TearDown() override {
+    if (!server_) return;
+    server_->Stop();
+    thread_.join();
+  }
+
+  // Sends `raw` on a new connection and returns everything the server writes until it closes.
+  std::string Exchange(const std::string& raw) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT_GE(fd, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    for (size_t sent = 0; sent < raw.size();) {
+      ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server may answer and close before reading it all
+      sent += static_cast<size_t>(n);
+    }
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, n);
+    ::close(fd);
+    return out;
+  }
+
+  Router router_;
+  Metrics metrics_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+// Answers with the request's headers, one "name=value" line each, and its body size.
+Handler Echo() {
+  return [](const Request& request, Responder respond) {
+    Response r;
+    r.content_type = "text/plain";
+    for (const auto& [name, value] : request.headers) r.body += name + "=" + value + "\n";
+    r.body += "lookup=" + std::string(request.Header("X-MIXED-case").value_or("-")) + "\n";
+    r.body += "body=" + std::to_string(request.body.size()) + "\n";
+    respond(std::move(r));
+  };
+}
+
+TEST_F(ServerTest, HeaderNamesAreLowerCased) {
+  router_.Add("GET", "/echo", Echo());
+  Start({});
+  std::string out =
+      Exchange("GET /echo HTTP/1.1\r\nHOST: h\r\nX-Mixed-Case: Value\r\nconnection: close\r\n\r\n");
+  EXPECT_NE(out.find("\r\n\r\nhost=h\nx-mixed-case=Value\nconnection=close\nlookup=Value\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(ServerTest, TrailersNeverCountAsHeaders) {
+  router_.Add("POST", "/echo", Echo());
+  Start({});
+  // A trailer with a new name, and one with the name of a header (Beast's field list groups it
+  // with that header, ahead of the headers that follow).
+  std::string out = Exchange(
+      "POST /echo HTTP/1.1\r\nHost: h\r\nX-Mixed-Case: header\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n"
+      "5\r\nhello\r\n0\r\nX-Mixed-Case: trailer\r\nX-Auth: trailer\r\n\r\n");
+  EXPECT_NE(out.find("\r\n\r\nhost=h\nx-mixed-case=header\ntransfer-encoding=chunked\n"
+                     "connection=close\nlookup=header\nbody=5\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("trailer"), std::string::npos) << out;
+}
+
+TEST_F(ServerTest, BodyLimitPerRoute) {
+  router_.Add("POST", "/small", Echo());
+  router_.Add("POST", "/upload", Echo(), RouteOptions{64 << 10});
+  ServerOptions options;
+  options.body_limit = 1 << 10;
+  Start(options);
+  auto post = [this](std::string_view path, size_t size) {
+    return Exchange("POST " + std::string(path) +
+                    " HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(size) +
+                    "\r\nConnection: close\r\n\r\n" + std::string(size, 'x'));
+  };
+  EXPECT_EQ(post("/small", 1 << 10).find("HTTP/1.1 200"), 0u);
+  EXPECT_EQ(post("/small", (1 << 10) + 1).find("HTTP/1.1 413"), 0u);
+  std::string out = post("/upload", 48 << 10);
+  EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out.substr(0, 200);
+  EXPECT_NE(out.find("body=49152\n"), std::string::npos);
+  EXPECT_EQ(post("/upload/", 64 << 10).find("HTTP/1.1 200"), 0u);
+  EXPECT_EQ(post("/upload", (64 << 10) + 1).find("HTTP/1.1 413"), 0u);
+  // Chunked: the limit holds for the sum of the chunks.
+  std::string chunk(40 << 10, 'x');
+  std::string head =
+      "POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n";
+  out = Exchange(head + "a000\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out.substr(0, 200);
+  out = Exchange(head + "a000\r\n" + chunk + "\r\na000\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(out.find("HTTP/1.1 413"), 0u) << out.substr(0, 200);
+  // Routes that do not exist get the server's limit.
+  EXPECT_EQ(post("/nothing", (1 << 10) + 1).find("HTTP/1.1 413"), 0u);
+}
+
+TEST_F(ServerTest, HeadAnswersWithoutTheBody) {
+  auto ok = [](const Request&, Responder respond) {
+    Response r;
+    r.content_type = "text/plain";
+    r.body = "ok\n";
+    respond(std::move(r));
+  };
+  router_.Add("GET", "/h", ok);
+  router_.Add("HEAD", "/h", ok);
+  Start({});
+  // Pipelined on one connection: a body after the HEAD answer would be read as the next answer.
+  std::string out = Exchange(
+      "HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /h HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  size_t first_end = out.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos) << out;
+  std::string head_answer = out.substr(0, first_end + 4);
+  std::string rest = out.substr(first_end + 4);
+  EXPECT_EQ(head_answer.find("HTTP/1.1 200 OK\r\n"), 0u) << out;
+  EXPECT_NE(head_answer.find("Content-Length: 3\r\n"), std::string::npos) << out;
+  EXPECT_EQ(rest.find("HTTP/1.1 200 OK\r\n"), 0u) << out;
+  EXPECT_EQ(rest.substr(rest.size() - 7), "\r\n\r\nok\n") << out;
+}
+
+}  // namespace
+}  // namespace fg::http
