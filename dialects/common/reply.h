@@ -19,7 +19,7 @@ namespace fg::kit {
 
 // What a dialect supplies: a cheap copyable value (often empty; Easemob's carries the request's
 // path and start time) with
-//   dialect()  its name for log lines, e.g. "netease";
+//   dialect()  its name for log lines and /metrics, e.g. "netease" (a string with static storage);
 //   Ok()       the answer to a success that has nothing to show;
 //   Error(s)   the answer to a non-ok Status, mapped through the dialect's ErrorTable. The
 //              message of `s` is fit to show the client (ErrorResponse below sees to it).
@@ -37,10 +37,24 @@ concept Envelope = std::copy_constructible<E> && requires(const E& e, const Stat
 // the client's doing and pass unchanged, unlogged. Thread-safe.
 Status Presentable(std::string_view dialect, const Status& status);
 
+// Names the dialect and the outcome on `response` for /metrics, unless the envelope did:
+// storage failures and shutting down are ours, every other failure the client's.
+template <Envelope E>
+http::Response Counted(const E& envelope, http::Response response, Code code) {
+  if (response.outcome != http::Response::Outcome::kUnset) return response;
+  response.dialect = envelope.dialect();
+  using Outcome = http::Response::Outcome;
+  response.outcome = code == Code::kOk ? Outcome::kOk
+                     : code == Code::kInternal || code == Code::kUnavailable
+                         ? Outcome::kServerError
+                         : Outcome::kClientError;
+  return response;
+}
+
 // The envelope's answer to a failure. REQUIRES: !status.ok().
 template <Envelope E>
 http::Response ErrorResponse(const E& envelope, const Status& status) {
-  return envelope.Error(Presentable(envelope.dialect(), status));
+  return Counted(envelope, envelope.Error(Presentable(envelope.dialect(), status)), status.code());
 }
 
 // A completion for any core Callback<T>: answers envelope.Ok() on success, else ErrorResponse.
@@ -48,7 +62,8 @@ http::Response ErrorResponse(const E& envelope, const Status& status) {
 template <Envelope E>
 auto Reply(http::Responder respond, E envelope) {
   return [respond = std::move(respond), envelope = std::move(envelope)](auto result) {
-    respond(result.ok() ? envelope.Ok() : ErrorResponse(envelope, result.status()));
+    respond(result.ok() ? Counted(envelope, envelope.Ok(), Code::kOk)
+                        : ErrorResponse(envelope, result.status()));
   };
 }
 
@@ -59,7 +74,7 @@ auto Reply(http::Responder respond, E envelope, Encode encode) {
   return [respond = std::move(respond), envelope = std::move(envelope),
           encode = std::move(encode)](auto result) {
     if (!result.ok()) return respond(ErrorResponse(envelope, result.status()));
-    respond(encode(std::as_const(result.value())));
+    respond(Counted(envelope, encode(std::as_const(result.value())), Code::kOk));
   };
 }
 
