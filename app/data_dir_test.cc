@@ -53,10 +53,7 @@ TEST(DataDirTest, OneLockAtATime) {
   {
     auto first = DataDirLock::Acquire(dir);
     ASSERT_TRUE(first.ok()) << first.status().ToString();
-    std::ifstream in(dir + "/LOCK");
-    std::stringstream pid;
-    pid << in.rdbuf();
-    EXPECT_EQ(pid.str(), std::to_string(::getpid()) + "\n");
+    EXPECT_EQ(testing::ReadFile(dir + "/LOCK"), std::to_string(::getpid()) + "\n");
     // flock locks belong to the open file, so a second one conflicts even in this process.
     auto second = DataDirLock::Acquire(dir);
     EXPECT_EQ(second.status().code(), Code::kUnavailable);

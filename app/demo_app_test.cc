@@ -13,13 +13,6 @@
 namespace fg {
 namespace {
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 TEST(DemoAppTest, CreatedOnceWithEveryDialectPrivately) {
   testing::TempDir dir;
   auto app = LoadOrCreateDemoApp(dir.File(""));
@@ -36,9 +29,9 @@ TEST(DemoAppTest, CreatedOnceWithEveryDialectPrivately) {
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 
   // Kept as it is across restarts, and readable without writing.
-  std::string text = Read(path);
+  std::string text = testing::ReadFile(path);
   ASSERT_TRUE(LoadOrCreateDemoApp(dir.File("")).ok());
-  EXPECT_EQ(Read(path), text);
+  EXPECT_EQ(testing::ReadFile(path), text);
   auto again = LoadDemoApp(dir.File(""));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->dialects.size(), Dialects().size());

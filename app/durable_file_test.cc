@@ -12,13 +12,6 @@
 namespace fg {
 namespace {
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 mode_t Mode(const std::string& path) {
   struct stat st {};
   EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
@@ -29,10 +22,10 @@ TEST(DurableFileTest, WritesWithTheModeAndReplaces) {
   testing::TempDir dir;
   std::string path = dir.File("secret.toml");
   ASSERT_TRUE(WriteFileDurably(path, "one\n", 0600).ok());
-  EXPECT_EQ(Read(path), "one\n");
+  EXPECT_EQ(testing::ReadFile(path), "one\n");
   EXPECT_EQ(Mode(path), 0600u);
   ASSERT_TRUE(WriteFileDurably(path, "two\n", 0600).ok());
-  EXPECT_EQ(Read(path), "two\n");
+  EXPECT_EQ(testing::ReadFile(path), "two\n");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
@@ -42,7 +35,7 @@ TEST(DurableFileTest, AStaleTempFileDoesNotLendItsMode) {
   { std::ofstream(path + ".tmp") << "left by a crash"; }
   ::chmod((path + ".tmp").c_str(), 0644);
   ASSERT_TRUE(WriteFileDurably(path, "new\n", 0600).ok());
-  EXPECT_EQ(Read(path), "new\n");
+  EXPECT_EQ(testing::ReadFile(path), "new\n");
   EXPECT_EQ(Mode(path), 0600u);
 }
 

@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
 #include <set>
-#include <sstream>
 
 #include "dialects/registry.h"
 #include "fuzz/fuzz_targets.h"
+#include "tests/support/test_env.h"
 
 namespace fg::fuzz {
 
@@ -33,10 +32,7 @@ TEST_P(FuzzReplayTest, Corpus) {
   }
   std::sort(inputs.begin(), inputs.end());  // one order on every machine
   for (const auto& path : inputs) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    EXPECT_TRUE(RunOne(target, buffer.str())) << path;
+    EXPECT_TRUE(RunOne(target, testing::ReadFile(path))) << path;
   }
   EXPECT_GT(inputs.size(), 10u);
 }

@@ -488,63 +488,25 @@ class SqliteStore final : public Store {
   ~SqliteStore() override { Close(); }
 
   Result<AppId> EnsureApp(std::string_view name) override {
-    auto id = std::make_shared<AppId>(0);
-    Status s = WriteAndWait(*this, [this, name = std::string(name), id](WriteTxn&) {
-      {
-        Query q(*writer_conn_, "INSERT OR IGNORE INTO apps (name) VALUES (?)");
-        q.Bind(name).Run();
-      }
-      Query q(*writer_conn_, "SELECT id FROM apps WHERE name = ?");
-      q.Bind(name);
-      if (!q.Step()) return Status(Code::kInternal, "app row vanished");
-      *id = q.Int(0);
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    return *id;
+    auto id = InsertOrSelect("INSERT OR IGNORE INTO apps (name) VALUES (?)", {std::string(name)},
+                             "SELECT id FROM apps WHERE name = ?", std::string(name));
+    if (!id.ok()) return id.status();
+    return std::stoll(id.value());
   }
 
   Result<std::string> EnsureSetting(std::string_view key,
                                     std::string_view value_if_absent) override {
-    auto value = std::make_shared<std::string>();
-    Status s = WriteAndWait(*this, [this, key = std::string(key),
-                                    fresh = std::string(value_if_absent), value](WriteTxn&) {
-      {
-        Query q(*writer_conn_, "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)");
-        q.Bind(key).Bind(fresh).Run();
-      }
-      Query q(*writer_conn_, "SELECT value FROM settings WHERE key = ?");
-      q.Bind(key);
-      if (!q.Step()) return Status(Code::kInternal, "setting row vanished");
-      *value = q.Text(0);
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    return *value;
+    return InsertOrSelect("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                          {std::string(key), std::string(value_if_absent)},
+                          "SELECT value FROM settings WHERE key = ?", std::string(key));
   }
 
   void Read(ReadJob job, Done done) override {
-    {
-      std::lock_guard lock(mu_);
-      if (!closing_) {
-        reads_.push_back({std::move(job), std::move(done)});
-        reads_cv_.notify_one();
-        return;
-      }
-    }
-    CompleteGuarded(done, Status(Code::kUnavailable, "store is closed"));
+    Enqueue(reads_, reads_cv_, PendingRead{std::move(job), std::move(done)});
   }
 
   void Write(WriteJob job, Done done) override {
-    {
-      std::lock_guard lock(mu_);
-      if (!closing_) {
-        writes_.push_back({std::move(job), std::move(done)});
-        writes_cv_.notify_one();
-        return;
-      }
-    }
-    CompleteGuarded(done, Status(Code::kUnavailable, "store is closed"));
+    Enqueue(writes_, writes_cv_, PendingWrite{std::move(job), std::move(done)});
   }
 
   bool sole_writer() const override { return true; }
@@ -562,6 +524,41 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // In one write job, waited for: runs `insert` with `insert_args`, then returns the first column
+  // of the row `select` finds for `key`, as text.
+  Result<std::string> InsertOrSelect(const char* insert, std::vector<std::string> insert_args,
+                                     const char* select, std::string key) {
+    auto value = std::make_shared<std::string>();
+    Status s = WriteAndWait(*this, [&, value](WriteTxn&) {
+      {
+        Query q(*writer_conn_, insert);
+        for (const auto& arg : insert_args) q.Bind(arg);
+        q.Run();
+      }
+      Query q(*writer_conn_, select);
+      q.Bind(key);
+      if (!q.Step()) return Status(Code::kInternal, std::string("no row for ") + select);
+      *value = q.Text(0);
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return *value;
+  }
+
+  // Queues `item` for its thread, or refuses it once the store is closing.
+  template <typename Pending>
+  void Enqueue(std::deque<Pending>& queue, std::condition_variable& cv, Pending item) {
+    {
+      std::lock_guard lock(mu_);
+      if (!closing_) {
+        queue.push_back(std::move(item));
+        cv.notify_one();
+        return;
+      }
+    }
+    CompleteGuarded(item.done, Status(Code::kUnavailable, "store is closed"));
+  }
+
   struct PendingWrite {
     WriteJob job;
     Done done;

@@ -1,14 +1,17 @@
 // Helpers shared by the unit tests: a temp directory, a fake clock (base/fake_clock.h), an
-// executor, the store backends under test, and synchronous wrappers around FriendService's callbacks.
+// executor, the store backends under test, and synchronous wrappers around FriendService's
+// callbacks.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -42,6 +45,14 @@ class TempDir {
 };
 
 using ThreadExecutor = fg::ThreadExecutor;
+
+// The whole file; empty when it cannot be read.
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
 
 // The backends the store contract suite and the core suites run against. A new backend joins
 // every suite by adding a struct like these to the lists below.
