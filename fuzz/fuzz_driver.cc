@@ -49,12 +49,15 @@ std::unique_ptr<Store> OpenStore(std::string_view dialect) {
 struct Env {
   explicit Env(const FuzzTarget& target) : store(OpenStore(target.dialect->name())) {
     AppContext app{store->EnsureApp("fuzz").value(), {}};
+    if (app.id != kAppId) std::abort();  // a fresh store's first app
     app.limits.max_friends = 5;
-    DialectEnv env{router, service, clock};
+    app.limits.max_blocks = 5;
+    DialectEnv env{router, service, clock, kInstallationSecret, blocking};
     target.dialect->Register(env, {{"fuzz", app, target.settings}});
   }
   testing::FakeClock clock;
   ThreadExecutor completions;  // answers are encoded here, as on the server's HTTP threads
+  ThreadExecutor blocking;
   std::unique_ptr<Store> store;
   FriendService service{*store, clock, completions};
   http::Router router;
