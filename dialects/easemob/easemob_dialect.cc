@@ -934,6 +934,8 @@ std::string Uuid(std::string_view installation_secret, AppId app, UserId user) {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
+std::vector<Code> UnmappedErrorCodes() { return kit::UnmappedCodes(kErrors); }
+
 std::string IssueAppToken(std::string_view installation_secret, AppId app,
                           const EasemobSettings& settings, Clock& clock) {
   kit::TokenSigner signer(installation_secret, "easemob app", clock);

@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/model.h"
+#include "base/status.h"
 #include "core/friend_service.h"
 #include "dialects/dialect.h"
 
@@ -48,5 +49,8 @@ std::string IssueAppToken(std::string_view installation_secret, AppId app,
 // (RFC 9562), so stable for the user's life, not sequential and not derivable without the
 // secret. Pure, thread-safe.
 std::string Uuid(std::string_view installation_secret, AppId app, UserId user);
+
+// The core codes the dialect's error table has no row for: empty (its unit test checks).
+std::vector<Code> UnmappedErrorCodes();
 
 }  // namespace fg::easemob
