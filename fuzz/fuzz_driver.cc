@@ -74,6 +74,7 @@ bool RunOne(const FuzzTarget& target, std::string_view input) {
   http::Request request = target.build(input, env->clock, ++env->requests);
   auto match = env->router.Find(request.method, request.path);
   if (!match.handler) return true;
+  request.path_params = std::move(match.params);  // as the server does
   std::promise<http::Response> answered;
   (*match.handler)(request, [&](http::Response r) { answered.set_value(std::move(r)); });
   return target.well_formed(answered.get_future().get());
