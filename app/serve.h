@@ -25,8 +25,8 @@ struct SignFlags {
 };
 
 // `friendgraph sign`: prints curl flags that authenticate one call of an app through one dialect
-// now (NetEase: its four headers with a fresh CheckSum, valid 5 minutes; Easemob: an app token,
-// which needs the installation secret, so the data directory's store is opened), e.g.
+// now (NetEase: its four headers with a fresh CheckSum, valid 5 minutes; a dialect that signs
+// tokens with the installation secret: the data directory's store is opened for it), e.g.
 // curl $(friendgraph sign) -d accid=a URL. Without --config: the demo app of the data directory,
 // made if missing unless a server holds the directory. Returns the exit code: 0, 2 with a
 // message on stderr, or 1 when the store cannot be opened.
