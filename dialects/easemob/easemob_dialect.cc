@@ -162,6 +162,8 @@ struct Envelope {
     w.EndObject();
     http::Response r;
     r.body = w.Take();
+    r.dialect = "easemob";
+    r.outcome = http::Response::Outcome::kOk;
     return r;
   }
   // A success with nothing to show (the remark call): "status":"ok".
@@ -177,6 +179,9 @@ struct Envelope {
     http::Response r;
     r.status = e.http_status;
     r.body = w.Take();
+    r.dialect = "easemob";
+    r.outcome = e.http_status >= 500 ? http::Response::Outcome::kServerError
+                                     : http::Response::Outcome::kClientError;
     return r;
   }
   http::Response Error(const Status& s) const { return Fail(kErrors.For(s.code()), s.message()); }
@@ -237,10 +242,10 @@ class Calls : public std::enable_shared_from_this<Calls> {
 
   using Op = void (Calls::*)(CallPtr);
   void Serve(const http::Request& request, http::Responder respond, const Route& route);
-  // A path under /{org}/{app}/{token,users,user} that no route took: a trailing '/' is dropped
-  // and the call routed again; else 405 for a known path with another method, or 404.
+  // A path under /{org}/{app}/{token,users,user} that no route took (the router already routes a
+  // trailing '/' like the path without it): 405 for a known path with another method, or 404.
   void Unrouted(const http::Request& request, http::Responder respond);
-  // The routes again, for Unrouted.
+  // The routes again, for Unrouted to tell a wrong method from an unknown path.
   http::Router& own_routes() { return own_routes_; }
 
   // The calls (docs/easemob.md), each reading its parameters, then calling core.
@@ -471,16 +476,6 @@ void Calls::Authorize(const http::Request& request, CallPtr c, const Route& rout
 
 void Calls::Unrouted(const http::Request& request, http::Responder respond) {
   std::string_view path = request.path;
-  if (path.size() > 1 && path.back() == '/') {
-    path.remove_suffix(1);
-    auto match = own_routes_.Find(request.method, path);
-    if (match.handler) {
-      http::Request again = request;
-      again.path = std::string(path);
-      again.path_params = std::move(match.params);
-      return (*match.handler)(again, std::move(respond));
-    }
-  }
   CallPtr c = NewCall(request, Printable(request.method), std::move(respond), clock_);
   if (!FindApp(*c)) return;
   if (own_routes_.Find(request.method, path).method_not_allowed) {
