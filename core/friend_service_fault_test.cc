@@ -69,6 +69,10 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
       out += u.ok() ? " v" + std::to_string(u->version) + " n" + std::to_string(u->friend_count) +
                           " " + u->profile.name.value_or("-") + (u->disabled ? " off" : "")
                     : " missing";
+      if (!u.ok()) {
+        out += "\n";
+        continue;
+      }
       auto edges = testing::ListFriends(service_, app_, name, 0, true);
       for (const auto& e : edges.value()) {
         out += " " + e.peer_account + (e.edge.alive ? "+" : "-") + (e.bidirectional ? "b" : "") +
