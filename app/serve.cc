@@ -12,6 +12,8 @@
 #include "app/data_dir.h"
 #include "app/demo_app.h"
 #include "base/clock.h"
+#include "base/random.h"
+#include "base/thread_executor.h"
 #include "core/friend_service.h"
 #include "dialects/dialect.h"
 #include "dialects/registry.h"
@@ -70,6 +72,30 @@ Result<AppConfig> DemoAppForSign(const std::string& data_dir) {
   return demo;
 }
 
+// The installation secret (DESIGN.md §2b), made on the store's first start. Never logged.
+Result<std::string> InstallationSecret(Store& store) {
+  return store.EnsureSetting("installation_secret", RandomHex(32));
+}
+
+// What SignContext needs from the data directory's store: the app's id and the secret. The
+// embedded store allows one writer per database; a running server is that writer, and the rows
+// read here exist already, so its SQLite lock is all this waits for (briefly).
+Result<std::string> SignWithSecret(const Dialect& dialect, const DialectConfig& config,
+                                   const std::string& app_name, const std::string& data_dir) {
+  SqliteOptions options;
+  options.path = (std::filesystem::path(data_dir) / "friendgraph.db").string();
+  options.readers = 1;
+  auto store = OpenSqliteStore(options);
+  if (!store.ok()) return store.status();
+  auto app = store.value()->EnsureApp(app_name);
+  if (!app.ok()) return app.status();
+  auto secret = InstallationSecret(*store.value());
+  if (!secret.ok()) return secret.status();
+  store.value()->Close();
+  return dialect.SignedCurlFlagsWithSecret(config.settings, {app.value(), secret.value()},
+                                           *Clock::System());
+}
+
 }  // namespace
 
 int Serve(const ServeFlags& flags) {
@@ -114,6 +140,13 @@ int Serve(const ServeFlags& flags) {
     spdlog::error("event=store_error error=\"{}\"", store.status().message());
     return 1;
   }
+  auto secret = InstallationSecret(*store.value());
+  if (!secret.ok()) {
+    spdlog::error("event=store_error error=\"{}\"", secret.status().message());
+    return 1;
+  }
+  // Password hashing (argon2id) takes tens of milliseconds: never on an HTTP thread.
+  auto blocking = std::make_unique<ThreadExecutor>();
   http::Router router;
   http::Metrics metrics;
   http::ServerOptions server_options;
@@ -158,7 +191,7 @@ int Serve(const ServeFlags& flags) {
   if (config->apps.empty()) {
     spdlog::warn("event=no_apps hint=\"add [[apps]] to the config; every dialect call gets 403\"");
   }
-  DialectEnv env{router, service, *Clock::System()};
+  DialectEnv env{router, service, *Clock::System(), secret.value(), *blocking};
   for (const Dialect* dialect : Dialects()) dialect->Register(env, enabled[dialect]);
   auto healthz = [](const http::Request&, http::Responder respond) {
     http::Response r;
@@ -184,6 +217,7 @@ int Serve(const ServeFlags& flags) {
   std::fflush(stdout);
 
   server.value()->Run();
+  blocking.reset();  // runs what is queued (its answers reach no one now), then joins
   store.value()->Close();
   spdlog::info("event=stopped");
   return 0;
@@ -218,7 +252,16 @@ int Sign(const SignFlags& flags) {
     if (flags.app && *flags.app != app.name) continue;
     for (const DialectConfig& d : app.dialects) {
       if (wanted && d.dialect != wanted) continue;
-      std::printf("%s\n", d.dialect->SignedCurlFlags(d.settings, *Clock::System()).c_str());
+      if (!d.dialect->signs_with_installation_secret()) {
+        std::printf("%s\n", d.dialect->SignedCurlFlags(d.settings, *Clock::System()).c_str());
+        return 0;
+      }
+      auto flags_text = SignWithSecret(*d.dialect, d, app.name, config->data_dir);
+      if (!flags_text.ok()) {
+        std::fprintf(stderr, "%s\n", flags_text.status().message().c_str());
+        return 1;
+      }
+      std::printf("%s\n", flags_text.value().c_str());
       return 0;
     }
   }

@@ -25,10 +25,11 @@ struct SignFlags {
 };
 
 // `friendgraph sign`: prints curl flags that authenticate one call of an app through one dialect
-// now (NetEase: its four headers with a fresh CheckSum, valid 5 minutes), e.g.
+// now (NetEase: its four headers with a fresh CheckSum, valid 5 minutes; a dialect that signs
+// tokens with the installation secret: the data directory's store is opened for it), e.g.
 // curl $(friendgraph sign) -d accid=a URL. Without --config: the demo app of the data directory,
-// made if missing unless a server holds the directory. Returns the exit code: 0, or 2 with a
-// message on stderr.
+// made if missing unless a server holds the directory. Returns the exit code: 0, 2 with a
+// message on stderr, or 1 when the store cannot be opened.
 int Sign(const SignFlags& flags);
 
 }  // namespace fg

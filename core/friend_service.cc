@@ -95,6 +95,13 @@ void FriendService::CreateUser(const AppContext& app, NewUser user, Callback<Use
                [user = std::move(user)](Change& change) { return CreateUserRule(change, user); });
 }
 
+void FriendService::CreateUsers(const AppContext& app, std::vector<NewUser> users,
+                                Callback<std::vector<User>> done) {
+  Submit<std::vector<User>>(app, std::move(done), [users = std::move(users)](Change& change) {
+    return CreateUsersRule(change, users);
+  });
+}
+
 void FriendService::UpdateUser(const AppContext& app, std::string account, UserUpdate update,
                                Callback<User> done) {
   Submit<User>(app, std::move(done),
@@ -244,6 +251,15 @@ void FriendService::SetRelation(const AppContext& app, std::string owner, std::s
   Submit<bool>(app, std::move(done),
                [owner = std::move(owner), peer = std::move(peer), kind, on](Change& change) {
                  return SetRelationRule(change, owner, peer, kind, on);
+               });
+}
+
+void FriendService::SetRelations(const AppContext& app, std::string owner,
+                                 std::vector<std::string> peers, Relation kind, bool on,
+                                 Callback<bool> done) {
+  Submit<bool>(app, std::move(done),
+               [owner = std::move(owner), peers = std::move(peers), kind, on](Change& change) {
+                 return SetRelationsRule(change, owner, peers, kind, on);
                });
 }
 

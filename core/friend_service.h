@@ -54,6 +54,9 @@ class FriendService {
 
   // Users.
   void CreateUser(const AppContext& app, NewUser user, Callback<User> done);
+  // All or nothing, in one job; see CreateUsersRule.
+  void CreateUsers(const AppContext& app, std::vector<NewUser> users,
+                   Callback<std::vector<User>> done);
   void UpdateUser(const AppContext& app, std::string account, UserUpdate update,
                   Callback<User> done);
   // kUserNotFound if the account does not exist.
@@ -90,6 +93,9 @@ class FriendService {
   // Blocks and mutes; see SetRelationRule.
   void SetRelation(const AppContext& app, std::string owner, std::string peer, Relation kind,
                    bool on, Callback<bool> done);
+  // Several peers at once, all or nothing; see SetRelationsRule.
+  void SetRelations(const AppContext& app, std::string owner, std::vector<std::string> peers,
+                    Relation kind, bool on, Callback<bool> done);
   // kUserNotFound if owner does not exist.
   void ListRelations(const AppContext& app, std::string owner, Callback<Relations> done);
   // owner's relations of `kind`, newest first, `limit` at most from `cursor` ("" = the first

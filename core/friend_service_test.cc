@@ -471,6 +471,66 @@ TEST_P(FriendServiceTest, UsersAndBlocksPage) {
   EXPECT_EQ(mutes.status().code(), Code::kInvalidArgument);  // a block cursor
 }
 
+TEST_P(FriendServiceTest, CreateUsersIsAllOrNothing) {
+  Create("taken");
+  auto make = [](std::vector<std::string> accounts) {
+    std::vector<NewUser> users;
+    for (auto& a : accounts) {
+      users.emplace_back();
+      users.back().account = a;
+    }
+    return users;
+  };
+  auto clash = Wait<std::vector<User>>([&](auto cb) {
+    service_.CreateUsers(app_, make({"x1", "TAKEN", "x2"}), cb);
+  });
+  EXPECT_EQ(clash.status().code(), Code::kAlreadyExists);
+  auto twice = Wait<std::vector<User>>([&](auto cb) {
+    service_.CreateUsers(app_, make({"x1", "X1"}), cb);
+  });
+  EXPECT_EQ(twice.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(testing::GetUser(service_, app_, "x1").status().code(), Code::kUserNotFound);
+  auto made = Wait<std::vector<User>>([&](auto cb) {
+    service_.CreateUsers(app_, make({"X1", "x2", "x3"}), cb);
+  });
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_EQ(made->size(), 3u);
+  EXPECT_EQ(made->at(0).account, "x1");
+  EXPECT_EQ(made->at(2).account, "x3");
+  EXPECT_NE(made->at(0).id, made->at(1).id);
+  EXPECT_TRUE(testing::GetUser(service_, app_, "x3").ok());
+}
+
+TEST_P(FriendServiceTest, SetRelationsIsAllOrNothing) {
+  app_.limits.max_blocks = 3;
+  for (auto name : {"a", "b", "c", "d", "e"}) Create(name);
+  auto block = [&](std::vector<std::string> peers) {
+    return Wait<bool>(
+        [&](auto cb) { service_.SetRelations(app_, "A", peers, Relation::kBlock, true, cb); });
+  };
+  ASSERT_TRUE(block({"b"}).ok());
+  EXPECT_EQ(block({"c", "nobody"}).status().code(), Code::kUserNotFound);
+  EXPECT_EQ(block({"c", "a"}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(block({"c", "d", "e"}).status().code(), Code::kRelationLimit);
+  EXPECT_EQ(testing::ListRelations(service_, app_, "a")->blocked, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(Wait<bool>([&](auto cb) {
+              service_.SetRelations(app_, "nobody", {"b"}, Relation::kBlock, true, cb);
+            })
+                .status()
+                .code(),
+            Code::kUserNotFound);
+  // b is already blocked (it keeps its place), c named twice: two new, within the limit of 3.
+  // ListRelations is oldest first.
+  ASSERT_TRUE(block({"c", "B", "d", "C"}).ok());
+  EXPECT_EQ(testing::ListRelations(service_, app_, "a")->blocked,
+            (std::vector<std::string>{"b", "c", "d"}));
+  EXPECT_EQ(block({"e"}).status().code(), Code::kRelationLimit);
+  ASSERT_TRUE(Wait<bool>([&](auto cb) {
+                service_.SetRelations(app_, "a", {"b", "c", "e"}, Relation::kBlock, false, cb);
+              }).ok());
+  EXPECT_EQ(testing::ListRelations(service_, app_, "a")->blocked, (std::vector<std::string>{"d"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FriendServiceTest, ::testing::ValuesIn(testing::AllBackends()),
                          testing::BackendName);
 

@@ -1,5 +1,7 @@
 #include "core/rules.h"
 
+#include <algorithm>
+
 namespace fg {
 namespace {
 
@@ -30,6 +32,18 @@ Result<User> CreateUserRule(Change& change, const NewUser& user) {
   if (!id) return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
   u.id = *id;
   return u;
+}
+
+Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewUser>& users) {
+  std::vector<User> created;
+  created.reserve(users.size());
+  for (const NewUser& user : users) {
+    // A failure after the first insert rolls the whole job back (rules.h): none is created.
+    Result<User> u = CreateUserRule(change, user);
+    if (!u.ok()) return u.status();
+    created.push_back(std::move(u).value());
+  }
+  return created;
 }
 
 Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update) {
@@ -177,6 +191,51 @@ Result<bool> SetRelationRule(Change& change, const std::string& owner, const std
                   "'" + o->account + "' has reached the limit of " + std::to_string(limit));
   }
   txn.PutRelation(app.id, o->id, p->id, kind, on, change.now_ms());
+  return true;
+}
+
+Result<bool> SetRelationsRule(Change& change, const std::string& owner,
+                              const std::vector<std::string>& peers, Relation kind, bool on) {
+  WriteTxn& txn = change.txn();
+  const AppContext& app = change.app();
+  std::string owner_key = NormalizeAccount(owner);
+  std::vector<std::string> keys{owner_key};
+  for (const auto& peer : peers) {
+    std::string key = NormalizeAccount(peer);
+    if (key == owner_key) return Status(Code::kInvalidArgument, "a user cannot block themselves");
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+  }
+  // Every user of the job locked at once, in the store's order.
+  std::vector<User*> locked = change.LockMore(keys);
+  if (locked.empty() || locked.front()->account != owner_key) {
+    return Status(Code::kUserNotFound, "user '" + owner + "' does not exist");
+  }
+  if (locked.size() != keys.size()) {
+    for (size_t i = 1, j = 1; i < keys.size(); ++i) {
+      if (j < locked.size() && locked[j]->account == keys[i]) {
+        ++j;
+      } else {
+        return Status(Code::kUserNotFound, "user '" + keys[i] + "' does not exist");
+      }
+    }
+  }
+  const User& o = *locked.front();
+  int64_t limit = kind == Relation::kBlock ? app.limits.max_blocks : app.limits.max_mutes;
+  if (on) {
+    int64_t added = 0;
+    for (size_t i = 1; i < locked.size(); ++i) {
+      if (!txn.HasRelation(app.id, o.id, locked[i]->id, kind)) ++added;
+    }
+    if (added > 0 && txn.CountRelations(app.id, o.id, kind) + added > limit) {
+      return Status(Code::kRelationLimit,
+                    "'" + o.account + "' would go over the limit of " + std::to_string(limit));
+    }
+  }
+  for (size_t i = 1; i < locked.size(); ++i) {
+    // Already set: nothing to write, and it keeps its place in the list.
+    if (on && txn.HasRelation(app.id, o.id, locked[i]->id, kind)) continue;
+    txn.PutRelation(app.id, o.id, locked[i]->id, kind, on, change.now_ms());
+  }
   return true;
 }
 

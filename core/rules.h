@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/model.h"
 #include "base/status.h"
@@ -66,6 +67,10 @@ struct DeleteArgs {
 
 // kAlreadyExists if the account is taken in this app; kInvalidArgument if it is empty.
 Result<User> CreateUserRule(Change& change, const NewUser& user);
+// Creates several users in one job, all or nothing: the first failure (as CreateUserRule's,
+// including two entries naming the same account) fails the job and none is created. The users
+// come back in the order given.
+Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewUser>& users);
 // kUserNotFound if the account does not exist. A disabled user keeps its friendships and takes
 // part in no new one (AddRule, RespondRule).
 Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update);
@@ -94,5 +99,12 @@ Result<bool> DeleteUserRule(Change& change, const std::string& account);
 // Blocks and mutes. Setting what is already set succeeds. kRelationLimit over the app's limit.
 Result<bool> SetRelationRule(Change& change, const std::string& owner, const std::string& peer,
                              Relation kind, bool on);
+// Sets owner's relation of `kind` to every peer at once, all or nothing: kUserNotFound naming the
+// first account that does not exist, kInvalidArgument if a peer is the owner, kRelationLimit if
+// the peers not already related would put the owner over the app's limit. Peers already related
+// (or named twice) are set once. Adding, they join the list in the order given (the last is the
+// newest).
+Result<bool> SetRelationsRule(Change& change, const std::string& owner,
+                              const std::vector<std::string>& peers, Relation kind, bool on);
 
 }  // namespace fg

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/executor.h"
+#include "base/model.h"
 #include "core/friend_service.h"
 #include "http/router.h"
 
@@ -52,11 +54,24 @@ struct DialectApp {
   std::any settings;   // what the dialect's ReadAppConfig returned for this app's table
 };
 
-// What a dialect's routes serve with. All three outlive the router.
+// What a dialect's routes serve with. All of it outlives the router.
 struct DialectEnv {
   http::Router& router;
   FriendService& service;
   Clock& clock;
+  // The installation secret (DESIGN.md §2b): random, kept in the store, the same on every node.
+  // The root of the keys of signed tokens and opaque ids (kit::TokenSigner). Never logged.
+  std::string_view installation_secret;
+  // Where slow CPU work runs (password hashing), so that it never holds an HTTP thread. Work
+  // posted here answers through its http::Responder, which may be called from any thread.
+  Executor& blocking;
+};
+
+// What `friendgraph sign` knows about the app beyond its settings, for a dialect that asks for
+// it (Dialect::signs_with_installation_secret).
+struct SignContext {
+  AppId app = 0;                         // the app's id in the store
+  std::string_view installation_secret;  // as DialectEnv's
 };
 
 // What the start-up banner knows about the running server.
@@ -93,6 +108,15 @@ class Dialect {
   // words separated by single spaces, none containing a space, so that `curl $(friendgraph sign)`
   // survives word splitting.
   virtual std::string SignedCurlFlags(const std::any& settings, Clock& clock) const = 0;
+
+  // True for a dialect whose credentials are tokens signed with the installation secret (Easemob
+  // Bearer tokens): `friendgraph sign` then opens the store to read the secret and the app's id
+  // and calls SignedCurlFlagsWithSecret instead of SignedCurlFlags, which it never calls.
+  virtual bool signs_with_installation_secret() const { return false; }
+  virtual std::string SignedCurlFlagsWithSecret(const std::any& settings,
+                                                const SignContext& context, Clock& clock) const {
+    return SignedCurlFlags(settings, clock);
+  }
 
   // The start-up banner's lines for the demo app: its credentials and one ready-to-paste curl
   // that works now, ending with a blank line.

@@ -1,5 +1,6 @@
 #include "dialects/registry.h"
 
+#include "dialects/easemob/easemob_plugin.h"
 #include "dialects/netease/netease_plugin.h"
 
 namespace fg {
@@ -7,6 +8,7 @@ namespace fg {
 const std::vector<const Dialect*>& Dialects() {
   static const std::vector<const Dialect*> dialects = {
       &netease::NeteasePlugin(),
+      &easemob::EasemobPlugin(),
   };
   return dialects;
 }

@@ -49,12 +49,15 @@ std::unique_ptr<Store> OpenStore(std::string_view dialect) {
 struct Env {
   explicit Env(const FuzzTarget& target) : store(OpenStore(target.dialect->name())) {
     AppContext app{store->EnsureApp("fuzz").value(), {}};
+    if (app.id != kAppId) std::abort();  // a fresh store's first app
     app.limits.max_friends = 5;
-    DialectEnv env{router, service, clock};
+    app.limits.max_blocks = 5;
+    DialectEnv env{router, service, clock, kInstallationSecret, blocking};
     target.dialect->Register(env, {{"fuzz", app, target.settings}});
   }
   testing::FakeClock clock;
   ThreadExecutor completions;  // answers are encoded here, as on the server's HTTP threads
+  ThreadExecutor blocking;
   std::unique_ptr<Store> store;
   FriendService service{*store, clock, completions};
   http::Router router;
@@ -71,6 +74,7 @@ bool RunOne(const FuzzTarget& target, std::string_view input) {
   http::Request request = target.build(input, env->clock, ++env->requests);
   auto match = env->router.Find(request.method, request.path);
   if (!match.handler) return true;
+  request.path_params = std::move(match.params);  // as the server does
   std::promise<http::Response> answered;
   (*match.handler)(request, [&](http::Response r) { answered.set_value(std::move(r)); });
   return target.well_formed(answered.get_future().get());

@@ -18,6 +18,10 @@
 
 namespace fg::fuzz {
 
+// The fuzzed app's installation secret and id in its store, for targets that sign tokens.
+inline constexpr std::string_view kInstallationSecret = "fuzz installation secret, 32 bytes";
+inline constexpr AppId kAppId = 1;
+
 struct FuzzTarget {
   // The dialect under test; its name also names the corpus, fuzz/corpus/<name>/.
   const Dialect* dialect = nullptr;

@@ -8,8 +8,11 @@
 namespace fg::fuzz {
 
 const FuzzTarget& NeteaseFuzzTarget();
+const FuzzTarget& EasemobFuzzTarget();
 
 // All of the above, for the corpus replay test.
-inline std::vector<const FuzzTarget*> AllFuzzTargets() { return {&NeteaseFuzzTarget()}; }
+inline std::vector<const FuzzTarget*> AllFuzzTargets() {
+  return {&NeteaseFuzzTarget(), &EasemobFuzzTarget()};
+}
 
 }  // namespace fg::fuzz

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config python3 curl
   libboost-dev libsqlite3-dev libssl-dev rapidjson-dev libtomlplusplus-dev libcli11-dev
-  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libsodium-dev
 )
 
 install_packages() {
