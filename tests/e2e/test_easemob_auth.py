@@ -62,7 +62,7 @@ class AppTokenTests(EasemobCase):
     def test_wrong_credentials_are_401(self):
         cases = [dict(client_secret="wrong"), dict(client_id="wrong"),
                  dict(client_secret=MAIN.client_secret + "x"),
-                 dict(client_secret=MAIN.client_secret[:-1]), dict(client_secret=""),
+                 dict(client_secret=MAIN.client_secret[:-1]),
                  dict(client_id=MAIN.client_id.upper(), client_secret=MAIN.client_secret.upper()),
                  dict(client_id=OTHER.client_id, client_secret=OTHER.client_secret)]
         for kw in cases:
@@ -70,6 +70,12 @@ class AppTokenTests(EasemobCase):
                 r = self.em.app_token_reply(**kw)
                 self.assertError(r, 401)
                 self.assertNotIn("access_token", r)
+        # Empty is missing: 400 or 401, never a token.
+        for kw in (dict(client_secret=""), dict(client_id="")):
+            with self.subTest(**kw):
+                r = self.em.app_token_reply(**kw)
+                self.assertIn(r.status, (400, 401), r)
+                self.assertError(r, r.status)
 
     def test_bad_token_requests_are_400(self):
         for body in ({}, {"grant_type": "client_credentials"},

@@ -116,14 +116,21 @@ class BadInputTests(EasemobCase):
         self.assertEqual(self.em.user_token_reply(a).status, 200)
 
     def test_65536_deep_nesting(self):
-        # An iterative parser stops at its depth cap; a recursive one overflows its stack.
-        for body in ("[" * 65536, '{"a":' * 65536, '[{"usernames":' * 30000,
-                     '{"username":"x","password":"p","nickname":' + "[" * 65536):
+        # An iterative parser stops at its depth cap; a recursive one overflows its stack. Each
+        # body fits the dialect's 64 KiB body limit, so it reaches the JSON parser.
+        prefix = '{"username":"x","password":"p","nickname":'
+        bodies = ("[" * 65536, '{"a":' * 13107, '[{"usernames":' * 4681,
+                  prefix + "[" * (65536 - len(prefix)), "[" * 65535 + "]" * 1)
+        for body in bodies:
+            self.assertLessEqual(len(body), 65536)
             for path in ("/users", "/users/%s/blocks/users" % self.a):
                 with self.subTest(path=path, body=body[:20]):
                     self.assertBadRequest(self.em.call("POST", path, body))
         with self.subTest(path="/token"):
             self.assertBadRequest(self.em.token_call("[" * 65536))
+        # 1 MiB of nesting: over the dialect's limit, under the server's.
+        r = self.em.call("POST", "/users", "[" * ((1 << 20) - 16))
+        self.assertError(r, 413)
 
     def test_unknown_fields_are_ignored(self):
         u = unique()
@@ -181,8 +188,8 @@ class BadInputTests(EasemobCase):
 
     def test_unknown_org_or_app_is_404(self):
         token = self.em.token()
-        for base in ("/acme/nope", "/nope/chat", "/otherorgx/chat", "/acme/chat%2F",
-                     "/acme%2Fchat/x", "/ACME/nope"):
+        for base in ("/acme/nope", "/nope/chat", "/otherorgx/chat", "/ACME/nope", "/acme/chat.",
+                     "/acme/chat_", "/otherorg/limited"):
             for method, path, body in (("GET", "/users/" + self.a, None),
                                        ("POST", "/users", {"username": unique(),
                                                            "password": "p"}),
@@ -197,13 +204,19 @@ class BadInputTests(EasemobCase):
                         self.assertError(r, 404, "organization_application_not_found")
 
     def test_unknown_call_under_a_known_app_is_404_in_the_envelope(self):
-        for method, path in (("GET", "/nope"), ("POST", "/users/%s/nope" % self.a),
+        # Under the dialect's own prefixes (/token, /users, /user): Easemob's 404 or 405.
+        for method, path in (("POST", "/users/%s/nope" % self.a),
                              ("GET", "/users/%s/contacts/users/%s/x" % (self.a, self.b)),
-                             ("GET", "/chatgroups"), ("PATCH", "/users/" + self.a)):
+                             ("GET", "/user/%s" % self.a), ("PATCH", "/users/" + self.a),
+                             ("GET", "/token/x")):
             with self.subTest(method=method, path=path):
                 r = self.em.call(method, path)
                 self.assertIn(r.status, (404, 405), r)
                 self.assertError(r, r.status)
+        # Other Easemob calls friendgraph does not serve: a 404 of some kind, never a 200.
+        for method, path in (("GET", "/nope"), ("GET", "/chatgroups"), ("POST", "/messages")):
+            with self.subTest(method=method, path=path):
+                self.assertEqual(self.em.call(method, path).status, 404)
 
     def test_tricky_path_segments(self):
         a, b = self.a, self.b
@@ -222,6 +235,14 @@ class BadInputTests(EasemobCase):
                 with self.subTest(method=method, path=path):
                     r = self.em.call(method, path)
                     self.assertIn(r.status, (400, 404), r)
+                    self.assertError(r, r.status)
+        # The same tricks in the org and app segments: 400 (checked first) or 404.
+        for base in ("/acme/chat%2F", "/acme%2Fchat/x", "/acme/%2E%2E", "/%00/chat", "/acme/%FF",
+                     "/acme/..", "/../chat"):
+            with self.subTest(base=base):
+                r = self.em.call("GET", "/users/" + a, base=base)
+                self.assertIn(r.status, (400, 404), r)
+                if not base.startswith("/.."):  # a path that leaves the root may not be Easemob's
                     self.assertError(r, r.status)
         # Nothing changed, and traversal reached no other resource.
         self.assertEqual(self.em.friend_names(a), [b])
@@ -256,8 +277,7 @@ class BadInputTests(EasemobCase):
                              ("GET", "/users//blocks/users"),
                              ("DELETE", "/users//blocks/users/" + b),
                              ("POST", "/users//deactivate"),
-                             ("PUT", "/users//password"),
-                             ("GET", "/users//")):
+                             ("PUT", "/users//password")):
             with self.subTest(method=method, path=path):
                 body = {"remark": "x", "usernames": [b], "newpassword": "x"} \
                     if method in ("POST", "PUT") else None
@@ -272,7 +292,7 @@ class BadInputTests(EasemobCase):
         self.assertIn(r.status, (400, 404), r)
         self.assertError(r, r.status)
         self.assertEqual(self.em.blocked_names(a), [])
-        self.assertEqual(self.em.user_token_reply("", "p").status, 400)
+        self.assertIn(self.em.user_token_reply("", "p").status, (400, 401))
 
     def test_trailing_slash_on_every_path(self):
         a, b, c = self.em.users(3)

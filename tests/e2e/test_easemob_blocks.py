@@ -104,7 +104,7 @@ class BlockTests(EasemobCase):
                 self.assertError(r, r.status)
                 self.assertEqual(self.em.blocked_names(a), [])
         for body in ({}, {"usernames": b}, {"usernames": [1]}, {"usernames": None},
-                     {"usernames": [[b]]}, {"users": [b]}, [b], "x"):
+                     {"usernames": [[b]]}, {"users": [b]}, [b], "\"x\""):
             with self.subTest(body=body):
                 self.assertError(self.em.call("POST", "/users/%s/blocks/users" % a, body), 400,
                                  "illegal_argument")

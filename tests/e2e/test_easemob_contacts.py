@@ -147,7 +147,7 @@ class RemarkTests(EasemobCase):
         self.assertOk(self.em.set_remark(a, b, "名" * 100))
         self.assertError(self.em.set_remark(a, b, "名" * 101), 400, "illegal_argument")
         self.assertError(self.em.set_remark(a, b, "😀" * 101), 400, "illegal_argument")
-        for body in ({}, {"remark": 5}, {"remark": None}, {"remark": ["x"]}, [], "x"):
+        for body in ({}, {"remark": 5}, {"remark": None}, {"remark": ["x"]}, [], "\"x\""):
             with self.subTest(body=body):
                 self.assertError(self.em.call("PUT", "/user/%s/contacts/users/%s" % (a, b), body),
                                  400, "illegal_argument")

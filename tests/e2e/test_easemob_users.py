@@ -81,7 +81,7 @@ class CreateTests(EasemobCase):
         self.assertError(self.em.create_user(u.upper()), 400, "duplicate_unique_property_exists")
 
     def test_username_rules(self):
-        base = unique("L")
+        base = unique("l")
         ok64 = (base + "x" * 64)[:64]
         self.assertOneUser(self.em.create_user(ok64), ok64)
         self.assertError(self.em.create_user(ok64[:63] + "yz"), 400, "illegal_argument")
