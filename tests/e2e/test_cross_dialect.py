@@ -202,7 +202,7 @@ class RaceTests(CrossCase, GraphChecks):
     NetEase's, counts right."""
 
     THREADS = 12
-    ROUNDS = 25
+    ROUNDS = 60
 
     def test_two_dialects_on_the_same_pairs(self):
         users = self.ne.users(10, prefix="xr")
@@ -256,6 +256,65 @@ class RaceTests(CrossCase, GraphChecks):
         a, b = pairs[0]
         self.burst(a, b, token)
         self.check_both(users)
+
+    def test_deleting_a_user_while_both_dialects_befriend_it(self):
+        token = self.em.token()
+        for round_ in range(3):
+            victim = self.ne.users(1, prefix="xv")[0]
+            others = self.ne.users(8, prefix="xw")
+            barrier = threading.Barrier(len(others) + 1)
+            errors = []
+
+            def befriend(i):
+                em = Easemob(self.server, MAIN, token=token)
+                ne = NetEase(self.server, *NE)
+                try:
+                    em.raw("GET", "/healthz")
+                    ne.raw("/healthz", method="GET")
+                    barrier.wait(timeout=30)
+                    for _ in range(3):
+                        st = (em.add_contact(others[i], victim).status if i % 2
+                              else ne.add(others[i], victim, 1).code)
+                        if st not in (200, 404):
+                            raise AssertionError("add answered %s" % st)
+                except BaseException as e:  # noqa: B902
+                    errors.append(e)
+                finally:
+                    em.close()
+                    ne.close()
+
+            def delete():
+                em = Easemob(self.server, MAIN, token=token)
+                try:
+                    em.raw("GET", "/healthz")
+                    barrier.wait(timeout=30)
+                    st = em.delete_user(victim).status
+                    if st != 200:
+                        raise AssertionError("delete answered %s" % st)
+                except BaseException as e:  # noqa: B902
+                    errors.append(e)
+                finally:
+                    em.close()
+
+            threads = [threading.Thread(target=befriend, args=(i,)) for i in range(len(others))]
+            threads.append(threading.Thread(target=delete))
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=60)
+            if errors:
+                raise errors[0]
+            with self.subTest(round=round_):
+                self.assertEqual(self.em.get_user(victim).status, 404)
+                self.assertEqual(self.uinfos(victim), {})
+                for o in others:
+                    self.assertEqual(self.ne_friends(o), {}, "%s lists the deleted user" % o)
+                    self.assertEqual(self.em.friend_names(o), [])
+                    self.assertEqual(self.em.walk_contacts(o), [])
+                # The name is free: a new user with an empty graph.
+                self.assertOk(self.em.create_user(victim))
+                self.assertEqual(self.em.friend_names(victim), [])
+                self.assertEqual(self.ne_friends(victim), {})
 
     def burst(self, a, b, token):
         barrier = threading.Barrier(8)

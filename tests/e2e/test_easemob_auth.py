@@ -295,6 +295,29 @@ class UserTokenTests(EasemobCase):
         # The app token is not revoked by any of it.
         self.assertOk(self.em.all_contacts(b))
 
+    def test_deactivated_user_token_and_login(self):
+        a = self.em.users(1)[0]
+        ta = self.em.user_token(a)
+        self.assertOk(self.em.deactivate(a))
+        self.assertError(self.em.all_contacts(a, token=ta), 401, "unauthorized")
+        r = self.em.user_token_reply(a)
+        self.assertError(r, 403, "forbidden_op")
+        self.assertNotIn("access_token", r)
+        self.assertOk(self.em.activate(a))
+        self.assertOk(self.em.all_contacts(a, token=ta))
+
+    def test_failed_logins_are_throttled_per_user(self):
+        a, b = self.em.users(2)
+        for _ in range(5):
+            self.assertError(self.em.user_token_reply(a, "wrong"), 401, "unauthorized")
+        r = self.em.user_token_reply(a)  # the right password, but too soon
+        self.assertError(r, 429)
+        self.assertNotIn("access_token", r)
+        self.assertEqual(self.em.user_token_reply(a.upper()).status, 429)
+        # Other users, and the app, are not affected.
+        self.assertEqual(self.em.user_token_reply(b).status, 200)
+        self.assertOk(self.em.get_user(a))
+
     def test_a_user_token_is_not_an_app_token_of_another_app(self):
         a = self.em.users(1)[0]
         ta = self.em.user_token(a)

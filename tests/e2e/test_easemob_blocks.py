@@ -1,9 +1,10 @@
 """Easemob blocklists: block (a batch), the paged blocklist (newest first), unblock; limits and
 errors; a block keeps the friendship and stops the blocked user's requests."""
 
+import threading
 import unittest
 
-from easemob_client import CONFIG_APPS, LIMITED, MAIN, NETEASE, EasemobCase
+from easemob_client import CONFIG_APPS, LIMITED, MAIN, NETEASE, Easemob, EasemobCase
 from harness import toml_config, unique
 from netease_client import NetEase
 
@@ -191,6 +192,21 @@ class PagingTests(EasemobCase):
                          "skipped, or out of order, among those that stayed")
         self.assertLessEqual(set(seen), set(names) | set(added))
 
+    def test_walk_when_the_cursor_item_is_unblocked(self):
+        owner, names = self.blocked_owner(15, prefix="bk")
+        seen, cursor, removed = [], None, []
+        while True:
+            j = self.assertOk(self.em.blocks_page(owner, 4, cursor))
+            seen += j["data"]
+            cursor = j.get("cursor")
+            if not cursor:
+                break
+            self.assertOk(self.em.unblock(owner, j["data"][-1]))
+            removed.append(j["data"][-1])
+        self.assertEqual(seen, names[::-1])
+        self.assertEqual(self.em.blocked_names(owner), [u for u in names[::-1]
+                                                        if u not in removed])
+
     def test_page_size_and_cursor_errors(self):
         owner, _ = self.blocked_owner(3)
         for size in ("0", "51", "-1", "abc", "", "2.5"):
@@ -228,6 +244,31 @@ class LimitTests(EasemobCase):
         self.assertEqual(sorted(self.em.blocked_names(owner)), sorted(others[:3]))
         self.assertOk(self.em.unblock(owner, others[0]))
         self.assertOk(self.em.block(owner, [others[4]]))
+
+    def test_racing_blocks_stay_under_the_limit(self):
+        owner = self.em.users(1)[0]
+        others = self.em.users(8)
+        token = self.em.token()
+        barrier = threading.Barrier(4)
+        statuses = [None] * 4
+
+        def run(i):
+            c = Easemob(self.server, LIMITED, token=token)
+            try:
+                c.raw("GET", "/healthz")
+                barrier.wait(timeout=30)
+                statuses[i] = c.block(owner, others[2 * i:2 * i + 2]).status
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        self.assertEqual(sorted(statuses), [200] + [403] * 3, statuses)
+        i = statuses.index(200)
+        self.assertEqual(sorted(self.em.blocked_names(owner)), sorted(others[2 * i:2 * i + 2]))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Easemob contacts: add (both sides), remove (both sides), remark, the paged list and the whole
 list, with limits and every error."""
 
+import threading
 import unittest
 
-from easemob_client import CONFIG_APPS, LIMITED, MAIN, NETEASE, EasemobCase
+from easemob_client import CONFIG_APPS, LIMITED, MAIN, NETEASE, Easemob, EasemobCase
 from harness import toml_config, unique
 from netease_client import NetEase
 
@@ -114,6 +115,44 @@ class LimitTests(EasemobCase):
         self.assertOk(self.em.remove_contact(hub, friends[0]))
         self.assertOk(self.em.add_contact(friends[3], hub))
         self.assertEqual(self.em.friend_names(hub), sorted(friends[1:]))
+
+
+class LimitRaceTests(EasemobCase):
+    """Adds racing for the last slot under max_friends 3: exactly one wins."""
+
+    CONFIG = toml_config(CONFIG_APPS, log_level="warn")
+    CREDS = LIMITED
+
+    def test_racing_adds_for_the_last_slot(self):
+        hub = self.em.users(1)[0]
+        friends = self.em.users(8)
+        self.assertOk(self.em.add_contact(hub, friends[0]))
+        self.assertOk(self.em.add_contact(hub, friends[1]))
+        token = self.em.token()
+        barrier = threading.Barrier(6)
+        statuses = [None] * 6
+
+        def run(i):
+            c = Easemob(self.server, LIMITED, token=token)
+            try:
+                c.raw("GET", "/healthz")
+                barrier.wait(timeout=30)
+                statuses[i] = c.add_contact(friends[2 + i], hub).status
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        self.assertEqual(sorted(statuses), [200] + [403] * 5, statuses)
+        names = self.em.friend_names(hub)
+        self.assertEqual(len(names), 3, names)
+        winner = friends[2 + statuses.index(200)]
+        self.assertIn(winner, names)
+        for f in friends[2:]:
+            self.assertEqual(self.em.friend_names(f), [hub] if f == winner else [])
 
 
 class RemarkTests(EasemobCase):
@@ -265,6 +304,36 @@ class ListTests(EasemobCase):
         self.assertLessEqual(stayed, set(walked), "skipped friends that stayed")
         self.assertLessEqual(set(walked), set(friends) | set(added))
         self.assertEqual(sorted(self.em.friend_names(hub)), sorted(stayed | set(added)))
+
+    def test_walk_when_the_cursor_item_is_removed(self):
+        # Keyset paging: the last item of a page (the cursor's key) removed before the next page.
+        hub, friends = self.star(20, prefix="ck")
+        seen, cursor, removed = [], None, []
+        while True:
+            j = self.assertOk(self.em.contacts_page(hub, 3, cursor))
+            page = [c["username"] for c in j["data"]["contacts"]]
+            seen += page
+            cursor = j.get("cursor")
+            if not cursor:
+                break
+            self.assertOk(self.em.remove_contact(hub, page[-1]))
+            removed.append(page[-1])
+        self.assertEqual(len(seen), len(set(seen)))
+        self.assertEqual(sorted(seen), sorted(friends))
+        self.assertEqual(self.em.friend_names(hub), sorted(set(friends) - set(removed)))
+
+    def test_need_return_remark_values(self):
+        hub, friends = self.star(1)
+        self.assertOk(self.em.set_remark(hub, friends[0], "r"))
+        for v, want in (("true", "r"), ("TRUE", "r"), ("false", None), ("False", None)):
+            with self.subTest(needReturnRemark=v):
+                j = self.assertOk(self.em.contacts_page(hub, need_remark=v))
+                self.assertEqual(j["data"]["contacts"], [{"remark": want,
+                                                          "username": friends[0]}])
+        for v in ("yes", "1", "", "tru"):
+            with self.subTest(needReturnRemark=v):
+                self.assertError(self.em.contacts_page(hub, need_remark=v), 400,
+                                 "illegal_argument")
 
     def test_limit_errors(self):
         hub, _ = self.star(3)

@@ -1,9 +1,11 @@
 """Easemob user calls: create (one or a batch), get, list (paged), nickname, password, delete,
 deactivate and activate."""
 
+import json
+import threading
 import unittest
 
-from easemob_client import CONFIG_APPS, MAIN, NETEASE, PASSWORD, EasemobCase
+from easemob_client import CONFIG_APPS, MAIN, NETEASE, PASSWORD, Easemob, EasemobCase
 from harness import toml_config, unique
 from netease_client import NetEase
 
@@ -73,6 +75,46 @@ class CreateTests(EasemobCase):
         self.assertError(self.em.create_users([{"username": a, "password": PASSWORD},
                                                {"username": b}]), 400, "illegal_argument")
         self.assertError(self.em.get_user(a), 404, "service_resource_not_found")
+
+    def test_racing_batches_with_a_shared_name(self):
+        shared = unique("race")
+        batches = [[shared] + [unique() for _ in range(3)] for _ in range(4)]
+        token = self.em.token()
+        barrier = threading.Barrier(4)
+        statuses = [None] * 4
+
+        def run(i):
+            c = Easemob(self.server, MAIN, token=token)
+            try:
+                c.raw("GET", "/healthz")
+                barrier.wait(timeout=30)
+                statuses[i] = c.create_users([{"username": n, "password": "p"}
+                                              for n in batches[i]]).status
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        self.assertEqual(sorted(statuses), [200, 400, 400, 400], statuses)
+        for i, batch in enumerate(batches):
+            for n in batch[1:]:
+                self.assertEqual(self.em.get_user(n).status, 200 if statuses[i] == 200 else 404)
+
+    def test_largest_valid_batch_as_escaped_json(self):
+        # 60 users with the longest password (64) and nickname (100) allowed, in characters
+        # outside the BMP, sent the way Python's json.dumps and requests' json= send them
+        # (ensure_ascii: each one a \\uXXXX\\uXXXX pair): about 122 KiB of valid JSON.
+        names = [(unique("m") + "x" * 64)[:64] for _ in range(60)]
+        batch = [{"username": n, "password": "😀" * 64, "nickname": "😀" * 100} for n in names]
+        body = json.dumps(batch)
+        self.assertGreater(len(body), 65536)
+        r = self.em.call("POST", "/users", body)
+        j = self.assertOk(r)
+        self.assertEqual([e["username"] for e in j["entities"]], names)
+        self.assertEqual(j["entities"][59]["nickname"], "😀" * 100)
 
     def test_duplicate_is_400(self):
         u = unique()
@@ -268,6 +310,24 @@ class ListTests(EasemobCase):
 
     def all_users(self):
         return set(self.walk(50))
+
+    def test_walk_when_the_cursor_item_is_deleted(self):
+        ne = self.keep(NetEase(self.server, *NETEASE["main"]))
+        mine = ne.users(12, prefix="lk")
+        seen, cursor, deleted = [], None, []
+        while True:
+            j = self.assertOk(self.em.list_users(limit=4, cursor=cursor))
+            names = [e["username"] for e in j["entities"]]
+            seen += names
+            cursor = j.get("cursor")
+            if not cursor:
+                break
+            if names[-1] in mine:
+                self.assertOk(self.em.delete_user(names[-1]))
+                deleted.append(names[-1])
+        self.assertEqual(len(seen), len(set(seen)))
+        self.assertLessEqual(set(mine), set(seen))
+        self.assertTrue(deleted)
 
     def test_limit_and_cursor_errors(self):
         self.em.users(3)
