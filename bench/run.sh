@@ -310,7 +310,7 @@ phase() {  # phase NAME ROUND URL SCRIPT PID [ARGS]: ARGS prints the script's fi
     'BEGIN { printf "%.0f", 100 * t / hz / d }')"
   CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field requests "$line")" \
     'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
-  printf -- '-- round %s %-5s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
+  printf -- '-- round %s %-8s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
     "$round" "$name" "${RPS[$k]}" "$(ms "${P50[$k]}")" "$(ms "${P99[$k]}")" "${CPUREQ[$k]}" "${BAD[$k]}"
   echo "  (machine ${IDLE[$k]} % idle before, others ${OTHERS[$k]} %)"
   grep '^BENCH_FIRST_BAD' "$out" || true
@@ -376,7 +376,7 @@ echo "$HEADER"
 echo "$RULE"
 row 'nginx `return 200` (ceiling)' nginx
 row "friend/get, $FRIENDS friends, updatetime=0" get
-((EASEMOB == 0)) || row "Easemob contacts, limit=50, $FRIENDS friends" contacts
+((EASEMOB == 0)) || row "Easemob contacts?limit=50, $FRIENDS friends" contacts
 row 'friend/add type=1 + friend/delete' write
 echo
 echo "vs nginx: req/s over the (median) nginx phase's; server CPU: CPU time of the server"
