@@ -481,10 +481,10 @@ void Calls::Unrouted(const http::Request& request, http::Responder respond) {
       return (*match.handler)(again, std::move(respond));
     }
   }
-  CallPtr c = NewCall(request, request.method, std::move(respond), clock_);
+  CallPtr c = NewCall(request, Printable(request.method), std::move(respond), clock_);
   if (!FindApp(*c)) return;
   if (own_routes_.Find(request.method, path).method_not_allowed) {
-    return c->Fail(kWrongMethod, request.method + " is not allowed here");
+    return c->Fail(kWrongMethod, Printable(request.method) + " is not allowed here");
   }
   c->Fail(kNoSuchCall, "no such call: " + c->envelope.path);
 }
