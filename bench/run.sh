@@ -13,7 +13,10 @@
 # servers; the summary shows each phase's median round and the range over the rounds:
 #   1. nginx   `return 200 "ok"` answering the same signed POST a friend/get sends (the ceiling)
 #   2. get     friend/get.action, full 50-friend list (updatetime=0), rotating over all users
-#   3. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
+#   3. contacts Easemob GET /{org}/{app}/user/{u}/contacts?limit=50 on the same users and lists
+#              (the app's second dialect), with one app token fetched before the phases;
+#              skipped, with a note, when the binary has no Easemob dialect
+#   4. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
 # Every response's status and body are checked in the wrk Lua scripts; any wrong one, and any
 # socket error or timeout, is reported and makes the script exit 1. Other work on the machine
 # skews every figure: each phase reports how idle the CPUs were just before it, and --wait-idle
@@ -141,7 +144,13 @@ echo "== wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per phase
 # --- friendgraph -------------------------------------------------------------------------------
 APP_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 APP_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
-cat >"$TMP/friendgraph.toml" <<EOF
+EM_ORG=bench
+EM_APP=bench
+EM_ID="YXA6$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+EM_SECRET="YXA6$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+EASEMOB=1
+write_config() {
+  cat >"$TMP/friendgraph.toml" <<EOF
 listen = "127.0.0.1:0"
 data_dir = "$TMP/data"
 log_level = "warn"
@@ -155,16 +164,41 @@ rate_limit_per_second = 0
 # wrk sends one signature over and over: the load test is a replay by design.
 reject_replayed_nonce = false
 EOF
-"$BIN" serve --config "$TMP/friendgraph.toml" >"$TMP/friendgraph.out" 2>"$TMP/friendgraph.err" &
-FG_PID=$!
-FG_URL=""
-for _ in $(seq 150); do
-  FG_URL="$(sed -n 's/^friendgraph listening on \(http:[^ ]*\)$/\1/p' "$TMP/friendgraph.out")"
-  [[ -n "$FG_URL" ]] && break
-  kill -0 "$FG_PID" 2>/dev/null || { cat "$TMP/friendgraph.err" >&2; die "friendgraph exited"; }
-  sleep 0.1
-done
-[[ -n "$FG_URL" ]] || die "friendgraph did not start listening within 15 s"
+  ((EASEMOB)) || return 0
+  cat >>"$TMP/friendgraph.toml" <<EOF
+# The same app through Easemob: the seeded users and friendships, seen through a second dialect.
+[apps.easemob]
+org_name = "$EM_ORG"
+app_name = "$EM_APP"
+client_id = "$EM_ID"
+client_secret = "$EM_SECRET"
+rate_limit_per_second = 0
+EOF
+}
+start_friendgraph() {
+  write_config
+  "$BIN" serve --config "$TMP/friendgraph.toml" >"$TMP/friendgraph.out" 2>"$TMP/friendgraph.err" &
+  FG_PID=$!
+  FG_URL=""
+  for _ in $(seq 150); do
+    FG_URL="$(sed -n 's/^friendgraph listening on \(http:[^ ]*\)$/\1/p' "$TMP/friendgraph.out")"
+    [[ -n "$FG_URL" ]] && return 0
+    if ! kill -0 "$FG_PID" 2>/dev/null; then
+      wait "$FG_PID" 2>/dev/null || true
+      if ((EASEMOB)) && grep -q "unknown key 'apps\[0\]\.easemob'" "$TMP/friendgraph.err"; then
+        echo "== this binary has no Easemob dialect: the contacts phase is skipped"
+        EASEMOB=0
+        start_friendgraph
+        return 0
+      fi
+      cat "$TMP/friendgraph.err" >&2
+      die "friendgraph exited"
+    fi
+    sleep 0.1
+  done
+  die "friendgraph did not start listening within 15 s"
+}
+start_friendgraph
 echo "== friendgraph pid $FG_PID at $FG_URL, data in $TMP/data (SQLite WAL, synchronous=FULL)"
 RSS_IDLE="$(rss_kib "$FG_PID" VmRSS)"
 
@@ -173,6 +207,24 @@ timeout 900 python3 "$BENCH/seed.py" --url "$FG_URL" --app-key "$APP_KEY" --app-
   --users "$USERS" --friends "$FRIENDS" --threads "$SEED_THREADS" | tee "$TMP/seed.out" ||
   die "seeding failed"
 SEED_LINE="$(grep '^seed: done' "$TMP/seed.out")"
+
+# One Easemob app token for the whole run (an SDK fetches it once and caches it), and a check
+# that a seeded list reads the same through Easemob.
+EM_TOKEN=""
+if ((EASEMOB)); then
+  EM_TOKEN="$(curl -s --noproxy "*" --max-time 10 -X POST -H 'Content-Type: application/json' \
+    -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$EM_ID\",\"client_secret\":\"$EM_SECRET\"}" \
+    "$FG_URL/$EM_ORG/$EM_APP/token" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')" ||
+    die "no Easemob app token"
+  EM_COUNT="$(curl -s --noproxy "*" --max-time 10 -H "Authorization: Bearer $EM_TOKEN" \
+    "$FG_URL/$EM_ORG/$EM_APP/user/u00000/contacts?limit=50" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])')" ||
+    die "the Easemob contacts call failed"
+  ((EM_COUNT == (FRIENDS < 50 ? FRIENDS : 50))) ||
+    die "u00000 has $EM_COUNT contacts through Easemob, want $FRIENDS"
+fi
+easemob_args() { echo "$EM_TOKEN $EM_ORG $EM_APP -"; }  # the contacts phase's first four args
 RSS_SEED="$(rss_kib "$FG_PID" VmRSS)"
 
 # --- nginx ---------------------------------------------------------------------------------------
@@ -216,8 +268,8 @@ HZ="$(getconf CLK_TCK)"
 FAILED=0
 BUSY=0
 
-phase() {  # phase NAME ROUND URL SCRIPT PID
-  local name="$1" round="$2" url="$3" script="$4" pid="$5"
+phase() {  # phase NAME ROUND URL SCRIPT PID [ARGS]: ARGS prints the script's first 4 args
+  local name="$1" round="$2" url="$3" script="$4" pid="$5" args_fn="${6:-sign}"
   local k="$1#$2" out="$TMP/wrk-$1-$2.txt" line cpu0 cpu1 sig stat0 stat1 wrk_ticks waited=1
   # Other work on the machine skews every figure: say how idle it was just before.
   IDLE[$k]="$(idle_pct)"
@@ -226,7 +278,7 @@ phase() {  # phase NAME ROUND URL SCRIPT PID
     waited=$((waited + 1))
   done
   ((IDLE[$k] >= 90)) || BUSY=1
-  sig="$(sign)"
+  sig="$("$args_fn")"
   stat0="$(busy_ticks)"
   cpu0="$(cpu_ticks "$pid")"
   # The subshell's `times` gives wrk's own CPU time: what is left is other work on the machine.
@@ -258,7 +310,7 @@ phase() {  # phase NAME ROUND URL SCRIPT PID
     'BEGIN { printf "%.0f", 100 * t / hz / d }')"
   CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field requests "$line")" \
     'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
-  printf -- '-- round %s %-5s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
+  printf -- '-- round %s %-8s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
     "$round" "$name" "${RPS[$k]}" "$(ms "${P50[$k]}")" "$(ms "${P99[$k]}")" "${CPUREQ[$k]}" "${BAD[$k]}"
   echo "  (machine ${IDLE[$k]} % idle before, others ${OTHERS[$k]} %)"
   grep '^BENCH_FIRST_BAD' "$out" || true
@@ -275,6 +327,9 @@ phase() {  # phase NAME ROUND URL SCRIPT PID
 for round in $(seq "$ROUNDS"); do
   phase nginx "$round" "$NGINX_URL" static.lua "$NGINX_PID"
   phase get "$round" "$FG_URL" friend_get.lua "$FG_PID"
+  if ((EASEMOB)); then
+    phase contacts "$round" "$FG_URL" easemob_contacts.lua "$FG_PID" easemob_args
+  fi
 done
 for round in $(seq "$ROUNDS"); do
   phase write "$round" "$FG_URL" write_mix.lua "$FG_PID"
@@ -321,6 +376,7 @@ echo "$HEADER"
 echo "$RULE"
 row 'nginx `return 200` (ceiling)' nginx
 row "friend/get, $FRIENDS friends, updatetime=0" get
+((EASEMOB == 0)) || row "Easemob contacts?limit=50, $FRIENDS friends" contacts
 row 'friend/add type=1 + friend/delete' write
 echo
 echo "vs nginx: req/s over the (median) nginx phase's; server CPU: CPU time of the server"
@@ -340,6 +396,12 @@ echo "targets:"
 verdict "friend/get >= 20 % of nginx req/s ($(ratio "$GET"))" \
   "${RPS[$GET]} >= 0.2 * ${RPS[$(median_key nginx)]}"
 verdict "friend/get p99 < 5 ms ($(ms "${P99[$GET]}") ms)" "${P99[$GET]} < 5000"
+if ((EASEMOB)); then
+  CONTACTS="$(median_key contacts)"
+  verdict "Easemob contacts >= 30 % of nginx req/s ($(ratio "$CONTACTS"))" \
+    "${RPS[$CONTACTS]} >= 0.3 * ${RPS[$(median_key nginx)]}"
+  verdict "Easemob contacts p99 < 5 ms ($(ms "${P99[$CONTACTS]}") ms)" "${P99[$CONTACTS]} < 5000"
+fi
 verdict "durable writes >= 5000/s ($(printf '%.0f' "${RPS[$WRITE]}")/s)" "${RPS[$WRITE]} >= 5000"
 verdict "friendgraph peak RSS < 100 MiB ($(mib "$(rss_kib "$FG_PID" VmHWM)") MiB)" \
   "$(rss_kib "$FG_PID" VmHWM) < 102400"

@@ -123,7 +123,7 @@ class Server:
                 continue
             if line is None:
                 code = self.proc.wait()
-                self.proc = None
+                self._finish()
                 raise AssertionError("server exited with %s before listening\n%s" %
                                      (code, self.log_tail()))
             m = LISTEN_RE.match(line)
