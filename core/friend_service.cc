@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cassert>
 #include <memory>
 #include <optional>
@@ -29,6 +30,30 @@ Status UserNotFound(std::string_view account) {
 Result<int64_t> FirstKey(std::string_view cursor, ListKind kind, int64_t list_id, int64_t first) {
   if (cursor.empty()) return first;
   return DecodeCursor(cursor, kind, list_id);
+}
+
+// The page of `list` (owner's alive friends, any order) that keyset paging by peer id gives:
+// the same items the store's ListFriendsAfter would, in O(size of the list).
+Result<Page<FriendView>> PageOf(const std::vector<FriendView>& list, UserId owner,
+                                std::string_view cursor, size_t limit) {
+  auto after = FirstKey(cursor, ListKind::kFriends, owner, 0);
+  if (!after.ok()) return after.status();
+  std::vector<const FriendView*> next;
+  for (const auto& f : list) {
+    if (f.edge.peer > after.value()) next.push_back(&f);
+  }
+  auto by_peer = [](const FriendView* a, const FriendView* b) {
+    return a->edge.peer < b->edge.peer;
+  };
+  Page<FriendView> page;
+  size_t take = std::min(limit, next.size());
+  std::partial_sort(next.begin(), next.begin() + static_cast<std::ptrdiff_t>(take), next.end(),
+                    by_peer);
+  for (size_t i = 0; i < take; ++i) page.items.push_back(*next[i]);
+  if (next.size() > limit) {
+    page.next_cursor = EncodeCursor(ListKind::kFriends, owner, page.items.back().edge.peer);
+  }
+  return page;
 }
 
 }  // namespace
@@ -204,12 +229,30 @@ void FriendService::ListFriends(const AppContext& app, std::string owner, int64_
 
 void FriendService::ListFriendsPage(const AppContext& app, std::string owner, std::string cursor,
                                     size_t limit, Callback<Page<FriendView>> done) {
+  std::string account = NormalizeAccount(owner);
+  FriendListCache::Ticket ticket{};
+  if (ctx_.cache) {
+    // A page of a cached whole list answers inline. An empty list does not say whose it is, so
+    // it cannot check the cursor: the store answers that one.
+    FriendList cached = ctx_.cache->Find(app.id, account, &ticket);
+    if (cached && !cached->empty()) {
+      return done(PageOf(*cached, cached->front().edge.owner, cursor, limit));
+    }
+  }
   Query<Page<FriendView>>(
       std::move(done),
-      [app_id = app.id, owner = std::move(owner), cursor = std::move(cursor),
-       limit](ReadTxn& txn) -> Result<Page<FriendView>> {
-        auto u = txn.FindUser(app_id, NormalizeAccount(owner));
+      [app_id = app.id, account, owner = std::move(owner), cursor = std::move(cursor), limit,
+       cache = ctx_.cache, ticket](ReadTxn& txn) -> Result<Page<FriendView>> {
+        auto u = txn.FindUser(app_id, account);
         if (!u) return UserNotFound(owner);
+        if (cache) {
+          // Read the whole list once (it is at most max_friends long) so that the next pages
+          // come from memory.
+          auto list = std::make_shared<const std::vector<FriendView>>(
+              txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false));
+          cache->Install(app_id, account, ticket, list);
+          return PageOf(*list, u->id, cursor, limit);
+        }
         auto after = FirstKey(cursor, ListKind::kFriends, u->id, 0);
         if (!after.ok()) return after.status();
         Page<FriendView> page;

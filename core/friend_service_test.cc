@@ -428,6 +428,22 @@ TEST_P(FriendServiceTest, PagesNeitherSkipNorRepeatWhileTheListChanges) {
   expected.push_back("late");  // newest id: last
   EXPECT_EQ(seen, expected);
 
+  // Pages from the cached whole list and keyset reads from the store agree.
+  FriendService uncached(*store_, clock_, executor_);
+  for (FriendService* service : {&service_, &uncached}) {
+    std::vector<std::string> walked;
+    cursor.clear();
+    do {
+      auto page = Wait<Page<FriendView>>(
+          [&](auto cb) { service->ListFriendsPage(app_, "owner", cursor, 4, cb); });
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      for (const auto& f : page->items) walked.push_back(f.peer_account);
+      cursor = page->next_cursor;
+    } while (!cursor.empty());
+    std::vector<std::string> now(expected.begin() + 1, expected.end());
+    EXPECT_EQ(walked, now);
+  }
+
   auto bad = Wait<Page<FriendView>>(
       [&](auto cb) { service_.ListFriendsPage(app_, "owner", "nonsense", 7, cb); });
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);

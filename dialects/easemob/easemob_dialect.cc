@@ -35,7 +35,9 @@ constexpr size_t kMaxBlocksPerCall = 500;  // as many as a blocklist may hold by
 constexpr int64_t kMaxContactsPage = 50, kDefaultContactsPage = 10;
 constexpr int64_t kMaxBlocksPage = 50, kUnpagedBlocks = 500;
 constexpr int64_t kMaxUsersPage = 100, kDefaultUsersPage = 10;
-constexpr size_t kMaxBody = 64 * 1024;
+// The largest valid call, 60 users at the longest password and nickname, sent with every
+// character escaped (\uXXXX\uXXXX, as json.dumps does by default), is about 125 KiB.
+constexpr size_t kMaxBody = 256 * 1024;
 constexpr int64_t kRateLimitBlockMs = 1000;
 // Failed password logins per (app, username) before a lock, and the lock's length.
 constexpr int kMaxLoginFailures = 5;

@@ -257,7 +257,7 @@ TEST_F(EasemobDialectTest, PathsAndLimits) {
   EXPECT_EQ(Call("PATCH", "/users").status, 405);
   EXPECT_EQ(Call("GET", "/users/x/nothing").Str("error"), "service_resource_not_found");
   EXPECT_EQ(Call("GET", "/users/").status, 200);  // a trailing '/'
-  EXPECT_EQ(Call("POST", "/users", std::string(65 * 1024, ' ')).status, 413);
+  EXPECT_EQ(Call("POST", "/users", std::string(257 * 1024, ' ')).status, 413);
   // App b allows 3 calls a second, then refuses for a second.
   std::string token = AppToken("/acme/other", "id2", "secret2");
   EXPECT_EQ(Send("GET", "/acme/other/users", "", token).status, 200);

@@ -117,7 +117,7 @@ class BadInputTests(EasemobCase):
 
     def test_65536_deep_nesting(self):
         # An iterative parser stops at its depth cap; a recursive one overflows its stack. Each
-        # body fits the dialect's 64 KiB body limit, so it reaches the JSON parser.
+        # body fits the dialect's 256 KiB body limit, so it reaches the JSON parser.
         prefix = '{"username":"x","password":"p","nickname":'
         bodies = ("[" * 65536, '{"a":' * 13107, '[{"usernames":' * 4681,
                   prefix + "[" * (65536 - len(prefix)), "[" * 65535 + "]" * 1)
