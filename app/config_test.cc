@@ -33,7 +33,9 @@ class VendorDialect final : public Dialect {
   // Not called by ParseConfig.
   void Register(const DialectEnv&, const std::vector<DialectApp>&) const override {}
   std::vector<std::pair<std::string, std::string>> NewDemoTable() const override { return {}; }
-  std::string SignedCurlFlags(const std::any&, Clock&) const override { return ""; }
+  std::string SignedCurlFlags(const std::any&, const SignContext&, Clock&) const override {
+    return "";
+  }
   std::string DemoBanner(const std::any&, const BannerContext&, Clock&) const override {
     return "";
   }

@@ -92,8 +92,7 @@ Result<std::string> SignWithSecret(const Dialect& dialect, const DialectConfig& 
   auto secret = InstallationSecret(*store.value());
   if (!secret.ok()) return secret.status();
   store.value()->Close();
-  return dialect.SignedCurlFlagsWithSecret(config.settings, {app.value(), secret.value()},
-                                           *Clock::System());
+  return dialect.SignedCurlFlags(config.settings, {app.value(), secret.value()}, *Clock::System());
 }
 
 }  // namespace
@@ -253,7 +252,7 @@ int Sign(const SignFlags& flags) {
     for (const DialectConfig& d : app.dialects) {
       if (wanted && d.dialect != wanted) continue;
       if (!d.dialect->signs_with_installation_secret()) {
-        std::printf("%s\n", d.dialect->SignedCurlFlags(d.settings, *Clock::System()).c_str());
+        std::printf("%s\n", d.dialect->SignedCurlFlags(d.settings, {}, *Clock::System()).c_str());
         return 0;
       }
       auto flags_text = SignWithSecret(*d.dialect, d, app.name, config->data_dir);

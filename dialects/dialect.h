@@ -67,8 +67,8 @@ struct DialectEnv {
   Executor& blocking;
 };
 
-// What `friendgraph sign` knows about the app beyond its settings, for a dialect that asks for
-// it (Dialect::signs_with_installation_secret).
+// What `friendgraph sign` knows about the app beyond its settings: filled in only for a dialect
+// that asks for it (Dialect::signs_with_installation_secret), empty otherwise.
 struct SignContext {
   AppId app = 0;                         // the app's id in the store
   std::string_view installation_secret;  // as DialectEnv's
@@ -104,19 +104,16 @@ class Dialect {
   // ReadAppConfig accepts. app/ writes them to <data_dir>/demo-app.toml.
   virtual std::vector<std::pair<std::string, std::string>> NewDemoTable() const = 0;
 
+  // True for a dialect whose credentials are tokens signed with the installation secret (Easemob
+  // Bearer tokens): `friendgraph sign` then opens the store to fill in SignContext. For the others
+  // SignContext is empty.
+  virtual bool signs_with_installation_secret() const { return false; }
+
   // curl flags that authenticate one call of the app with `settings` now, for `friendgraph sign`:
   // words separated by single spaces, none containing a space, so that `curl $(friendgraph sign)`
   // survives word splitting.
-  virtual std::string SignedCurlFlags(const std::any& settings, Clock& clock) const = 0;
-
-  // True for a dialect whose credentials are tokens signed with the installation secret (Easemob
-  // Bearer tokens): `friendgraph sign` then opens the store to read the secret and the app's id
-  // and calls SignedCurlFlagsWithSecret instead of SignedCurlFlags, which it never calls.
-  virtual bool signs_with_installation_secret() const { return false; }
-  virtual std::string SignedCurlFlagsWithSecret(const std::any& settings,
-                                                const SignContext& context, Clock& clock) const {
-    return SignedCurlFlags(settings, clock);
-  }
+  virtual std::string SignedCurlFlags(const std::any& settings, const SignContext& context,
+                                      Clock& clock) const = 0;
 
   // The start-up banner's lines for the demo app: its credentials and one ready-to-paste curl
   // that works now, ending with a blank line.

@@ -47,14 +47,11 @@ class EasemobPluginImpl final : public Dialect {
             {"client_secret", "YXA6" + RandomHex(12)}};
   }
 
-  // Never called: signs_with_installation_secret() (the token needs the secret).
-  std::string SignedCurlFlags(const std::any&, Clock&) const override { return ""; }
-
   bool signs_with_installation_secret() const override { return true; }
 
   // curl's --oauth2-bearer sends "Authorization: Bearer <token>" from one word without a space.
-  std::string SignedCurlFlagsWithSecret(const std::any& settings, const SignContext& context,
-                                        Clock& clock) const override {
+  std::string SignedCurlFlags(const std::any& settings, const SignContext& context,
+                              Clock& clock) const override {
     const auto& s = SettingsOf<EasemobSettings>(settings);
     return "--oauth2-bearer " + IssueAppToken(context.installation_secret, context.app, s, clock);
   }

@@ -83,8 +83,8 @@ TEST(EasemobPluginTest, SignPrintsOneBearerWordAndTheBannerACurl) {
   EasemobSettings s{"acme", "chat", "id", "secret", 3600, 0};
   std::any settings = s;
   EXPECT_TRUE(EasemobPlugin().signs_with_installation_secret());
-  std::string flags = EasemobPlugin().SignedCurlFlagsWithSecret(
-      settings, {7, "0123456789abcdef0123456789abcdef"}, clock);
+  std::string flags =
+      EasemobPlugin().SignedCurlFlags(settings, {7, "0123456789abcdef0123456789abcdef"}, clock);
   std::istringstream words(flags);
   std::string flag, token, extra;
   words >> flag >> token;

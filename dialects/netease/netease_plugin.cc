@@ -37,7 +37,8 @@ class NeteasePluginImpl final : public Dialect {
     return {{"app_key", RandomHex(16)}, {"app_secret", RandomHex(12)}};
   }
 
-  std::string SignedCurlFlags(const std::any& settings, Clock& clock) const override {
+  std::string SignedCurlFlags(const std::any& settings, const SignContext&,
+                              Clock& clock) const override {
     const auto& s = SettingsOf<NeteaseSettings>(settings);
     std::string nonce = RandomHex(8);
     std::string now = std::to_string(clock.NowMs() / 1000);
@@ -50,7 +51,7 @@ class NeteasePluginImpl final : public Dialect {
     const auto& s = SettingsOf<NeteaseSettings>(settings);
     return "  NetEase AppKey    " + s.app_key + "\n  NetEase AppSecret " + s.app_secret +
            "\n\nTry it (the CheckSum below is valid for 5 minutes; `" + context.sign_command +
-           "`\nprints fresh headers):\n  curl " + SignedCurlFlags(settings, clock) +
+           "`\nprints fresh headers):\n  curl " + SignedCurlFlags(settings, {}, clock) +
            " -d 'accid=zhangsan&name=Zhang' " + context.base_url +
            "/nimserver/user/create.action\n\n";
   }

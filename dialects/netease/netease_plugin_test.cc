@@ -87,7 +87,7 @@ TEST(NeteasePluginTest, DemoTableIsAcceptedAndFresh) {
 TEST(NeteasePluginTest, SignedCurlFlagsCarryAValidCheckSum) {
   testing::FakeClock clock(1'700'000'123'456);
   std::any settings = NeteaseSettings{"key", "secret", 0, true};
-  std::istringstream words(NeteasePlugin().SignedCurlFlags(settings, clock));
+  std::istringstream words(NeteasePlugin().SignedCurlFlags(settings, {}, clock));
   std::map<std::string, std::string> headers;
   for (std::string flag, header; words >> flag >> header;) {
     EXPECT_EQ(flag, "-H");
