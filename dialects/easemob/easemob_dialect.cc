@@ -393,11 +393,6 @@ AppState* Calls::FindApp(Call& c) {
 void Calls::Serve(const http::Request& request, http::Responder respond, const Route& route) {
   CallPtr c = NewCall(request, route.method, std::move(respond), clock_);
   if (!FindApp(*c)) return;
-  if (!c->app->limiter.Allow()) {
-    return c->Fail(kTooMany, "this app is over its limit of " +
-                                 std::to_string(c->app->settings.rate_limit_per_second) +
-                                 " calls per second");
-  }
   if (request.body.size() > kMaxBody) {
     return c->Fail(kTooLarge,
                    "the request body is larger than " + std::to_string(kMaxBody) + " bytes");
@@ -421,7 +416,14 @@ void Calls::Serve(const http::Request& request, http::Responder respond, const R
   Authorize(request, std::move(c), route);
 }
 
+// Counted here, once the caller is authorized (or calls the open token call), so that requests
+// with no valid token cannot spend the app's limit and lock its real clients out.
 void Calls::Run(CallPtr c, const Route& route) {
+  if (!c->app->limiter.Allow()) {
+    return c->Fail(kTooMany, "this app is over its limit of " +
+                                 std::to_string(c->app->settings.rate_limit_per_second) +
+                                 " calls per second");
+  }
   if (!c->body_error.empty()) return c->Fail(kBadJson, c->body_error);
   (this->*route.op)(std::move(c));
 }

@@ -364,6 +364,16 @@ class RateLimitTests(EasemobCase):
         self.assertError(r, 404, "service_resource_not_found")
 
 
+    def test_requests_without_a_valid_token_do_not_spend_the_limit(self):
+        throttled = self.client(THROTTLED)
+        token = throttled.token()
+        for _ in range(20):
+            self.assertError(throttled.get_user("nobody", token="forged"), 401)
+        # Had the refused calls counted, the app would be blocked now.
+        self.assertError(throttled.get_user("nobody", token=token), 404,
+                         "service_resource_not_found")
+
+
 class SecretsNotLoggedTests(unittest.TestCase):
     """The most verbose log never holds a token, a client_secret or a password."""
 
