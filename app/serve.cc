@@ -145,7 +145,9 @@ int Serve(const ServeFlags& flags) {
     return 1;
   }
   // Password hashing (argon2id) takes tens of milliseconds: never on an HTTP thread.
-  auto blocking = std::make_unique<ThreadExecutor>();
+  // Password hashes queue here; bounded so that a flood of logins is refused (busy) instead of
+  // queueing without limit: 64 jobs is about 3 s of argon2id work.
+  auto blocking = std::make_unique<ThreadExecutor>(64);
   http::Router router;
   http::Metrics metrics;
   http::ServerOptions server_options;

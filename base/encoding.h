@@ -15,6 +15,10 @@ namespace fg {
 // Two hex digits per byte, lower-case ("0a1b") or upper-case ("0A1B").
 std::string HexEncode(std::string_view bytes);
 std::string HexEncodeUpper(std::string_view bytes);
+// `text` with every byte outside printable ASCII, and '"', '\\' and ' ', as %XX: safe to echo in
+// JSON or a log line whatever bytes a client sent (a request target may hold any byte).
+std::string PercentEncodeUnprintable(std::string_view text);
+
 // The bytes of an even number of hex digits, either case. nullopt on anything else.
 std::optional<std::string> HexDecode(std::string_view text);
 

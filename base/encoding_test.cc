@@ -10,6 +10,12 @@ constexpr auto kUrl = Base64Alphabet::kUrlSafe;
 constexpr auto kPad = Base64Padding::kPadded;
 constexpr auto kNoPad = Base64Padding::kUnpadded;
 
+TEST(PercentEncodeUnprintableTest, KeepsPrintableAsciiAndEncodesTheRest) {
+  EXPECT_EQ(PercentEncodeUnprintable("/nimserver/a.action"), "/nimserver/a.action");
+  EXPECT_EQ(PercentEncodeUnprintable(std::string("a b\"c\\\x01\xff", 8)), "a%20b%22c%5C%01%FF");
+  EXPECT_EQ(PercentEncodeUnprintable(""), "");
+}
+
 TEST(HexTest, EncodesBothCasesAndDecodesEither) {
   EXPECT_EQ(HexEncode(std::string("\x00\x1f\xa0\xff", 4)), "001fa0ff");
   EXPECT_EQ(HexEncodeUpper(std::string("\x00\x1f\xa0\xff", 4)), "001FA0FF");

@@ -12,6 +12,12 @@ class Executor {
   // Runs `work` soon, on one of the executor's threads, never inside Post itself. Thread-safe.
   // An exception that escapes `work` is the caller's bug: wrap work that may throw.
   virtual void Post(std::function<void()> work) = 0;
+  // Like Post, unless the executor is bounded and full: then false, and `work` is dropped (the
+  // caller answers "busy" instead of queueing without limit). Thread-safe.
+  virtual bool TryPost(std::function<void()> work) {
+    Post(std::move(work));
+    return true;
+  }
 };
 
 }  // namespace fg

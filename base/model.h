@@ -49,7 +49,9 @@ struct User {
   bool disabled = false;
   // argon2id hash in libsodium's string form; empty when the user has no password.
   std::string password_hash;
-  // Bumped to revoke every token issued before (logout, password change); tokens carry it.
+  // Tokens carry it; a new value revokes every token issued before (logout, password change).
+  // A time in ms, strictly increasing per user and never behind the clock when it changes, so a
+  // user created again under a deleted user's name never takes up the old one's tokens.
   int64_t epoch = 0;
 };
 

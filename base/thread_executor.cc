@@ -2,7 +2,8 @@
 
 namespace fg {
 
-ThreadExecutor::ThreadExecutor() : thread_([this] { Loop(); }) {}
+ThreadExecutor::ThreadExecutor(size_t max_pending)
+    : max_pending_(max_pending), thread_([this] { Loop(); }) {}
 
 ThreadExecutor::~ThreadExecutor() {
   {
@@ -19,6 +20,16 @@ void ThreadExecutor::Post(std::function<void()> work) {
     queue_.push_back(std::move(work));
   }
   cv_.notify_one();
+}
+
+bool ThreadExecutor::TryPost(std::function<void()> work) {
+  {
+    std::lock_guard lock(mu_);
+    if (max_pending_ > 0 && queue_.size() >= max_pending_) return false;
+    queue_.push_back(std::move(work));
+  }
+  cv_.notify_one();
+  return true;
 }
 
 void ThreadExecutor::Loop() {

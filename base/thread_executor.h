@@ -14,7 +14,8 @@ namespace fg {
 
 class ThreadExecutor final : public Executor {
  public:
-  ThreadExecutor();
+  // TryPost refuses work when max_pending jobs are queued (0: no bound; Post never refuses).
+  explicit ThreadExecutor(size_t max_pending = 0);
   // Runs what is queued, then joins the thread.
   ~ThreadExecutor() override;
   ThreadExecutor(const ThreadExecutor&) = delete;
@@ -22,11 +23,13 @@ class ThreadExecutor final : public Executor {
 
   // Thread-safe. Work must not throw (Executor's contract).
   void Post(std::function<void()> work) override;
+  bool TryPost(std::function<void()> work) override;
   std::thread::id thread_id() const { return thread_.get_id(); }
 
  private:
   void Loop();
 
+  const size_t max_pending_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;

@@ -181,6 +181,10 @@ void Change::Forget(const User& user) {
   for (auto& l : users_) {
     if (l.user.get() == &user) l.forgotten = true;
   }
+  // Its cached list (even an empty one) must go with it.
+  if (std::find(touched_.begin(), touched_.end(), user.account) == touched_.end()) {
+    touched_.push_back(user.account);
+  }
 }
 
 void Change::Commit() {

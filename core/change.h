@@ -62,7 +62,8 @@ class Change {
   Status BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fields,
                       std::string_view source);
 
-  // The job deletes this user: Commit() writes nothing for it.
+  // The job deletes this user: Commit() writes nothing for it, and it counts as touched (its
+  // cached list goes).
   void Forget(const User& user);
   // Locks more users of this job together (id order), for a job that learns whom it touches
   // while it runs. Returns those that exist, in the order asked.

@@ -1,5 +1,6 @@
 #include "core/friend_list_cache.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace fg {
@@ -25,19 +26,27 @@ FriendListCache::List FriendListCache::Find(AppId app, std::string_view account,
   return nullptr;
 }
 
+namespace {
+
+// What a list costs against the bound: an empty list costs one, so that empty lists are bounded
+// (and evicted) like the others.
+size_t Cost(const FriendListCache::List& list) { return std::max<size_t>(1, list->size()); }
+
+}  // namespace
+
 void FriendListCache::Install(AppId app, std::string_view account, const Ticket& ticket,
                               List list) {
-  if (list->size() > max_items_per_shard_) return;
+  if (Cost(list) > max_items_per_shard_) return;
   std::string key = Key(app, account);
   Shard& shard = shards_[ticket.shard];
   std::lock_guard lock(shard.mu);
   if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
-  while (shard.items + list->size() > max_items_per_shard_ && !shard.lists.empty()) {
-    shard.items -= shard.lists.begin()->second->size();
+  while (shard.items + Cost(list) > max_items_per_shard_ && !shard.lists.empty()) {
+    shard.items -= Cost(shard.lists.begin()->second);
     shard.lists.erase(shard.lists.begin());
   }
   auto [it, inserted] = shard.lists.try_emplace(std::move(key), list);
-  if (inserted) shard.items += list->size();
+  if (inserted) shard.items += Cost(list);
 }
 
 void FriendListCache::Drop(AppId app, const std::vector<std::string>& accounts) {
@@ -48,7 +57,7 @@ void FriendListCache::Drop(AppId app, const std::vector<std::string>& accounts) 
     std::lock_guard lock(shard.mu);
     ++shard.generation;
     if (auto it = shard.lists.find(key); it != shard.lists.end()) {
-      shard.items -= it->second->size();
+      shard.items -= Cost(it->second);
       shard.lists.erase(it);
     }
   }

@@ -7,8 +7,8 @@
 // list read from an older snapshot is never kept. Nodes that share a database with other writers
 // must run without it (FriendService takes a null cache).
 //
-// Bounded: at most max_items friends in all, spread over shards; a full shard evicts arbitrary
-// entries. Thread-safe.
+// Bounded: at most max_items friends in all (an empty list counts as one), spread over shards;
+// a full shard evicts arbitrary entries. Thread-safe.
 #pragma once
 
 #include <array>

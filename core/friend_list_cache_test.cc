@@ -60,5 +60,23 @@ TEST(FriendListCacheTest, StaysWithinItsBound) {
   EXPECT_EQ(cache.Find(1, "huge", &ticket), nullptr);
 }
 
+TEST(FriendListCacheTest, EmptyListsCountAgainstTheBound) {
+  FriendListCache cache(16 * 4);  // 16 shards of at most 5 lists' worth
+  auto empty = std::make_shared<const std::vector<FriendView>>();
+  for (int i = 0; i < 1000; ++i) {
+    FriendListCache::Ticket t;
+    std::string account = "u" + std::to_string(i);
+    ASSERT_EQ(cache.Find(1, account, &t), nullptr);
+    cache.Install(1, account, t, empty);
+  }
+  int kept = 0;
+  for (int i = 0; i < 1000; ++i) {
+    FriendListCache::Ticket t;
+    kept += cache.Find(1, "u" + std::to_string(i), &t) != nullptr;
+  }
+  EXPECT_GT(kept, 0);
+  EXPECT_LE(kept, 16 * 5);
+}
+
 }  // namespace
 }  // namespace fg

@@ -341,10 +341,15 @@ TEST_P(FriendServiceTest, DeletingAUserEndsEveryFriendshipAndFreesTheName) {
   ASSERT_TRUE(Relate("b", "a", Relation::kBlock, true).ok());
   ASSERT_TRUE(Relate("a", "d", Relation::kMute, true).ok());
   int64_t b_version = testing::GetUser(service_, app_, "b")->version;
+  int64_t old_epoch = testing::GetUser(service_, app_, "a")->epoch;
+  ASSERT_TRUE(testing::ListFriends(service_, app_, "a", 0, false).ok());  // cached now
   int64_t mark = testing::GetFriend(service_, app_, "b", "a")->edge.updated_ms;
 
   ASSERT_TRUE(Wait<bool>([&](auto cb) { service_.DeleteUser(app_, "A", cb); }).ok());
   EXPECT_EQ(testing::GetUser(service_, app_, "a").status().code(), Code::kUserNotFound);
+  // Its cached list went with it.
+  EXPECT_EQ(testing::ListFriends(service_, app_, "a", 0, false).status().code(),
+            Code::kUserNotFound);
   for (auto peer : {"b", "c"}) {
     EXPECT_TRUE(testing::ListFriends(service_, app_, peer, 0, false)->empty()) << peer;
     auto u = testing::GetUser(service_, app_, peer);
@@ -360,8 +365,10 @@ TEST_P(FriendServiceTest, DeletingAUserEndsEveryFriendshipAndFreesTheName) {
             Code::kUserNotFound);
 
   // The name is free again, for a new user with an empty graph.
+  clock_.Advance(1);
   User again = Create("a");
   EXPECT_EQ(again.friend_count, 0);
+  EXPECT_GT(again.epoch, old_epoch);  // the old user's tokens do not speak for the new one
   EXPECT_TRUE(testing::ListFriends(service_, app_, "a", 0, true)->empty());
   EXPECT_TRUE(testing::ListRelations(service_, app_, "a")->muted.empty());
   EXPECT_EQ(Respond("a", "d", Answer::kAccept).status().code(), Code::kNoPendingRequest);
@@ -386,16 +393,18 @@ TEST_P(FriendServiceTest, DisabledUsersKeepFriendsButMakeNoNewOnes) {
 }
 
 TEST_P(FriendServiceTest, APasswordChangeRevokesTokens) {
-  Create("a");
+  int64_t created = Create("a").epoch;
   UserUpdate pw;
   pw.password_hash = "$argon2id$…";
   auto u = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", pw, cb); });
-  EXPECT_EQ(u->epoch, 1);
+  EXPECT_EQ(u->epoch, created + 1);  // the clock stands still: one more
   EXPECT_EQ(u->password_hash, "$argon2id$…");
   UserUpdate logout;
   logout.revoke_tokens = true;
-  EXPECT_EQ(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", logout, cb); })->epoch, 2);
-  EXPECT_EQ(testing::GetUser(service_, app_, "a")->epoch, 2);
+  clock_.Advance(1000);
+  EXPECT_EQ(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", logout, cb); })->epoch,
+            clock_.NowMs());  // never behind the clock
+  EXPECT_EQ(testing::GetUser(service_, app_, "a")->epoch, clock_.NowMs());
 }
 
 TEST_P(FriendServiceTest, PagesNeitherSkipNorRepeatWhileTheListChanges) {

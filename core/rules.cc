@@ -28,6 +28,10 @@ Result<User> CreateUserRule(Change& change, const NewUser& user) {
   u.add_policy = user.add_policy;
   u.password_hash = user.password_hash;
   u.created_ms = u.updated_ms = change.now_ms();
+  // Tokens name the account and carry its epoch, and an epoch is a time (below): a user created
+  // again under a deleted user's name starts past the old one's, so its tokens do not speak
+  // for the new user.
+  u.epoch = change.now_ms();
   auto id = change.txn().InsertUser(change.app().id, u);
   if (!id) return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
   u.id = *id;
@@ -66,7 +70,11 @@ Result<User> UpdateUserRule(Change& change, const std::string& account, const Us
   if (update.add_policy) u->add_policy = *update.add_policy;
   if (update.disabled) u->disabled = *update.disabled;
   if (update.password_hash) u->password_hash = *update.password_hash;
-  if (update.password_hash || update.revoke_tokens) ++u->epoch;
+  // Strictly increasing, and never behind the clock: always past the epoch of an earlier user
+  // of the same name (CreateUserRule).
+  if (update.password_hash || update.revoke_tokens) {
+    u->epoch = std::max(u->epoch + 1, change.now_ms());
+  }
   u->updated_ms = change.now_ms();
   change.txn().UpdateUserFields(change.app().id, *u);
   return *u;

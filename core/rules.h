@@ -32,9 +32,9 @@ struct UserUpdate {
   std::optional<std::string> token;
   std::optional<AddPolicy> add_policy;
   std::optional<bool> disabled;
-  // A new password hash; setting it also revokes every token issued before (epoch + 1).
+  // A new password hash; setting it also revokes every token issued before (a new epoch).
   std::optional<std::string> password_hash;
-  bool revoke_tokens = false;  // epoch + 1 (logout)
+  bool revoke_tokens = false;  // a new epoch (logout)
 };
 
 enum class AddMode {

@@ -63,7 +63,8 @@ struct DialectEnv {
   // The root of the keys of signed tokens and opaque ids (kit::TokenSigner). Never logged.
   std::string_view installation_secret;
   // Where slow CPU work runs (password hashing), so that it never holds an HTTP thread. Work
-  // posted here answers through its http::Responder, which may be called from any thread.
+  // posted here answers through its http::Responder, which may be called from any thread. It is
+  // bounded: use TryPost and answer "busy" when it refuses.
   Executor& blocking;
 };
 

@@ -371,6 +371,17 @@ TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
   EXPECT_NE(this->AddUser("a"), a);  // the name is free again, as a new user
 }
 
+TYPED_TEST(StoreContractTest, UserIdsAreNeverUsedAgain) {
+  this->AddUser("first");
+  UserId last = this->AddUser("last");  // the highest id so far
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.LockUsers(this->app_, {"last"});
+                txn.DeleteUserRows(this->app_, last);
+                return Status::Ok();
+              }).ok());
+  EXPECT_GT(this->AddUser("next"), last);
+}
+
 TYPED_TEST(StoreContractTest, SettingsKeepTheirFirstValue) {
   EXPECT_EQ(this->store_->EnsureSetting("secret", "one").value(), "one");
   EXPECT_EQ(this->store_->EnsureSetting("secret", "two").value(), "one");

@@ -95,24 +95,6 @@ constexpr kit::VendorError kTooMany{429, 0, "too_many_requests", "TooManyRequest
 
 std::string Lower(std::string_view s) { return NormalizeAccount(s); }
 
-// Bytes of the request line that are safe to echo in JSON: printable ASCII; anything else is
-// percent-encoded (a raw target may carry any byte, and JSON strings must be UTF-8).
-std::string Printable(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c > 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // A decoded path segment we accept at all: UTF-8, no control character, no '/', not "." or "..".
 bool SafeSegment(std::string_view s) {
   if (s.empty() || s == "." || s == ".." || !IsValidUtf8(s)) return false;
@@ -243,6 +225,12 @@ class Calls : public std::enable_shared_from_this<Calls> {
   }
 
   using Op = void (Calls::*)(CallPtr);
+  // Runs slow work (a password hash) on the blocking executor, or answers 429 when it is full.
+  void Offload(const CallPtr& c, std::function<void()> work) {
+    if (!blocking_.TryPost(std::move(work))) {
+      c->Fail(kTooMany, "too many password checks in progress: try again in a moment");
+    }
+  }
   void Serve(const http::Request& request, http::Responder respond, const Route& route);
   // A path under /{org}/{app}/{token,users,user} that no route took (the router already routes a
   // trailing '/' like the path without it): 405 for a known path with another method, or 404.
@@ -370,8 +358,8 @@ CallPtr NewCall(const http::Request& request, std::string_view method, http::Res
   size_t app_end = path.find('/', 1);
   app_end = app_end == std::string_view::npos ? path.size() : path.find('/', app_end + 1);
   if (app_end == std::string_view::npos) app_end = path.size();
-  c->envelope.path = Printable(path.substr(app_end));
-  c->envelope.uri = "http://" + HostOf(request) + Printable(path);
+  c->envelope.path = PercentEncodeUnprintable(path.substr(app_end));
+  c->envelope.uri = "http://" + HostOf(request) + PercentEncodeUnprintable(path);
   return c;
 }
 
@@ -480,10 +468,11 @@ void Calls::Authorize(const http::Request& request, CallPtr c, const Route& rout
 
 void Calls::Unrouted(const http::Request& request, http::Responder respond) {
   std::string_view path = request.path;
-  CallPtr c = NewCall(request, Printable(request.method), std::move(respond), clock_);
+  CallPtr c =
+      NewCall(request, PercentEncodeUnprintable(request.method), std::move(respond), clock_);
   if (!FindApp(*c)) return;
   if (own_routes_.Find(request.method, path).method_not_allowed) {
-    return c->Fail(kWrongMethod, Printable(request.method) + " is not allowed here");
+    return c->Fail(kWrongMethod, PercentEncodeUnprintable(request.method) + " is not allowed here");
   }
   c->Fail(kNoSuchCall, "no such call: " + c->envelope.path);
 }
@@ -576,35 +565,40 @@ void Calls::PasswordLogin(CallPtr c, kit::ParamReader& p) {
         auto user = std::make_shared<std::optional<User>>();
         if (found.ok()) *user = std::move(found.value());
         // argon2id takes tens of milliseconds: off the HTTP thread.
-        self->blocking_.Post(
-            [self, c, user, password = std::move(password), key = std::move(key), seconds] {
-              bool good = false;
-              if (*user && !(*user)->password_hash.empty()) {
-                good = kit::VerifyPassword((*user)->password_hash, password);
-              } else {
-                kit::VerifyNoPassword(password);  // the same time, whether the user exists or not
-              }
-              if (!good) {
-                self->logins_.Failed(key);
-                return c->Fail(kUnauthorized, "invalid username or password");
-              }
-              self->logins_.Succeeded(key);
-              const User& u = **user;
-              if (u.disabled) {
-                return c->Fail(kErrors.For(Code::kUserDisabled),
-                               "user '" + u.account + "' is deactivated");
-              }
-              std::string token = self->user_tokens_.Issue(
-                  {c->app->app.id, u.account, self->clock_.NowMs() + seconds * 1000, u.epoch});
-              http::JsonWriter w;
-              w.StartObject().Key("access_token").String(token).Key("expires_in").Int(seconds);
-              w.Key("user");
-              self->WriteUser(w, c->app->app.id, u);
-              w.EndObject();
-              http::Response r;
-              r.body = w.Take();
-              c->Answer(std::move(r));
-            });
+        self->Offload(c, [self, c, user, password = std::move(password), key = std::move(key),
+                          seconds] {
+          // Again, here: guesses sent in parallel all passed the first check, and the jobs
+          // run one at a time, so this count is exact.
+          if (self->logins_.Locked(key)) {
+            return c->Fail(kTooMany, "too many failed logins for this user: try again in a minute");
+          }
+          bool good = false;
+          if (*user && !(*user)->password_hash.empty()) {
+            good = kit::VerifyPassword((*user)->password_hash, password);
+          } else {
+            kit::VerifyNoPassword(password);  // the same time, whether the user exists or not
+          }
+          if (!good) {
+            self->logins_.Failed(key);
+            return c->Fail(kUnauthorized, "invalid username or password");
+          }
+          self->logins_.Succeeded(key);
+          const User& u = **user;
+          if (u.disabled) {
+            return c->Fail(kErrors.For(Code::kUserDisabled),
+                           "user '" + u.account + "' is deactivated");
+          }
+          std::string token = self->user_tokens_.Issue(
+              {c->app->app.id, u.account, self->clock_.NowMs() + seconds * 1000, u.epoch});
+          http::JsonWriter w;
+          w.StartObject().Key("access_token").String(token).Key("expires_in").Int(seconds);
+          w.Key("user");
+          self->WriteUser(w, c->app->app.id, u);
+          w.EndObject();
+          http::Response r;
+          r.body = w.Take();
+          c->Answer(std::move(r));
+        });
       });
 }
 
@@ -647,7 +641,7 @@ void Calls::CreateUsers(CallPtr c) {
     }
     entries->push_back(std::move(e));
   }
-  blocking_.Post([self = shared_from_this(), c, entries] {
+  Offload(c, [self = shared_from_this(), c, entries] {
     std::vector<NewUser> users;
     for (Entry& e : *entries) {
       auto hash = kit::HashPassword(e.password);
@@ -739,8 +733,8 @@ void Calls::SetPassword(CallPtr c) {
   kit::ParamReader p(fields);
   std::string password = p.Required("newpassword", kMaxPassword);
   if (!p.ok()) return c->Fail(p.status());
-  blocking_.Post([self = shared_from_this(), c, user = std::move(user),
-                  password = std::move(password)]() mutable {
+  Offload(c, [self = shared_from_this(), c, user = std::move(user),
+              password = std::move(password)]() mutable {
     auto hash = kit::HashPassword(password);
     if (!hash.ok()) return c->Fail(hash.status());
     UserUpdate update;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <memory>
 
+#include "base/encoding.h"
 #include "base/random.h"
 #include "dialects/common/app_registry.h"
 #include "dialects/common/error_table.h"
@@ -490,7 +491,7 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
     for (auto [path, op] : kRoutes) {
       if (req.path == path) return respond(Refuse(kBadParameter, "use POST"));
     }
-    respond(Refuse(kNotFound, "no such call: " + req.path));
+    respond(Refuse(kNotFound, "no such call: " + PercentEncodeUnprintable(req.path)));
   });
 }
 

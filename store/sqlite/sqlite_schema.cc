@@ -93,6 +93,39 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 4: user ids are never used again. Without AUTOINCREMENT SQLite hands a deleted user's id
+    // (the highest) to the next user, who would inherit others' tombstones towards it, its
+    // opaque ids and its cursors. The table is rebuilt, as SQLite cannot add the keyword.
+    R"sql(
+CREATE TABLE users_v4 (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  app        INTEGER NOT NULL,
+  account    TEXT NOT NULL,
+  name TEXT, icon TEXT, sign TEXT, email TEXT, birth TEXT, mobile TEXT, region TEXT,
+  gender     INTEGER,
+  ex         TEXT,
+  token      TEXT NOT NULL,
+  add_policy INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  version    INTEGER NOT NULL,
+  clock_ms   INTEGER NOT NULL,
+  friend_count INTEGER NOT NULL,
+  disabled   INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL DEFAULT '',
+  epoch      INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app, account)
+);
+INSERT INTO users_v4 (id, app, account, name, icon, sign, email, birth, mobile, region, gender,
+                      ex, token, add_policy, created_ms, updated_ms, version, clock_ms,
+                      friend_count, disabled, password_hash, epoch)
+  SELECT id, app, account, name, icon, sign, email, birth, mobile, region, gender, ex, token,
+         add_policy, created_ms, updated_ms, version, clock_ms, friend_count, disabled,
+         password_hash, epoch FROM users;
+DROP TABLE users;
+ALTER TABLE users_v4 RENAME TO users;
+CREATE INDEX users_by_app ON users (app, id);
+)sql",
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);
