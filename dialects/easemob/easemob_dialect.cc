@@ -272,6 +272,19 @@ class Calls : public std::enable_shared_from_this<Calls> {
   void WriteUser(http::JsonWriter& w, AppId app, const User& u) const;
   // Answers entities = [user] with a fresh read of `account` (after a write).
   void AnswerUser(CallPtr c, std::string account);
+  // A change to the contact {owner} -> {friend} of the path: start(owner, friend, done) calls
+  // core, and the answer is the friend's entity.
+  template <typename T, typename Start>
+  void ChangeContact(CallPtr c, Start start) {
+    std::string owner = PathUser(*c, "owner");
+    if (owner.empty()) return;
+    std::string peer = PathUser(*c, "friend");
+    if (peer.empty()) return;
+    start(std::move(owner), peer, Callback<T>([self = shared_from_this(), c, peer](Result<T> r) {
+            if (!r.ok()) return c->Fail(r.status());
+            self->AnswerUser(c, peer);
+          }));
+  }
   auto UserReply(CallPtr c) {
     return [self = shared_from_this(), c](Result<User> u) {
       if (!u.ok()) return c->Fail(u.status());
@@ -754,33 +767,24 @@ void Calls::SetDisabled(CallPtr c, bool disabled) {
 // ---- Contacts ----
 
 void Calls::AddContact(CallPtr c) {
-  std::string owner = PathUser(*c, "owner");
-  if (owner.empty()) return;
-  std::string peer = PathUser(*c, "friend");
-  if (peer.empty()) return;
-  AddArgs args;
-  args.owner = std::move(owner);
-  args.peer = peer;
-  args.mode = AddMode::kDirect;
-  service_.Add(c->app->app, std::move(args),
-               [self = shared_from_this(), c, peer](Result<AddOutcome> r) {
-                 if (!r.ok()) return c->Fail(r.status());
-                 self->AnswerUser(c, peer);
-               });
+  AppContext app = c->app->app;
+  ChangeContact<AddOutcome>(std::move(c),
+                            [this, app](std::string owner, std::string peer, auto done) {
+                              AddArgs args;
+                              args.owner = std::move(owner);
+                              args.peer = std::move(peer);
+                              args.mode = AddMode::kDirect;
+                              service_.Add(app, std::move(args), std::move(done));
+                            });
 }
 
 void Calls::RemoveContact(CallPtr c) {
-  std::string owner = PathUser(*c, "owner");
-  if (owner.empty()) return;
-  std::string peer = PathUser(*c, "friend");
-  if (peer.empty()) return;
-  // Easemob ends both sides.
-  DeleteArgs args{std::move(owner), peer, /*both=*/true, /*drop_alias=*/false};
-  service_.Delete(c->app->app, std::move(args),
-                  [self = shared_from_this(), c, peer](Result<bool> r) {
-                    if (!r.ok()) return c->Fail(r.status());
-                    self->AnswerUser(c, peer);
-                  });
+  AppContext app = c->app->app;
+  ChangeContact<bool>(std::move(c), [this, app](std::string owner, std::string peer, auto done) {
+    // Easemob ends both sides.
+    DeleteArgs args{std::move(owner), std::move(peer), /*both=*/true, /*drop_alias=*/false};
+    service_.Delete(app, std::move(args), std::move(done));
+  });
 }
 
 void Calls::SetRemark(CallPtr c) {

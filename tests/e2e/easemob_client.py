@@ -11,7 +11,6 @@ see CONFIG_APPS) or from <data_dir>/demo-app.toml (the demo app's [apps.easemob]
 Standard library only; the server side comes from harness.py.
 """
 
-import http.client
 import json
 import os
 import re
@@ -20,7 +19,7 @@ import tomllib
 import unittest
 import urllib.parse
 
-from harness import ServerCase, unique
+from harness import KeepAlive, ServerCase, unique
 
 ERROR_KEYS = {"error", "exception", "timestamp", "duration", "error_description"}
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -96,42 +95,22 @@ class Easemob:
         self.server = server
         self.creds = creds
         self._token = token
-        self._conn = None
+        self._http = KeepAlive(server)
 
     @property
     def base(self):
         return "/%s/%s" % (self.creds.org, self.creds.app)
 
     def close(self):
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._http.close()
 
     # -- transport -----------------------------------------------------------------------------
 
     def raw(self, method, path, body=None, headers=None):
         """Sends exactly this request (path from the root; body bytes, str or None) on the
         kept-alive connection."""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        for attempt in (0, 1):
-            if self._conn is None:
-                self._conn = http.client.HTTPConnection(self.server.host, self.server.port,
-                                                        timeout=30)
-            try:
-                self._conn.request(method, path, body=body, headers=headers or {})
-                resp = self._conn.getresponse()
-                data = resp.read()
-                reply = Reply(resp.status, data, {k.lower(): v for k, v in resp.getheaders()},
-                              "%s %s" % (method, path[:200]))
-                if resp.will_close:
-                    self.close()
-                return reply
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept-alive connection before this request reached it.
-                self.close()
-                if attempt:
-                    raise
+        return Reply(*self._http.exchange(method, path, body, headers),
+                     "%s %s" % (method, path[:200]))
 
     def call(self, method, path, body=None, query=None, token=None, headers=None, auth=True,
              base=None):

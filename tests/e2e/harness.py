@@ -208,6 +208,43 @@ class Server:
         return status, body
 
 
+class KeepAlive:
+    """One kept-alive HTTP connection to a server, opened again once when the server closed it
+    between two requests. Not thread-safe: one per thread."""
+
+    def __init__(self, server):
+        self.server = server
+        self._conn = None
+
+    def close(self):
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def exchange(self, method, path, body, headers):
+        """Sends exactly this request (body bytes, str or None); returns (status, body bytes,
+        headers with lower-cased names)."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        for attempt in (0, 1):
+            if self._conn is None:
+                self._conn = http.client.HTTPConnection(self.server.host, self.server.port,
+                                                        timeout=30)
+            try:
+                self._conn.request(method, path, body=body, headers=headers or {})
+                resp = self._conn.getresponse()
+                data = resp.read()
+                got = (resp.status, data, {k.lower(): v for k, v in resp.getheaders()})
+                if resp.will_close:
+                    self.close()
+                return got
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed a kept-alive connection before this request reached it.
+                self.close()
+                if attempt:
+                    raise
+
+
 class RawReader:
     """Reads HTTP/1.1 responses from a raw socket, keeping bytes past one response for the next
     (pipelining)."""

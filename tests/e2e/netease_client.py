@@ -6,7 +6,6 @@ Standard library only; the server side comes from harness.py.
 """
 
 import hashlib
-import http.client
 import json
 import os
 import re
@@ -14,7 +13,7 @@ import secrets
 import time
 import urllib.parse
 
-from harness import ServerCase, unique
+from harness import KeepAlive, ServerCase, unique
 
 
 def read_demo_credentials(data_dir):
@@ -71,12 +70,10 @@ class NetEase:
         self.server = server
         self.app_key = app_key
         self.app_secret = app_secret
-        self._conn = None
+        self._http = KeepAlive(server)
 
     def close(self):
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._http.close()
 
     def auth_headers(self, cur_time=None, nonce=None, secret=None, app_key=None):
         nonce = nonce if nonce is not None else secrets.token_hex(8)
@@ -90,25 +87,7 @@ class NetEase:
 
     def raw(self, path, body=b"", headers=None, method="POST"):
         """Sends exactly these headers and body (bytes or str) on the kept-alive connection."""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        for attempt in (0, 1):
-            if self._conn is None:
-                self._conn = http.client.HTTPConnection(self.server.host, self.server.port,
-                                                        timeout=30)
-            try:
-                self._conn.request(method, path, body=body, headers=headers or {})
-                resp = self._conn.getresponse()
-                data = resp.read()
-                reply = Reply(resp.status, data, {k.lower(): v for k, v in resp.getheaders()})
-                if resp.will_close:
-                    self.close()
-                return reply
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept-alive connection before this request reached it.
-                self.close()
-                if attempt:
-                    raise
+        return Reply(*self._http.exchange(method, path, body, headers))
 
     def call(self, op, params=None, body=None, headers=None, **kw):
         """POST /nimserver/{op}.action with a signed form. params: dict or list of pairs."""
