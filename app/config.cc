@@ -201,6 +201,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source,
       r.Int("max_friends", app.max_friends, 1, 1'000'000);
       r.Int("max_blocks", app.max_blocks, 0, 1'000'000);
       r.Int("max_mutes", app.max_mutes, 0, 1'000'000);
+      r.String("link_group", app.link_group, /*required=*/false);
       for (const Dialect* dialect : dialects) {
         const toml::table* own = r.Table(dialect->name());
         if (!own) continue;

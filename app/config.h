@@ -36,6 +36,8 @@ struct AppConfig {
   int64_t max_friends = 3000;
   int64_t max_blocks = 500;
   int64_t max_mutes = 500;
+  // Apps of one group may befriend each other (Yuntongxun's cross-app accounts); "" = none.
+  std::string link_group;
   std::vector<DialectConfig> dialects;  // in the order of `dialects` given to ParseConfig
 };
 

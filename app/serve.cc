@@ -174,20 +174,34 @@ int Serve(const ServeFlags& flags) {
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get());
 
-  std::map<const Dialect*, std::vector<DialectApp>> enabled;
+  // Each app's id and limits first, then the link groups they form.
+  std::vector<AppContext> contexts;
+  std::map<std::string, std::shared_ptr<LinkGroup>> groups;
   for (const auto& app : config->apps) {
     auto id = store.value()->EnsureApp(app.name);
     if (!id.ok()) {
       spdlog::error("event=store_error error=\"{}\"", id.status().message());
       return 1;
     }
-    AppContext context{id.value(), {app.max_friends, app.max_blocks, app.max_mutes}};
+    AppContext context{id.value(), {app.max_friends, app.max_blocks, app.max_mutes}, nullptr};
+    if (!app.link_group.empty()) {
+      auto& group = groups[app.link_group];
+      if (!group) group = std::make_shared<LinkGroup>();
+      group->emplace_back(context.id, context.limits);
+      context.group = group;
+    }
+    contexts.push_back(std::move(context));
+  }
+  std::map<const Dialect*, std::vector<DialectApp>> enabled;
+  for (size_t i = 0; i < config->apps.size(); ++i) {
+    const AppConfig& app = config->apps[i];
     std::vector<std::string> names;
     for (const DialectConfig& d : app.dialects) {
-      enabled[d.dialect].push_back({app.name, context, d.settings});
+      enabled[d.dialect].push_back({app.name, contexts[i], d.settings});
       names.emplace_back(d.dialect->name());
     }
-    spdlog::info("event=app name={} dialects={}", app.name, names.empty() ? "none" : Join(names));
+    spdlog::info("event=app name={} dialects={}{}", app.name, names.empty() ? "none" : Join(names),
+                 app.link_group.empty() ? "" : " link_group=" + app.link_group);
   }
   if (config->apps.empty()) {
     spdlog::warn("event=no_apps hint=\"add [[apps]] to the config; every dialect call gets 403\"");

@@ -15,6 +15,13 @@ namespace fg {
 using AppId = int64_t;
 using UserId = int64_t;
 
+// Names a user: the account (lower-case) within its app.
+struct UserKey {
+  AppId app = 0;
+  std::string account;
+  friend bool operator==(const UserKey&, const UserKey&) = default;
+};
+
 // Persisted as its number: never renumber, only append.
 enum class AddPolicy : int { kAllowAny = 0, kNeedConfirm = 1, kDenyAny = 2 };
 
@@ -34,6 +41,7 @@ struct Profile {
 
 struct User {
   UserId id = 0;
+  AppId app = 0;
   std::string account;  // lower-case, unique per app
   Profile profile;
   std::string token;
@@ -112,13 +120,26 @@ struct FriendRequest {
   UserId from = 0;
   AppId from_app = 0;
   UserId to = 0;
+  AppId to_app = 0;  // the row's app
   std::string message;
   std::string source;
+  std::string reply;  // the recipient's reason when refusing; cleared by a new request
   RequestState state = RequestState::kPending;
   int64_t created_ms = 0;
-  int64_t updated_ms = 0;
+  int64_t updated_ms = 0;    // the sender's clock at the last change
+  int64_t to_clock_ms = 0;   // the recipient's clock at the last change
   int64_t from_version = 0;  // the sender's version at the last change
   int64_t to_version = 0;    // the recipient's version at the last change
+};
+
+// A user's avatar image (DESIGN.md §2c): at most one per user, replaced by the next upload.
+// `key` is random and names it in its URL, so that a new upload gets a new URL.
+struct Avatar {
+  UserId user = 0;
+  std::string key;           // lower-case hex, unique across the installation
+  std::string content_type;  // "image/png", …
+  std::string bytes;
+  int64_t updated_ms = 0;
 };
 
 // Persisted as its number: never renumber, only append.

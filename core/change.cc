@@ -39,59 +39,94 @@ bool SameFields(const EdgeFields& a, const EdgeFields& b) {
 
 }  // namespace
 
-User* Change::Cached(const std::string& account) {
+User* Change::Find(const UserKey& key) {
   for (auto& l : users_) {
-    if (l.user->account == account) return l.user.get();
+    if (l.user->app == key.app && l.user->account == key.account) return l.user.get();
   }
   return nullptr;
 }
 
-User* Change::Lock(std::string_view account) {
-  auto locked = LockMore({NormalizeAccount(account)});
+Result<UserKey> Change::Resolve(const UserRef& ref) const { return ResolveUser(app_, ref); }
+
+Result<UserKey> ResolveUser(const AppContext& app, const UserRef& ref) {
+  UserKey key{ref.app == 0 ? app.id : ref.app, NormalizeAccount(ref.account)};
+  if (key.app != app.id) {
+    bool linked = app.group && std::any_of(app.group->begin(), app.group->end(),
+                                           [&](const auto& g) { return g.first == key.app; });
+    if (!linked) {
+      return Status(Code::kInvalidArgument,
+                    "app " + std::to_string(key.app) + " is not linked to this app");
+    }
+  }
+  return key;
+}
+
+const AppLimits& Change::LimitsOf(AppId app) const {
+  if (app != app_.id && app_.group) {
+    for (const auto& [id, limits] : *app_.group) {
+      if (id == app) return limits;
+    }
+  }
+  return app_.limits;
+}
+
+User* Change::Lock(const UserRef& ref) {
+  auto key = Resolve(ref);
+  if (!key.ok()) return nullptr;
+  auto locked = LockMore({key.value()});
   return locked.empty() ? nullptr : locked.front();
 }
 
-Status Change::LockPair(std::string_view a, std::string_view b, User*& ua, User*& ub) {
-  std::string ka = NormalizeAccount(a), kb = NormalizeAccount(b);
-  if (ka == kb) return {Code::kInvalidArgument, "a user cannot be their own friend"};
-  LockMore({ka, kb});
-  ua = Cached(ka);
-  if (!ua) return UserNotFound(a);
-  ub = Cached(kb);
-  if (!ub) return UserNotFound(b);
+Status Change::LockPair(const UserRef& a, const UserRef& b, User*& ua, User*& ub) {
+  auto ka = Resolve(a);
+  if (!ka.ok()) return ka.status();
+  auto kb = Resolve(b);
+  if (!kb.ok()) return kb.status();
+  if (ka.value() == kb.value()) {
+    return {Code::kInvalidArgument, "a user cannot be their own friend"};
+  }
+  LockMore({ka.value(), kb.value()});
+  ua = Find(ka.value());
+  if (!ua) return UserNotFound(a.account);
+  ub = Find(kb.value());
+  if (!ub) return UserNotFound(b.account);
   return Status::Ok();
 }
 
+void Change::MarkTouched(const User& user) {
+  UserKey key{user.app, user.account};
+  if (std::find(touched_.begin(), touched_.end(), key) == touched_.end()) touched_.push_back(key);
+}
+
 int64_t Change::Tick(User& user) {
-  if (std::find(touched_.begin(), touched_.end(), user.account) == touched_.end()) {
-    touched_.push_back(user.account);
-  }
+  MarkTouched(user);
   user.version += 1;
   user.clock_ms = std::max(now_ms_, user.clock_ms + 1);
   return user.clock_ms;
 }
 
-bool Change::IsAlive(UserId owner, UserId peer) {
-  auto edge = txn_.FindEdge(app_.id, owner, peer);
+bool Change::IsAlive(const User& owner, const User& peer) {
+  auto edge = txn_.FindEdge(owner.app, owner.id, peer.id);
   return edge && edge->alive;
 }
 
 Status Change::MakeAlive(User& owner, User& peer, const EdgeFields& fields,
                          std::string_view source) {
-  auto existing = txn_.FindEdge(app_.id, owner.id, peer.id);
+  auto existing = txn_.FindEdge(owner.app, owner.id, peer.id);
   FriendEdge edge;
   if (existing) edge = std::move(*existing);
   bool revive = !edge.alive;
-  if (revive && owner.friend_count >= app_.limits.max_friends) {
+  int64_t max_friends = LimitsOf(owner.app).max_friends;
+  if (revive && owner.friend_count >= max_friends) {
     return {Code::kFriendLimit, "'" + owner.account + "' has reached the friend limit of " +
-                                    std::to_string(app_.limits.max_friends)};
+                                    std::to_string(max_friends)};
   }
   EdgeFields before = edge.fields;
   Apply(fields, edge.fields);
   if (!revive && SameFields(before, edge.fields)) return Status::Ok();
   edge.owner = owner.id;
   edge.peer = peer.id;
-  edge.peer_app = app_.id;
+  edge.peer_app = peer.app;
   edge.peer_account = peer.account;
   int64_t t = Tick(owner);
   if (revive) {
@@ -103,47 +138,47 @@ Status Change::MakeAlive(User& owner, User& peer, const EdgeFields& fields,
   }
   edge.updated_ms = t;
   edge.version = owner.version;
-  txn_.PutEdge(app_.id, edge);
+  txn_.PutEdge(owner.app, edge);
   return Status::Ok();
 }
 
 bool Change::Tombstone(User& owner, User& peer, bool drop_alias) {
-  auto edge = txn_.FindEdge(app_.id, owner.id, peer.id);
+  auto edge = txn_.FindEdge(owner.app, owner.id, peer.id);
   if (!edge || !edge->alive) return false;
   edge->alive = false;
   --owner.friend_count;
   if (drop_alias) edge->fields.alias.reset();
   edge->updated_ms = Tick(owner);
   edge->version = owner.version;
-  txn_.PutEdge(app_.id, *edge);
+  txn_.PutEdge(owner.app, *edge);
   TouchReverse(peer, owner.id, /*owner_alive=*/false);
   return true;
 }
 
 // A tombstone's peer_alive is refreshed when it comes back to life.
 bool Change::TouchReverse(User& peer, UserId owner, bool owner_alive) {
-  auto back = txn_.FindEdge(app_.id, peer.id, owner);
+  auto back = txn_.FindEdge(peer.app, peer.id, owner);
   if (!back || !back->alive) return false;
   back->peer_alive = owner_alive;
   back->updated_ms = Tick(peer);
   back->version = peer.version;
-  txn_.PutEdge(app_.id, *back);
+  txn_.PutEdge(peer.app, *back);
   return true;
 }
 
 void Change::PutRequest(FriendRequest request, User& from, User& to) {
-  request.from_app = app_.id;
+  request.from_app = from.app;
   request.updated_ms = Tick(from);
   request.from_version = from.version;
-  Tick(to);
+  request.to_clock_ms = Tick(to);
   request.to_version = to.version;
   if (request.created_ms == 0) request.created_ms = request.updated_ms;
-  txn_.PutRequest(app_.id, request);
+  txn_.PutRequest(to.app, request);
 }
 
 void Change::AcceptPending(User& a, User& b) {
   for (auto [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
-    auto request = txn_.FindRequest(app_.id, from->id, to->id);
+    auto request = txn_.FindRequest(to->app, from->id, to->id);
     if (request && request->state == RequestState::kPending) {
       request->state = RequestState::kAccepted;
       PutRequest(*request, *from, *to);
@@ -159,22 +194,28 @@ Status Change::BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fie
   return Status::Ok();
 }
 
-std::vector<User*> Change::LockMore(const std::vector<std::string>& accounts) {
-  std::vector<std::string> missing;
-  for (const auto& a : accounts) {
-    if (!Cached(a)) missing.push_back(a);
+std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {
+  std::vector<UserKey> missing;
+  for (const auto& k : keys) {
+    if (!Find(k)) missing.push_back(k);
   }
   if (!missing.empty()) {
-    for (auto& u : txn_.LockUsers(app_.id, missing)) {
+    for (auto& u : txn_.LockUsers(missing)) {
       int64_t version = u.version;
       users_.push_back({std::make_unique<User>(std::move(u)), version});
     }
   }
   std::vector<User*> out;
-  for (const auto& a : accounts) {
-    if (User* u = Cached(a)) out.push_back(u);
+  for (const auto& k : keys) {
+    if (User* u = Find(k)) out.push_back(u);
   }
   return out;
+}
+
+User* Change::Adopt(User user) {
+  int64_t version = user.version;
+  users_.push_back({std::make_unique<User>(std::move(user)), version});
+  return users_.back().user.get();
 }
 
 void Change::Forget(const User& user) {
@@ -182,14 +223,14 @@ void Change::Forget(const User& user) {
     if (l.user.get() == &user) l.forgotten = true;
   }
   // Its cached list (even an empty one) must go with it.
-  if (std::find(touched_.begin(), touched_.end(), user.account) == touched_.end()) {
-    touched_.push_back(user.account);
-  }
+  MarkTouched(user);
 }
 
 void Change::Commit() {
   for (auto& l : users_) {
-    if (!l.forgotten && l.user->version != l.loaded_version) txn_.SaveCounters(app_.id, *l.user);
+    if (!l.forgotten && l.user->version != l.loaded_version) {
+      txn_.SaveCounters(l.user->app, *l.user);
+    }
   }
 }
 

@@ -23,10 +23,28 @@ struct AppLimits {
   int64_t max_mutes = 500;
 };
 
+// Apps whose users may befriend each other (a Yuntongxun link group, DESIGN.md §2), each with
+// its own limits.
+using LinkGroup = std::vector<std::pair<AppId, AppLimits>>;
+
 // The app a call acts for, resolved by the dialect from its credentials.
 struct AppContext {
   AppId id = 0;
   AppLimits limits;
+  // The app's link group, this app included; null: the app is linked to none.
+  std::shared_ptr<const LinkGroup> group;
+};
+
+// A user a call names: an account of the calling app, or of an app linked to it. Converts from a
+// plain account (the calling app) so that single-app dialects pass strings.
+struct UserRef {
+  UserRef() = default;
+  UserRef(std::string account) : account(std::move(account)) {}  // NOLINT(runtime/explicit)
+  UserRef(const char* account) : account(account) {}             // NOLINT(runtime/explicit)
+  UserRef(AppId app, std::string account) : app(app), account(std::move(account)) {}
+
+  AppId app = 0;  // 0: the calling app
+  std::string account;
 };
 
 class Change {
@@ -37,19 +55,27 @@ class Change {
   WriteTxn& txn() { return txn_; }
   const AppContext& app() const { return app_; }
   int64_t now_ms() const { return now_ms_; }
-  // Accounts whose edges or requests this job changed: their cached lists are stale after it.
-  const std::vector<std::string>& touched() const { return touched_; }
+  // Users whose edges or requests this job changed: their cached lists are stale after it.
+  const std::vector<UserKey>& touched() const { return touched_; }
 
-  // Locks and loads one user; nullptr if the account does not exist.
-  User* Lock(std::string_view account);
-  // Locks and loads two distinct users together. kInvalidArgument if they are the same account,
-  // kUserNotFound naming the first that does not exist.
-  Status LockPair(std::string_view a, std::string_view b, User*& ua, User*& ub);
+  // The key `ref` names: its account lower-cased, its app resolved. kInvalidArgument for an app
+  // outside the calling app's link group.
+  Result<UserKey> Resolve(const UserRef& ref) const;
+  // The limits of `app`: the calling app's, or a linked app's (the calling app's if unknown).
+  const AppLimits& LimitsOf(AppId app) const;
+
+  // Locks and loads one user; nullptr if the account does not exist (or names an app that is
+  // not linked).
+  User* Lock(const UserRef& ref);
+  // Locks and loads two distinct users together. kInvalidArgument if they are the same user or
+  // one names an app that is not linked, kUserNotFound naming the first that does not exist.
+  Status LockPair(const UserRef& a, const UserRef& b, User*& ua, User*& ub);
 
   // Advances the user's counter and clock for one change; returns the clock value.
   int64_t Tick(User& user);
 
-  bool IsAlive(UserId owner, UserId peer);
+  // Edge rows live in their owner's app.
+  bool IsAlive(const User& owner, const User& peer);
   // Makes owner -> peer alive (reviving a tombstone keeps its fields), then applies `fields`.
   // Does nothing if it is alive already and no field changes. kFriendLimit if reviving would put
   // the owner over the app's friend limit.
@@ -66,8 +92,13 @@ class Change {
   // cached list goes).
   void Forget(const User& user);
   // Locks more users of this job together (id order), for a job that learns whom it touches
-  // while it runs. Returns those that exist, in the order asked.
-  std::vector<User*> LockMore(const std::vector<std::string>& accounts);
+  // while it runs. Returns those that exist, in the order asked. Keys are taken as they are
+  // (resolved already, e.g. read from the store), linked or not.
+  std::vector<User*> LockMore(const std::vector<UserKey>& keys);
+  // A user this job created (InsertUser), taking part in the job like a locked one.
+  User* Adopt(User user);
+  // The user of `key` if this job has locked (or adopted) it; nullptr otherwise.
+  User* Find(const UserKey& key);
 
   // Writes the counters of every user this job changed. Call once, after the last change.
   void Commit();
@@ -78,7 +109,7 @@ class Change {
   bool TouchReverse(User& peer, UserId owner, bool owner_alive);
   // Marks pending requests between a and b (either way) as accepted.
   void AcceptPending(User& a, User& b);
-  User* Cached(const std::string& account);
+  void MarkTouched(const User& user);
 
   struct Locked {
     std::unique_ptr<User> user;
@@ -90,8 +121,12 @@ class Change {
   const AppContext& app_;
   int64_t now_ms_;
   std::vector<Locked> users_;
-  std::vector<std::string> touched_;
+  std::vector<UserKey> touched_;
 };
+
+// The key `ref` names for a call of `app`: its account lower-cased, its app resolved.
+// kInvalidArgument for an app outside `app`'s link group.
+Result<UserKey> ResolveUser(const AppContext& app, const UserRef& ref);
 
 // Lower-cases ASCII letters; the store keeps accounts this way.
 std::string NormalizeAccount(std::string_view account);

@@ -49,9 +49,9 @@ void FriendListCache::Install(AppId app, std::string_view account, const Ticket&
   if (inserted) shard.items += Cost(list);
 }
 
-void FriendListCache::Drop(AppId app, const std::vector<std::string>& accounts) {
-  for (const auto& account : accounts) {
-    std::string key = Key(app, account);
+void FriendListCache::Drop(const std::vector<UserKey>& users) {
+  for (const auto& user : users) {
+    std::string key = Key(user.app, user.account);
     size_t index;
     Shard& shard = ShardFor(key, &index);
     std::lock_guard lock(shard.mu);

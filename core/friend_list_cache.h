@@ -41,7 +41,7 @@ class FriendListCache {
   // Keeps `list` unless the shard changed since `ticket` was taken.
   void Install(AppId app, std::string_view account, const Ticket& ticket, List list);
   // Drops these users' lists. Call after their change committed, before it is acknowledged.
-  void Drop(AppId app, const std::vector<std::string>& accounts);
+  void Drop(const std::vector<UserKey>& users);
 
  private:
   static constexpr size_t kShards = 16;

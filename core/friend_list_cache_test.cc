@@ -25,7 +25,7 @@ TEST(FriendListCacheTest, ADropDuringTheReadKeepsTheStaleListOut) {
   FriendListCache cache(10'000);
   FriendListCache::Ticket ticket;
   ASSERT_EQ(cache.Find(1, "a", &ticket), nullptr);
-  cache.Drop(1, {"a"});  // a writer committed while the reader was reading
+  cache.Drop({{1, "a"}});  // a writer committed while the reader was reading
   cache.Install(1, "a", ticket, ListOf(1));
   EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
 }
@@ -35,7 +35,7 @@ TEST(FriendListCacheTest, DropRemoves) {
   FriendListCache::Ticket ticket;
   cache.Find(1, "a", &ticket);
   cache.Install(1, "a", ticket, ListOf(1));
-  cache.Drop(1, {"b", "a"});
+  cache.Drop({{1, "b"}, {1, "a"}});
   EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
 }
 

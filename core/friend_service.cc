@@ -56,6 +56,16 @@ Result<Page<FriendView>> PageOf(const std::vector<FriendView>& list, UserId owne
   return page;
 }
 
+// The user `ref` names for a call of `app`; kUserNotFound, or kInvalidArgument for an app that
+// is not linked.
+Result<User> FindRef(ReadTxn& txn, const AppContext& app, const UserRef& ref) {
+  auto key = ResolveUser(app, ref);
+  if (!key.ok()) return key.status();
+  auto user = txn.FindUser(key.value().app, key.value().account);
+  if (!user) return UserNotFound(ref.account);
+  return std::move(*user);
+}
+
 }  // namespace
 
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
@@ -69,7 +79,7 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
   // Filled by the job's last run (a store may run a job more than once).
   struct Outcome {
     std::optional<T> value;
-    std::vector<std::string> touched;
+    std::vector<UserKey> touched;
   };
   auto out = std::make_shared<Outcome>();
   Context ctx = ctx_;
@@ -82,11 +92,9 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
         out->touched = change.touched();
         return Status::Ok();
       },
-      [ctx, app_id = app.id, out, done = std::move(done)](const Status& status) mutable {
+      [ctx, out, done = std::move(done)](const Status& status) mutable {
         // Committed: drop stale lists before anyone hears of the change.
-        if (status.ok() && ctx.cache && !out->touched.empty()) {
-          ctx.cache->Drop(app_id, out->touched);
-        }
+        if (status.ok() && ctx.cache && !out->touched.empty()) ctx.cache->Drop(out->touched);
         ctx.completions->Post([status, out, done = std::move(done)] {
           Guarded([&] {
             if (!status.ok()) return done(status);
@@ -127,42 +135,79 @@ void FriendService::CreateUsers(const AppContext& app, std::vector<NewUser> user
   });
 }
 
-void FriendService::UpdateUser(const AppContext& app, std::string account, UserUpdate update,
+void FriendService::EnsureUser(const AppContext& app, UserRef user, Callback<User> done) {
+  Submit<User>(app, std::move(done),
+               [user = std::move(user)](Change& change) { return EnsureUserRule(change, user); });
+}
+
+void FriendService::UpdateUser(const AppContext& app, UserRef user, UserUpdate update,
                                Callback<User> done) {
   Submit<User>(app, std::move(done),
-               [account = std::move(account), update = std::move(update)](Change& change) {
-                 return UpdateUserRule(change, account, update);
+               [user = std::move(user), update = std::move(update)](Change& change) {
+                 return UpdateUserRule(change, user, update);
                });
 }
 
-void FriendService::GetUser(const AppContext& app, std::string account, Callback<User> done) {
-  Query<User>(std::move(done),
-              [app_id = app.id, account = std::move(account)](ReadTxn& txn) -> Result<User> {
-                auto user = txn.FindUser(app_id, NormalizeAccount(account));
-                if (!user) return UserNotFound(account);
-                return std::move(*user);
-              });
+void FriendService::GetUser(const AppContext& app, UserRef user, Callback<User> done) {
+  Query<User>(std::move(done), [app, user = std::move(user)](ReadTxn& txn) -> Result<User> {
+    return FindRef(txn, app, user);
+  });
 }
 
-void FriendService::GetUsers(const AppContext& app, std::vector<std::string> accounts,
+void FriendService::GetUsers(const AppContext& app, std::vector<UserRef> users,
                              Callback<std::vector<User>> done) {
   Query<std::vector<User>>(
-      std::move(done),
-      [app_id = app.id, accounts = std::move(accounts)](ReadTxn& txn) -> Result<std::vector<User>> {
-        std::vector<User> users;
-        for (const auto& account : accounts) {
-          if (auto u = txn.FindUser(app_id, NormalizeAccount(account))) {
-            users.push_back(std::move(*u));
-          }
+      std::move(done), [app, users = std::move(users)](ReadTxn& txn) -> Result<std::vector<User>> {
+        std::vector<User> found;
+        for (const auto& ref : users) {
+          if (auto u = FindRef(txn, app, ref); u.ok()) found.push_back(std::move(u).value());
         }
-        return users;
+        return found;
       });
 }
 
-void FriendService::DeleteUser(const AppContext& app, std::string account, Callback<bool> done) {
-  Submit<bool>(app, std::move(done), [account = std::move(account)](Change& change) {
-    return DeleteUserRule(change, account);
-  });
+void FriendService::GetUsersById(std::vector<std::pair<AppId, UserId>> ids,
+                                 Callback<std::vector<std::optional<User>>> done) {
+  Query<std::vector<std::optional<User>>>(
+      std::move(done),
+      [ids = std::move(ids)](ReadTxn& txn) -> Result<std::vector<std::optional<User>>> {
+        std::vector<std::optional<User>> out;
+        out.reserve(ids.size());
+        for (auto [app, id] : ids) out.push_back(txn.FindUserById(app, id));
+        return out;
+      });
+}
+
+void FriendService::GetPeople(const AppContext& app, UserRef viewer, std::vector<UserRef> users,
+                              Callback<std::vector<std::optional<Person>>> done) {
+  Query<std::vector<std::optional<Person>>>(
+      std::move(done),
+      [app, viewer = std::move(viewer),
+       users = std::move(users)](ReadTxn& txn) -> Result<std::vector<std::optional<Person>>> {
+        auto v = FindRef(txn, app, viewer);
+        if (!v.ok()) return v.status();
+        std::vector<std::optional<Person>> out;
+        out.reserve(users.size());
+        for (const auto& ref : users) {
+          auto u = FindRef(txn, app, ref);
+          if (!u.ok()) {
+            out.emplace_back();
+            continue;
+          }
+          Person p;
+          p.edge = txn.FindEdge(v.value().app, v.value().id, u.value().id);
+          p.avatar = txn.FindAvatar(u.value().app, u.value().id);
+          if (p.avatar) p.avatar->bytes.clear();
+          p.user = std::move(u).value();
+          out.push_back(std::move(p));
+        }
+        return out;
+      });
+}
+
+void FriendService::DeleteUser(const AppContext& app, UserRef user, Callback<bool> done) {
+  Submit<bool>(app, std::move(done),
+               [user = std::move(user)](Change& change) { return DeleteUserRule(change, user); });
 }
 
 void FriendService::ListUsersPage(const AppContext& app, std::string cursor, size_t limit,
@@ -187,11 +232,13 @@ void FriendService::Add(const AppContext& app, AddArgs args, Callback<AddOutcome
                      [args = std::move(args)](Change& change) { return AddRule(change, args); });
 }
 
-void FriendService::Respond(const AppContext& app, std::string recipient, std::string requester,
-                            Answer answer, Callback<bool> done) {
+void FriendService::Respond(const AppContext& app, UserRef recipient, UserRef requester,
+                            Answer answer, std::string reply, Callback<bool> done) {
   Submit<bool>(app, std::move(done),
-               [recipient = std::move(recipient), requester = std::move(requester), answer](
-                   Change& change) { return RespondRule(change, recipient, requester, answer); });
+               [recipient = std::move(recipient), requester = std::move(requester), answer,
+                reply = std::move(reply)](Change& change) {
+                 return RespondRule(change, recipient, requester, answer, reply);
+               });
 }
 
 void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool> done) {
@@ -199,49 +246,63 @@ void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool
                [args = std::move(args)](Change& change) { return DeleteRule(change, args); });
 }
 
-void FriendService::UpdateEdge(const AppContext& app, std::string owner, std::string peer,
+void FriendService::UpdateEdge(const AppContext& app, UserRef owner, UserRef peer,
                                EdgeFields fields, Callback<bool> done) {
   Submit<bool>(app, std::move(done),
                [owner = std::move(owner), peer = std::move(peer), fields = std::move(fields)](
                    Change& change) { return UpdateEdgeRule(change, owner, peer, fields); });
 }
 
-void FriendService::ListFriends(const AppContext& app, std::string owner, int64_t since_ms,
+void FriendService::ImportFriends(const AppContext& app,
+                                  std::vector<std::pair<UserRef, UserRef>> pairs,
+                                  Callback<size_t> done) {
+  Submit<size_t>(app, std::move(done), [pairs = std::move(pairs)](Change& change) {
+    return ImportFriendsRule(change, pairs);
+  });
+}
+
+void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t since_ms,
                                 bool include_tombstones, Callback<FriendList> done) {
-  std::string account = NormalizeAccount(owner);
+  auto key = ResolveUser(app, owner);
+  if (!key.ok()) return done(key.status());
   bool whole_list = since_ms <= 0 && !include_tombstones;
   FriendListCache* cache = whole_list ? ctx_.cache : nullptr;
   FriendListCache::Ticket ticket{};
   if (cache) {
-    if (FriendList cached = cache->Find(app.id, account, &ticket)) return done(std::move(cached));
+    if (FriendList cached = cache->Find(key.value().app, key.value().account, &ticket)) {
+      return done(std::move(cached));
+    }
   }
   Query<FriendList>(std::move(done),
-                    [app_id = app.id, account, owner = std::move(owner), since_ms,
+                    [key = std::move(key).value(), owner = std::move(owner.account), since_ms,
                      include_tombstones, cache, ticket](ReadTxn& txn) -> Result<FriendList> {
-                      auto u = txn.FindUser(app_id, account);
+                      auto u = txn.FindUser(key.app, key.account);
                       if (!u) return UserNotFound(owner);
                       auto list = std::make_shared<const std::vector<FriendView>>(
-                          txn.ListFriends(app_id, u->id, since_ms, include_tombstones));
-                      if (cache) cache->Install(app_id, account, ticket, list);
+                          txn.ListFriends(key.app, u->id, since_ms, include_tombstones));
+                      if (cache) cache->Install(key.app, key.account, ticket, list);
                       return FriendList(list);
                     });
 }
 
-void FriendService::ListFriendsPage(const AppContext& app, std::string owner, std::string cursor,
+void FriendService::ListFriendsPage(const AppContext& app, UserRef owner, std::string cursor,
                                     size_t limit, Callback<Page<FriendView>> done) {
-  std::string account = NormalizeAccount(owner);
+  auto key = ResolveUser(app, owner);
+  if (!key.ok()) return done(key.status());
+  AppId app_id = key.value().app;
+  std::string account = std::move(key).value().account;
   FriendListCache::Ticket ticket{};
   if (ctx_.cache) {
     // A page of a cached whole list answers inline. An empty list does not say whose it is, so
     // it cannot check the cursor: the store answers that one.
-    FriendList cached = ctx_.cache->Find(app.id, account, &ticket);
+    FriendList cached = ctx_.cache->Find(app_id, account, &ticket);
     if (cached && !cached->empty()) {
       return done(PageOf(*cached, cached->front().edge.owner, cursor, limit));
     }
   }
   Query<Page<FriendView>>(
       std::move(done),
-      [app_id = app.id, account, owner = std::move(owner), cursor = std::move(cursor), limit,
+      [app_id, account, owner = std::move(owner.account), cursor = std::move(cursor), limit,
        cache = ctx_.cache, ticket](ReadTxn& txn) -> Result<Page<FriendView>> {
         auto u = txn.FindUser(app_id, account);
         if (!u) return UserNotFound(owner);
@@ -265,32 +326,70 @@ void FriendService::ListFriendsPage(const AppContext& app, std::string owner, st
       });
 }
 
-void FriendService::GetFriend(const AppContext& app, std::string owner, std::string peer,
+void FriendService::GetFriend(const AppContext& app, UserRef owner, UserRef peer,
                               Callback<FriendView> done) {
-  Query<FriendView>(std::move(done),
-                    [app_id = app.id, owner = std::move(owner),
-                     peer = std::move(peer)](ReadTxn& txn) -> Result<FriendView> {
-                      auto o = txn.FindUser(app_id, NormalizeAccount(owner));
-                      if (!o) return UserNotFound(owner);
-                      auto p = txn.FindUser(app_id, NormalizeAccount(peer));
-                      if (!p) return UserNotFound(peer);
-                      auto edge = txn.FindEdge(app_id, o->id, p->id);
-                      if (!edge || !edge->alive) {
-                        return Status(
-                            Code::kNotFriends,
-                            "'" + p->account + "' is not a friend of '" + o->account + "'");
-                      }
-                      auto back = txn.FindEdge(app_id, p->id, o->id);
-                      FriendView view;
-                      view.edge = std::move(*edge);
-                      view.peer_account = p->account;
-                      view.bidirectional = back && back->alive;
-                      return view;
-                    });
+  Query<FriendView>(
+      std::move(done),
+      [app, owner = std::move(owner), peer = std::move(peer)](ReadTxn& txn) -> Result<FriendView> {
+        auto o = FindRef(txn, app, owner);
+        if (!o.ok()) return o.status();
+        auto p = FindRef(txn, app, peer);
+        if (!p.ok()) return p.status();
+        auto edge = txn.FindEdge(o->app, o->id, p->id);
+        if (!edge || !edge->alive) {
+          return Status(Code::kNotFriends,
+                        "'" + p->account + "' is not a friend of '" + o->account + "'");
+        }
+        auto back = txn.FindEdge(p->app, p->id, o->id);
+        FriendView view;
+        view.edge = std::move(*edge);
+        view.peer_account = p->account;
+        view.bidirectional = back && back->alive;
+        return view;
+      });
 }
 
-void FriendService::SetRelation(const AppContext& app, std::string owner, std::string peer,
-                                Relation kind, bool on, Callback<bool> done) {
+void FriendService::ListRequests(const AppContext& app, UserRef user, int64_t cursor_ms,
+                                 bool newest_first, size_t limit,
+                                 Callback<std::vector<RequestView>> done) {
+  Query<std::vector<RequestView>>(
+      std::move(done),
+      [app, user = std::move(user), cursor_ms, newest_first,
+       limit](ReadTxn& txn) -> Result<std::vector<RequestView>> {
+        auto u = FindRef(txn, app, user);
+        if (!u.ok()) return u.status();
+        std::vector<RequestView> out;
+        for (auto& r : txn.ListRequests(u->app, u->id, cursor_ms, newest_first, limit)) {
+          RequestView v;
+          v.sent = r.from == u->id;
+          v.clock_ms = ClockOf(r, u->id);
+          auto peer =
+              v.sent ? txn.FindUserById(r.to_app, r.to) : txn.FindUserById(r.from_app, r.from);
+          if (!peer) continue;  // gone with its requests in the same snapshot: cannot happen
+          v.peer = std::move(*peer);
+          v.request = std::move(r);
+          out.push_back(std::move(v));
+        }
+        return out;
+      });
+}
+
+void FriendService::SetAvatar(const AppContext& app, UserRef user, Avatar avatar, std::string url,
+                              Callback<Avatar> done) {
+  Submit<Avatar>(app, std::move(done),
+                 [user = std::move(user), avatar = std::move(avatar), url = std::move(url)](
+                     Change& change) { return SetAvatarRule(change, user, avatar, url); });
+}
+
+void FriendService::GetAvatarByKey(std::string key, Callback<std::optional<Avatar>> done) {
+  Query<std::optional<Avatar>>(
+      std::move(done), [key = std::move(key)](ReadTxn& txn) -> Result<std::optional<Avatar>> {
+        return txn.FindAvatarByKey(key);
+      });
+}
+
+void FriendService::SetRelation(const AppContext& app, UserRef owner, UserRef peer, Relation kind,
+                                bool on, Callback<bool> done) {
   Submit<bool>(app, std::move(done),
                [owner = std::move(owner), peer = std::move(peer), kind, on](Change& change) {
                  return SetRelationRule(change, owner, peer, kind, on);

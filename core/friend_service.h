@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,21 @@ struct Relations {
   std::vector<std::string> muted;
 };
 
+// A request as one of its two users sees it (Yuntongxun friendMessage).
+struct RequestView {
+  FriendRequest request;
+  bool sent = false;     // the user asked; else the user was asked
+  int64_t clock_ms = 0;  // the user's clock at the request's last change: the list's order
+  User peer;             // the other user
+};
+
+// A user as another sees them (Yuntongxun getPersonInfo, avatars).
+struct Person {
+  User user;
+  std::optional<FriendEdge> edge;  // the viewer's edge to the user, alive or a tombstone
+  std::optional<Avatar> avatar;    // the user's uploaded avatar, without its bytes
+};
+
 // One page of a list (DESIGN.md §2c). next_cursor is empty on the last page.
 template <typename T>
 struct Page {
@@ -57,15 +73,25 @@ class FriendService {
   // All or nothing, in one job; see CreateUsersRule.
   void CreateUsers(const AppContext& app, std::vector<NewUser> users,
                    Callback<std::vector<User>> done);
-  void UpdateUser(const AppContext& app, std::string account, UserUpdate update,
-                  Callback<User> done);
+  // See EnsureUserRule.
+  void EnsureUser(const AppContext& app, UserRef user, Callback<User> done);
+  void UpdateUser(const AppContext& app, UserRef user, UserUpdate update, Callback<User> done);
   // kUserNotFound if the account does not exist.
-  void GetUser(const AppContext& app, std::string account, Callback<User> done);
-  // The users that exist, in the order asked; unknown accounts are left out.
-  void GetUsers(const AppContext& app, std::vector<std::string> accounts,
+  void GetUser(const AppContext& app, UserRef user, Callback<User> done);
+  // The users that exist, in the order asked; unknown accounts (and apps not linked) are left
+  // out.
+  void GetUsers(const AppContext& app, std::vector<UserRef> users,
                 Callback<std::vector<User>> done);
+  // The users of these ids (each in its app, as a FriendEdge names its peer): one entry per id
+  // asked, nullopt where there is none.
+  void GetUsersById(std::vector<std::pair<AppId, UserId>> ids,
+                    Callback<std::vector<std::optional<User>>> done);
+  // Each user as `viewer` sees them: one entry per user asked, nullopt for an unknown one.
+  // kUserNotFound if the viewer does not exist.
+  void GetPeople(const AppContext& app, UserRef viewer, std::vector<UserRef> users,
+                 Callback<std::vector<std::optional<Person>>> done);
   // See DeleteUserRule.
-  void DeleteUser(const AppContext& app, std::string account, Callback<bool> done);
+  void DeleteUser(const AppContext& app, UserRef user, Callback<bool> done);
   // The app's users by creation, `limit` at most from `cursor` ("" = the first page).
   // kInvalidArgument for a malformed cursor or one from another list.
   void ListUsersPage(const AppContext& app, std::string cursor, size_t limit,
@@ -73,26 +99,40 @@ class FriendService {
 
   // Friendships; see core/rules.h for each outcome.
   void Add(const AppContext& app, AddArgs args, Callback<AddOutcome> done);
-  void Respond(const AppContext& app, std::string recipient, std::string requester, Answer answer,
-               Callback<bool> done);
+  // `reply`: see RespondRule.
+  void Respond(const AppContext& app, UserRef recipient, UserRef requester, Answer answer,
+               std::string reply, Callback<bool> done);
   void Delete(const AppContext& app, DeleteArgs args, Callback<bool> done);
-  void UpdateEdge(const AppContext& app, std::string owner, std::string peer, EdgeFields fields,
+  void UpdateEdge(const AppContext& app, UserRef owner, UserRef peer, EdgeFields fields,
                   Callback<bool> done);
+  // See ImportFriendsRule.
+  void ImportFriends(const AppContext& app, std::vector<std::pair<UserRef, UserRef>> pairs,
+                     Callback<size_t> done);
   // owner's edges changed after since_ms (alive only unless include_tombstones), oldest first,
   // shared and immutable. kUserNotFound if owner does not exist.
-  void ListFriends(const AppContext& app, std::string owner, int64_t since_ms,
-                   bool include_tombstones, Callback<FriendList> done);
+  void ListFriends(const AppContext& app, UserRef owner, int64_t since_ms, bool include_tombstones,
+                   Callback<FriendList> done);
   // owner's alive friends by peer id, `limit` at most from `cursor` ("" = the first page).
   // kUserNotFound; kInvalidArgument for a malformed cursor or one from another list.
-  void ListFriendsPage(const AppContext& app, std::string owner, std::string cursor, size_t limit,
+  void ListFriendsPage(const AppContext& app, UserRef owner, std::string cursor, size_t limit,
                        Callback<Page<FriendView>> done);
   // owner's alive edge to peer; kNotFriends if there is none, kUserNotFound for either account.
-  void GetFriend(const AppContext& app, std::string owner, std::string peer,
-                 Callback<FriendView> done);
+  void GetFriend(const AppContext& app, UserRef owner, UserRef peer, Callback<FriendView> done);
+  // Up to `limit` of the requests `user` sent or received, in the order of the user's own clock
+  // (ReadTxn::ListRequests): after cursor_ms oldest first, or before it newest first.
+  // kUserNotFound if the user does not exist.
+  void ListRequests(const AppContext& app, UserRef user, int64_t cursor_ms, bool newest_first,
+                    size_t limit, Callback<std::vector<RequestView>> done);
+
+  // Avatars. See SetAvatarRule.
+  void SetAvatar(const AppContext& app, UserRef user, Avatar avatar, std::string url,
+                 Callback<Avatar> done);
+  // The avatar `key` names, with its bytes; nullopt if none does.
+  void GetAvatarByKey(std::string key, Callback<std::optional<Avatar>> done);
 
   // Blocks and mutes; see SetRelationRule.
-  void SetRelation(const AppContext& app, std::string owner, std::string peer, Relation kind,
-                   bool on, Callback<bool> done);
+  void SetRelation(const AppContext& app, UserRef owner, UserRef peer, Relation kind, bool on,
+                   Callback<bool> done);
   // Several peers at once, all or nothing; see SetRelationsRule.
   void SetRelations(const AppContext& app, std::string owner, std::vector<std::string> peers,
                     Relation kind, bool on, Callback<bool> done);

@@ -133,8 +133,9 @@ TEST_P(FriendServiceRaceTest, AcceptRacingDeleteLeavesAConsistentGraph) {
     for (int p = 0; p < kPairs; ++p) {
       auto a = Name(2 * p), b = Name(2 * p + 1);
       if (t == 0) {
-        EXPECT_TRUE(
-            Wait<bool>([&](auto cb) { service_.Respond(app_, b, a, Answer::kAccept, cb); }).ok());
+        EXPECT_TRUE(Wait<bool>([&](auto cb) {
+                      service_.Respond(app_, b, a, Answer::kAccept, "", cb);
+                    }).ok());
       } else {
         DeleteArgs args{a, b, false, false};
         delete_ok[p] = Wait<bool>([&](auto cb) { service_.Delete(app_, args, cb); }).ok();
@@ -160,13 +161,13 @@ TEST_P(FriendServiceRaceTest, TheSameRequestSentManyTimesIsOneRequest) {
     }
   });
   EXPECT_TRUE(Wait<bool>([&](auto cb) {
-                service_.Respond(app_, Name(1), Name(0), Answer::kAccept, cb);
+                service_.Respond(app_, Name(1), Name(0), Answer::kAccept, "", cb);
               }).ok());
-  EXPECT_EQ(
-      Wait<bool>([&](auto cb) { service_.Respond(app_, Name(1), Name(0), Answer::kAccept, cb); })
-          .status()
-          .code(),
-      Code::kNoPendingRequest);
+  EXPECT_EQ(Wait<bool>(
+                [&](auto cb) { service_.Respond(app_, Name(1), Name(0), Answer::kAccept, "", cb); })
+                .status()
+                .code(),
+            Code::kNoPendingRequest);
   CheckInvariants(2);
 }
 
@@ -188,7 +189,7 @@ TEST_P(FriendServiceRaceTest, RandomMixKeepsInvariants) {
           break;
         case 2:
           static_cast<void>(Wait<bool>(
-              [&](auto cb) { service_.Respond(app_, Name(a), Name(b), Answer::kAccept, cb); }));
+              [&](auto cb) { service_.Respond(app_, Name(a), Name(b), Answer::kAccept, "", cb); }));
           break;
         case 3: {
           DeleteArgs args{Name(a), Name(b), rng() % 2 == 0, false};

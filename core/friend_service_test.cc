@@ -41,7 +41,7 @@ class FriendServiceTest : public ::testing::TestWithParam<testing::BackendParam>
     return Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); });
   }
   Result<bool> Respond(const std::string& recipient, const std::string& requester, Answer a) {
-    return Wait<bool>([&](auto cb) { service_.Respond(app_, recipient, requester, a, cb); });
+    return Wait<bool>([&](auto cb) { service_.Respond(app_, recipient, requester, a, "", cb); });
   }
   Result<bool> Delete(const std::string& owner, const std::string& peer, bool both = false,
                       bool drop_alias = false) {
@@ -320,7 +320,7 @@ TEST_P(FriendServiceTest, APeersDeleteShowsInTheOwnersChanges) {
 }
 
 TEST_P(FriendServiceTest, AppsAreIsolated) {
-  AppContext other{store_->EnsureApp("other").value(), {}};
+  AppContext other{store_->EnsureApp("other").value(), {}, nullptr};
   Create("a");
   Create("b");
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());

@@ -13,16 +13,22 @@ Status CheckEnabled(std::initializer_list<const User*> users) {
   return Status::Ok();
 }
 
+Status CheckNotBlocked(WriteTxn& txn, const User& peer, const User& owner) {
+  if (txn.HasRelation(peer.app, peer.id, owner.id, Relation::kBlock)) {
+    return {Code::kBlocked, "'" + peer.account + "' has blocked '" + owner.account + "'"};
+  }
+  return Status::Ok();
+}
+
 Status NotFriends(const User& owner, const User& peer) {
   return {Code::kNotFriends, "'" + peer.account + "' is not a friend of '" + owner.account + "'"};
 }
 
-}  // namespace
-
-Result<User> CreateUserRule(Change& change, const NewUser& user) {
+// Inserts the user `key` names (its account already checked); kAlreadyExists if it is taken.
+Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
   User u;
-  u.account = NormalizeAccount(user.account);
-  if (u.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+  u.app = key.app;
+  u.account = key.account;
   u.profile = user.profile;
   u.token = user.token;
   u.add_policy = user.add_policy;
@@ -32,10 +38,18 @@ Result<User> CreateUserRule(Change& change, const NewUser& user) {
   // again under a deleted user's name starts past the old one's, so its tokens do not speak
   // for the new user.
   u.epoch = change.now_ms();
-  auto id = change.txn().InsertUser(change.app().id, u);
+  auto id = change.txn().InsertUser(u.app, u);
   if (!id) return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
   u.id = *id;
   return u;
+}
+
+}  // namespace
+
+Result<User> CreateUserRule(Change& change, const NewUser& user) {
+  UserKey key{change.app().id, NormalizeAccount(user.account)};
+  if (key.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+  return CreateIn(change, key, user);
 }
 
 Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewUser>& users) {
@@ -50,9 +64,20 @@ Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewU
   return created;
 }
 
-Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update) {
-  User* u = change.Lock(account);
-  if (!u) return Status(Code::kUserNotFound, "user '" + account + "' does not exist");
+Result<User> EnsureUserRule(Change& change, const UserRef& ref) {
+  auto key = change.Resolve(ref);
+  if (!key.ok()) return key.status();
+  if (key.value().account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+  auto locked = change.LockMore({key.value()});
+  if (!locked.empty()) return *locked.front();
+  auto created = CreateIn(change, key.value(), NewUser{});
+  if (!created.ok()) return created.status();
+  return *change.Adopt(std::move(created).value());
+}
+
+Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update) {
+  User* u = change.Lock(ref);
+  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
   const Profile& p = update.profile;
   auto set = [](const auto& src, auto& dst) {
     if (src) dst = src;
@@ -76,19 +101,16 @@ Result<User> UpdateUserRule(Change& change, const std::string& account, const Us
     u->epoch = std::max(u->epoch + 1, change.now_ms());
   }
   u->updated_ms = change.now_ms();
-  change.txn().UpdateUserFields(change.app().id, *u);
+  change.txn().UpdateUserFields(u->app, *u);
   return *u;
 }
 
 Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   WriteTxn& txn = change.txn();
-  AppId app = change.app().id;
   User *owner, *peer;
   if (Status s = change.LockPair(args.owner, args.peer, owner, peer); !s.ok()) return s;
   if (Status s = CheckEnabled({owner, peer}); !s.ok()) return s;
-  if (txn.HasRelation(app, peer->id, owner->id, Relation::kBlock)) {
-    return Status(Code::kBlocked, "'" + peer->account + "' has blocked '" + owner->account + "'");
-  }
+  if (Status s = CheckNotBlocked(txn, *peer, *owner); !s.ok()) return s;
   auto befriend = [&]() -> Result<AddOutcome> {
     if (Status s = change.BefriendBoth(*owner, *peer, args.fields, args.source); !s.ok()) return s;
     change.Commit();
@@ -96,18 +118,18 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   };
   if (args.mode == AddMode::kDirect) return befriend();
 
-  if (change.IsAlive(owner->id, peer->id) && change.IsAlive(peer->id, owner->id)) {
+  if (change.IsAlive(*owner, *peer) && change.IsAlive(*peer, *owner)) {
     return Status(Code::kAlreadyFriends,
                   "'" + owner->account + "' and '" + peer->account + "' are already friends");
   }
-  auto crossing = txn.FindRequest(app, peer->id, owner->id);
+  auto crossing = txn.FindRequest(owner->app, peer->id, owner->id);
   if (crossing && crossing->state == RequestState::kPending) return befriend();
   if (peer->add_policy == AddPolicy::kAllowAny) return befriend();
   if (peer->add_policy == AddPolicy::kDenyAny) {
     return Status(Code::kRefusedByPolicy, "'" + peer->account + "' accepts no friend requests");
   }
   FriendRequest request;
-  if (auto existing = txn.FindRequest(app, owner->id, peer->id);
+  if (auto existing = txn.FindRequest(peer->app, owner->id, peer->id);
       existing && existing->state == RequestState::kPending) {
     request = std::move(*existing);  // a refresh keeps the first creation time
   }
@@ -115,32 +137,33 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   request.to = peer->id;
   request.message = args.message;
   request.source = args.source;
+  request.reply.clear();
   request.state = RequestState::kPending;
   change.PutRequest(std::move(request), *owner, *peer);
   change.Commit();
   return AddOutcome::kRequestSent;
 }
 
-Result<bool> RespondRule(Change& change, const std::string& recipient, const std::string& requester,
-                         Answer answer) {
+Result<bool> RespondRule(Change& change, const UserRef& recipient, const UserRef& requester,
+                         Answer answer, const std::string& reply) {
   WriteTxn& txn = change.txn();
-  AppId app = change.app().id;
   User *to, *from;
   if (Status s = change.LockPair(recipient, requester, to, from); !s.ok()) return s;
   if (Status s = CheckEnabled({to, from}); !s.ok()) return s;
-  auto request = txn.FindRequest(app, from->id, to->id);
+  auto request = txn.FindRequest(to->app, from->id, to->id);
   if (!request || request->state != RequestState::kPending) {
     return Status(Code::kNoPendingRequest,
                   "no pending request from '" + from->account + "' to '" + to->account + "'");
   }
   if (answer == Answer::kAccept) {
-    if (txn.HasRelation(app, from->id, to->id, Relation::kBlock)) {
+    if (txn.HasRelation(from->app, from->id, to->id, Relation::kBlock)) {
       return Status(Code::kBlocked,
                     "'" + from->account + "' has blocked '" + to->account + "' since asking");
     }
     if (Status s = change.BefriendBoth(*to, *from, {}, request->source); !s.ok()) return s;
   } else {
     request->state = answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
+    if (answer == Answer::kRefuse) request->reply = reply;
     change.PutRequest(std::move(*request), *from, *to);
   }
   change.Commit();
@@ -156,49 +179,48 @@ Result<bool> DeleteRule(Change& change, const DeleteArgs& args) {
   return true;
 }
 
-Result<bool> UpdateEdgeRule(Change& change, const std::string& owner, const std::string& peer,
+Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef& peer,
                             const EdgeFields& fields) {
   User *o, *p;
   if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
-  if (!change.IsAlive(o->id, p->id)) return NotFriends(*o, *p);
+  if (!change.IsAlive(*o, *p)) return NotFriends(*o, *p);
   if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
   change.Commit();
   return true;
 }
 
-Result<bool> DeleteUserRule(Change& change, const std::string& account) {
+Result<bool> DeleteUserRule(Change& change, const UserRef& ref) {
   WriteTxn& txn = change.txn();
-  AppId app = change.app().id;
-  User* user = change.Lock(account);
-  if (!user) return Status(Code::kUserNotFound, "user '" + account + "' does not exist");
+  User* user = change.Lock(ref);
+  if (!user) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
   // Every peer that may still have an alive edge to the user: all adds make both edges, and a
-  // delete leaves a tombstone, so the user's own rows name them all.
-  std::vector<std::string> peers;
-  for (const auto& e : txn.ListFriends(app, user->id, 0, /*include_tombstones=*/true)) {
-    peers.push_back(e.peer_account);
+  // delete leaves a tombstone, so the user's own rows name them all (in their own apps).
+  std::vector<UserKey> peers;
+  for (const auto& e : txn.ListFriends(user->app, user->id, 0, /*include_tombstones=*/true)) {
+    peers.push_back({e.edge.peer_app, e.peer_account});
   }
   for (User* peer : change.LockMore(peers)) {
-    if (change.IsAlive(peer->id, user->id)) change.Tombstone(*peer, *user, /*drop_alias=*/false);
+    if (change.IsAlive(*peer, *user)) change.Tombstone(*peer, *user, /*drop_alias=*/false);
   }
   change.Forget(*user);
-  txn.DeleteUserRows(app, user->id);
+  txn.DeleteUserRows(user->app, user->id);
   change.Commit();
   return true;
 }
 
-Result<bool> SetRelationRule(Change& change, const std::string& owner, const std::string& peer,
+Result<bool> SetRelationRule(Change& change, const UserRef& owner, const UserRef& peer,
                              Relation kind, bool on) {
   WriteTxn& txn = change.txn();
-  const AppContext& app = change.app();
   User *o, *p;
   if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
-  int64_t limit = kind == Relation::kBlock ? app.limits.max_blocks : app.limits.max_mutes;
-  if (on && !txn.HasRelation(app.id, o->id, p->id, kind) &&
-      txn.CountRelations(app.id, o->id, kind) >= limit) {
+  const AppLimits& limits = change.LimitsOf(o->app);
+  int64_t limit = kind == Relation::kBlock ? limits.max_blocks : limits.max_mutes;
+  if (on && !txn.HasRelation(o->app, o->id, p->id, kind) &&
+      txn.CountRelations(o->app, o->id, kind) >= limit) {
     return Status(Code::kRelationLimit,
                   "'" + o->account + "' has reached the limit of " + std::to_string(limit));
   }
-  txn.PutRelation(app.id, o->id, p->id, kind, on, change.now_ms());
+  txn.PutRelation(o->app, o->id, p->id, kind, on, change.now_ms());
   return true;
 }
 
@@ -206,24 +228,24 @@ Result<bool> SetRelationsRule(Change& change, const std::string& owner,
                               const std::vector<std::string>& peers, Relation kind, bool on) {
   WriteTxn& txn = change.txn();
   const AppContext& app = change.app();
-  std::string owner_key = NormalizeAccount(owner);
-  std::vector<std::string> keys{owner_key};
+  UserKey owner_key{app.id, NormalizeAccount(owner)};
+  std::vector<UserKey> keys{owner_key};
   for (const auto& peer : peers) {
-    std::string key = NormalizeAccount(peer);
+    UserKey key{app.id, NormalizeAccount(peer)};
     if (key == owner_key) return Status(Code::kInvalidArgument, "a user cannot block themselves");
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
   }
   // Every user of the job locked at once, in the store's order.
   std::vector<User*> locked = change.LockMore(keys);
-  if (locked.empty() || locked.front()->account != owner_key) {
+  if (locked.empty() || locked.front()->account != owner_key.account) {
     return Status(Code::kUserNotFound, "user '" + owner + "' does not exist");
   }
   if (locked.size() != keys.size()) {
     for (size_t i = 1, j = 1; i < keys.size(); ++i) {
-      if (j < locked.size() && locked[j]->account == keys[i]) {
+      if (j < locked.size() && locked[j]->account == keys[i].account) {
         ++j;
       } else {
-        return Status(Code::kUserNotFound, "user '" + keys[i] + "' does not exist");
+        return Status(Code::kUserNotFound, "user '" + keys[i].account + "' does not exist");
       }
     }
   }
@@ -245,6 +267,64 @@ Result<bool> SetRelationsRule(Change& change, const std::string& owner,
     txn.PutRelation(app.id, o.id, locked[i]->id, kind, on, change.now_ms());
   }
   return true;
+}
+
+Result<size_t> ImportFriendsRule(Change& change,
+                                 const std::vector<std::pair<UserRef, UserRef>>& pairs) {
+  auto in_pair = [](size_t i, const Status& s) {
+    return Status(s.code(), "pair " + std::to_string(i) + ": " + s.message());
+  };
+  std::vector<std::pair<UserKey, UserKey>> keyed;
+  std::vector<UserKey> keys;
+  keyed.reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    auto a = change.Resolve(pairs[i].first);
+    if (!a.ok()) return in_pair(i, a.status());
+    auto b = change.Resolve(pairs[i].second);
+    if (!b.ok()) return in_pair(i, b.status());
+    if (a.value().account.empty() || b.value().account.empty()) {
+      return in_pair(i, {Code::kInvalidArgument, "an account is empty"});
+    }
+    if (a.value() == b.value()) {
+      return in_pair(i, {Code::kInvalidArgument, "a user cannot be their own friend"});
+    }
+    keys.push_back(a.value());
+    keys.push_back(b.value());
+    keyed.emplace_back(std::move(a).value(), std::move(b).value());
+  }
+  // Every user of the job locked at once, in the store's order; then the missing ones created.
+  change.LockMore(keys);
+  for (const UserKey& key : keys) {
+    if (change.Find(key)) continue;
+    auto created = CreateIn(change, key, NewUser{});
+    if (!created.ok()) return created.status();
+    change.Adopt(std::move(created).value());
+  }
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    User& a = *change.Find(keyed[i].first);
+    User& b = *change.Find(keyed[i].second);
+    if (Status s = CheckEnabled({&a, &b}); !s.ok()) return in_pair(i, s);
+    if (Status s = CheckNotBlocked(change.txn(), b, a); !s.ok()) return in_pair(i, s);
+    if (Status s = change.BefriendBoth(a, b, {}, ""); !s.ok()) return in_pair(i, s);
+  }
+  change.Commit();
+  return pairs.size();
+}
+
+Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
+                             const std::string& url) {
+  User* u = change.Lock(ref);
+  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto previous = change.txn().FindAvatar(u->app, u->id);
+  avatar.user = u->id;
+  // Strictly after the one it replaces: a client that holds the old time always sees a change.
+  avatar.updated_ms = std::max(change.now_ms(), previous ? previous->updated_ms + 1 : 0);
+  change.txn().PutAvatar(u->app, avatar);
+  u->profile.icon = url;
+  u->updated_ms = change.now_ms();
+  change.txn().UpdateUserFields(u->app, *u);
+  avatar.bytes.clear();  // the caller has them
+  return avatar;
 }
 
 }  // namespace fg

@@ -43,8 +43,8 @@ enum class AddMode {
 };
 
 struct AddArgs {
-  std::string owner;
-  std::string peer;
+  UserRef owner;
+  UserRef peer;
   AddMode mode = AddMode::kRequest;
   std::string message;  // the request's message
   std::string source;   // where the request came from (free text)
@@ -59,8 +59,8 @@ enum class AddOutcome {
 enum class Answer { kAccept, kRefuse, kIgnore };
 
 struct DeleteArgs {
-  std::string owner;
-  std::string peer;
+  UserRef owner;
+  UserRef peer;
   bool both = false;        // tombstone the peer's edge back too
   bool drop_alias = false;  // forget the alias instead of keeping it on the tombstone
 };
@@ -71,9 +71,13 @@ Result<User> CreateUserRule(Change& change, const NewUser& user);
 // including two entries naming the same account) fails the job and none is created. The users
 // come back in the order given.
 Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewUser>& users);
+// The user, created with an empty profile if it does not exist yet (Yuntongxun has no call that
+// creates users: an account exists from its first call). kInvalidArgument for an empty account
+// or an app that is not linked.
+Result<User> EnsureUserRule(Change& change, const UserRef& ref);
 // kUserNotFound if the account does not exist. A disabled user keeps its friendships and takes
 // part in no new one (AddRule, RespondRule).
-Result<User> UpdateUserRule(Change& change, const std::string& account, const UserUpdate& update);
+Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update);
 // Either user disabled: kUserDisabled (a disabled account neither asks, nor is asked, nor is
 // added). Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
 // succeeds and changes only the fields given. Request: kBlocked, kRefusedByPolicy (deny_any),
@@ -83,21 +87,34 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args);
 // The recipient answers the requester's pending request. kUserDisabled if either is disabled;
 // kNoPendingRequest if there is none
 // (including one already answered: answering twice is an error, not a no-op); accepting gives
-// kBlocked if the requester has blocked the recipient since asking.
-Result<bool> RespondRule(Change& change, const std::string& recipient, const std::string& requester,
-                         Answer answer);
+// kBlocked if the requester has blocked the recipient since asking. `reply` is kept on a refused
+// request (the reason, shown to the requester); ignored otherwise.
+Result<bool> RespondRule(Change& change, const UserRef& recipient, const UserRef& requester,
+                         Answer answer, const std::string& reply = {});
 // kNotFriends if owner has no alive edge to peer.
 Result<bool> DeleteRule(Change& change, const DeleteArgs& args);
 // Sets the present fields of owner's alive edge to peer. kNotFriends if it is not alive.
-Result<bool> UpdateEdgeRule(Change& change, const std::string& owner, const std::string& peer,
+Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef& peer,
                             const EdgeFields& fields);
+// Makes each pair friends both ways at once (Yuntongxun importFriends), all pairs or none; the
+// accounts named that do not exist yet are created. Each pair obeys AddRule's direct mode
+// (kUserDisabled, kBlocked, kFriendLimit; kInvalidArgument for a user paired with themselves or
+// an app that is not linked); the error names the first pair that breaks a rule, by its index
+// from 0 ("pair 3: …"). Returns the number of pairs.
+Result<size_t> ImportFriendsRule(Change& change,
+                                 const std::vector<std::pair<UserRef, UserRef>>& pairs);
+// Stores the user's avatar (avatar.key, content_type, bytes; user and updated_ms are filled in)
+// and makes `url` its profile icon. The avatar's time is strictly after the one it replaces.
+// kUserNotFound if the user does not exist.
+Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
+                             const std::string& url);
 // Deletes the user: its account, profile, requests, blocks and mutes go; every friendship with it
 // ends on both sides, each former friend's edge becoming a tombstone with a new version (so
 // incremental sync reports the removal). The account may then be created again, with an empty
 // graph. kUserNotFound if it does not exist.
-Result<bool> DeleteUserRule(Change& change, const std::string& account);
+Result<bool> DeleteUserRule(Change& change, const UserRef& ref);
 // Blocks and mutes. Setting what is already set succeeds. kRelationLimit over the app's limit.
-Result<bool> SetRelationRule(Change& change, const std::string& owner, const std::string& peer,
+Result<bool> SetRelationRule(Change& change, const UserRef& owner, const UserRef& peer,
                              Relation kind, bool on);
 // Sets owner's relation of `kind` to every peer at once, all or nothing: kUserNotFound naming the
 // first account that does not exist, kInvalidArgument if a peer is the owner, kRelationLimit if

@@ -48,7 +48,7 @@ std::unique_ptr<Store> OpenStore(std::string_view dialect) {
 
 struct Env {
   explicit Env(const FuzzTarget& target) : store(OpenStore(target.dialect->name())) {
-    AppContext app{store->EnsureApp("fuzz").value(), {}};
+    AppContext app{store->EnsureApp("fuzz").value(), {}, nullptr};
     if (app.id != kAppId) std::abort();  // a fresh store's first app
     app.limits.max_friends = 5;
     app.limits.max_blocks = 5;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 
 namespace fg {
@@ -16,6 +17,16 @@ Status QueueAndWait(Job job, void (Store::*queue)(Job, Store::Done), Store& stor
 }
 
 }  // namespace
+
+void SortRequestsByClock(std::vector<FriendRequest>& requests, UserId user, bool newest_first,
+                         size_t limit) {
+  std::sort(requests.begin(), requests.end(),
+            [user, newest_first](const FriendRequest& a, const FriendRequest& b) {
+              return newest_first ? ClockOf(a, user) > ClockOf(b, user)
+                                  : ClockOf(a, user) < ClockOf(b, user);
+            });
+  if (requests.size() > limit) requests.resize(limit);
+}
 
 Status WriteAndWait(Store& store, Store::WriteJob job) {
   return QueueAndWait(std::move(job), &Store::Write, store);

@@ -61,7 +61,17 @@ class ReadTxn {
   // stable while other edges come and go).
   virtual std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
                                                    size_t limit) = 0;
+  // `app` is the recipient's (the row's) app.
   virtual std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) = 0;
+  // Up to `limit` of the requests `user` (of `app`) sent or received, ordered by the user's own
+  // clock at each one's last change (updated_ms for a sent one, to_clock_ms for a received one):
+  // those after `cursor_ms` oldest first, or, newest_first, those before it newest first. A
+  // user's clock never repeats, so the order is total and a cursor never splits a tie.
+  virtual std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
+                                                  bool newest_first, size_t limit) = 0;
+  // The user's avatar; the one that `key` names (any app).
+  virtual std::optional<Avatar> FindAvatar(AppId app, UserId user) = 0;
+  virtual std::optional<Avatar> FindAvatarByKey(std::string_view key) = 0;
   virtual bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) = 0;
   virtual int64_t CountRelations(AppId app, UserId owner, Relation kind) = 0;
   // Accounts owner has in relation `kind`, in the order they were added.
@@ -74,11 +84,11 @@ class ReadTxn {
 // A write transaction: everything a ReadTxn can read, plus writes. Reads see the job's own writes.
 class WriteTxn : public ReadTxn {
  public:
-  // The users of these (lower-case) accounts that exist, each locked until the transaction ends,
-  // the locks taken in user-id order so that two jobs never wait for each other in a cycle.
-  // Returned in the order of `accounts`; an unknown account is left out. Lock every user a job
-  // changes counters of in one call, before reading anything else about them.
-  virtual std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) = 0;
+  // The users of these keys (accounts lower-case; apps may differ) that exist, each locked until
+  // the transaction ends, the locks taken in user-id order so that two jobs never wait for each
+  // other in a cycle. Returned in the order of `keys`; an unknown key is left out. Lock every
+  // user a job changes counters of in one call, before reading anything else about them.
+  virtual std::vector<User> LockUsers(const std::vector<UserKey>& keys) = 0;
   // Inserts a user (user.id is ignored) and returns its new id; nullopt if the account is taken.
   virtual std::optional<UserId> InsertUser(AppId app, const User& user) = 0;
   // Writes the user's profile, token, add policy, disabled flag, password hash, epoch and
@@ -89,13 +99,15 @@ class WriteTxn : public ReadTxn {
   virtual void SaveCounters(AppId app, const User& user) = 0;
   // Inserts or replaces the edge (edge.owner, edge.peer).
   virtual void PutEdge(AppId app, const FriendEdge& edge) = 0;
-  // Inserts or replaces the request (request.from, request.to).
+  // Inserts or replaces the request (request.from, request.to); `app` is the recipient's.
   virtual void PutRequest(AppId app, const FriendRequest& request) = 0;
+  // Inserts or replaces the user's avatar (avatar.user). A key already in use is StoreFailure.
+  virtual void PutAvatar(AppId app, const Avatar& avatar) = 0;
   virtual void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
                            int64_t now_ms) = 0;
-  // Removes the user, the edges it owns, every request from or to it and every relation it owns
-  // or is the peer of. Edges other users own towards it stay (core/ tombstones them first).
-  // REQUIRES: the user was locked by LockUsers.
+  // Removes the user, the edges it owns, its avatar, every request from or to it (in any app)
+  // and every relation it owns or is the peer of. Edges other users own towards it stay (core/
+  // tombstones them first). REQUIRES: the user was locked by LockUsers.
   virtual void DeleteUserRows(AppId app, UserId id) = 0;
 };
 
@@ -135,6 +147,16 @@ class Store {
   // Finishes every queued job, then refuses new ones. Idempotent.
   virtual void Close() = 0;
 };
+
+// The user's clock at the request's last change: updated_ms if the user sent it, to_clock_ms if
+// they received it (the order of ReadTxn::ListRequests).
+inline int64_t ClockOf(const FriendRequest& request, UserId user) {
+  return request.from == user ? request.updated_ms : request.to_clock_ms;
+}
+// Sorts `requests` (all sent or received by `user`) by ClockOf, oldest first unless newest_first,
+// and keeps the first `limit`: for backends merging the two sides of ListRequests.
+void SortRequestsByClock(std::vector<FriendRequest>& requests, UserId user, bool newest_first,
+                         size_t limit);
 
 // Queue the job, then wait for it. For tests, tools and start-up; never on a request thread.
 Status WriteAndWait(Store& store, Store::WriteJob job);

@@ -71,7 +71,7 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
   UserId other_id = this->AddUser("alice", other);
   EXPECT_NE(id, other_id);
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
-                auto locked = txn.LockUsers(this->app_, {"alice", "nobody"});
+                auto locked = txn.LockUsers({{this->app_, "alice"}, {this->app_, "nobody"}});
                 EXPECT_EQ(locked.size(), 1u);
                 User u = locked.at(0);
                 u.profile.name = "Alice";
@@ -254,7 +254,7 @@ TYPED_TEST(StoreContractTest, ADuplicateAccountIsAValueNotAFailure) {
 TYPED_TEST(StoreContractTest, ProfileWritesNeverTouchCounters) {
   this->AddUser("a");
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
-                User u = txn.LockUsers(this->app_, {"a"}).at(0);
+                User u = txn.LockUsers({{this->app_, "a"}}).at(0);
                 User stale = u;  // read before the counters moved
                 u.version = 9;
                 u.clock_ms = 90;
@@ -355,7 +355,7 @@ TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
                 txn.PutRequest(this->app_, r);
                 txn.PutRelation(this->app_, b, a, Relation::kBlock, true, 1);
                 txn.PutRelation(this->app_, a, c, Relation::kMute, true, 1);
-                txn.LockUsers(this->app_, {"a"});
+                txn.LockUsers({{this->app_, "a"}});
                 txn.DeleteUserRows(this->app_, a);
                 return Status::Ok();
               }).ok());
@@ -375,7 +375,7 @@ TYPED_TEST(StoreContractTest, UserIdsAreNeverUsedAgain) {
   this->AddUser("first");
   UserId last = this->AddUser("last");  // the highest id so far
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
-                txn.LockUsers(this->app_, {"last"});
+                txn.LockUsers({{this->app_, "last"}});
                 txn.DeleteUserRows(this->app_, last);
                 return Status::Ok();
               }).ok());

@@ -255,7 +255,7 @@ class Dialect {
     auto accids = c.params.OptionalArray("accids", kMaxGetUinfos, 1024);
     if (!c.params.ok()) return c.respond(Refuse(c.params.status()));
     service_.GetUsers(
-        c.app, std::move(*accids),
+        c.app, std::vector<UserRef>(accids->begin(), accids->end()),
         kit::Reply(std::move(c.respond), kEnvelope, [](const std::vector<User>& users) {
           http::JsonWriter w;
           w.StartObject().Key("code").Int(kOk).Key("uinfos").StartArray();
@@ -293,7 +293,9 @@ class Dialect {
     auto serverex = c.params.Optional("serverex", 256);
     if (!c.params.ok()) return c.respond(Refuse(c.params.status()));
     if (type == 3 || type == 4) {
+      // A refusal's msg is its reason, shown to the requester (Yuntongxun friendMessage).
       return service_.Respond(c.app, accid, faccid, type == 3 ? Answer::kAccept : Answer::kRefuse,
+                              type == 4 ? msg.value_or("") : "",
                               kit::Reply(std::move(c.respond), kEnvelope));
     }
     AddArgs args;

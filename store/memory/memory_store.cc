@@ -24,6 +24,7 @@ struct Data {
   std::map<std::tuple<AppId, UserId, UserId>, FriendEdge> edges;
   std::map<std::tuple<AppId, UserId, UserId>, FriendRequest> requests;
   std::map<std::tuple<AppId, UserId, int, UserId>, RelationRow> relations;
+  std::map<std::pair<AppId, UserId>, Avatar> avatars;
   int64_t next_id = 1;
 };
 
@@ -40,12 +41,18 @@ class MemoryTxn final : public WriteTxn {
   std::optional<User> FindUser(AppId app, std::string_view account) override {
     auto it = d_.users.find({app, std::string(account)});
     if (it == d_.users.end()) return std::nullopt;
-    return it->second;
+    User u = it->second;
+    u.app = app;
+    return u;
   }
 
   std::optional<User> FindUserById(AppId app, UserId id) override {
     for (const auto& [key, user] : d_.users) {
-      if (key.first == app && user.id == id) return user;
+      if (key.first == app && user.id == id) {
+        User u = user;
+        u.app = app;
+        return u;
+      }
     }
     return std::nullopt;
   }
@@ -53,7 +60,10 @@ class MemoryTxn final : public WriteTxn {
   std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
     std::vector<User> out;
     for (const auto& [key, user] : d_.users) {
-      if (key.first == app && user.id > after_id) out.push_back(user);
+      if (key.first == app && user.id > after_id) {
+        out.push_back(user);
+        out.back().app = app;
+      }
     }
     std::sort(out.begin(), out.end(), [](const User& a, const User& b) { return a.id < b.id; });
     if (out.size() > limit) out.resize(limit);
@@ -119,6 +129,32 @@ class MemoryTxn final : public WriteTxn {
     return it->second;
   }
 
+  std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
+                                          bool newest_first, size_t limit) override {
+    std::vector<FriendRequest> out;
+    for (const auto& [key, r] : d_.requests) {
+      bool mine =
+          (std::get<0>(key) == app && r.to == user) || (r.from_app == app && r.from == user);
+      int64_t clock = ClockOf(r, user);
+      if (mine && (newest_first ? clock < cursor_ms : clock > cursor_ms)) out.push_back(r);
+    }
+    SortRequestsByClock(out, user, newest_first, limit);
+    return out;
+  }
+
+  std::optional<Avatar> FindAvatar(AppId app, UserId user) override {
+    auto it = d_.avatars.find({app, user});
+    if (it == d_.avatars.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::optional<Avatar> FindAvatarByKey(std::string_view key) override {
+    for (const auto& [k, avatar] : d_.avatars) {
+      if (avatar.key == key) return avatar;
+    }
+    return std::nullopt;
+  }
+
   bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
     return d_.relations.count({app, owner, static_cast<int>(kind), peer}) > 0;
   }
@@ -135,10 +171,10 @@ class MemoryTxn final : public WriteTxn {
     return out;
   }
 
-  std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) override {
+  std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
     std::vector<User> out;  // the store's exclusive lock already covers every user
-    for (const auto& account : accounts) {
-      if (auto u = FindUser(app, account)) out.push_back(std::move(*u));
+    for (const auto& key : keys) {
+      if (auto u = FindUser(key.app, key.account)) out.push_back(std::move(*u));
     }
     return out;
   }
@@ -183,6 +219,18 @@ class MemoryTxn final : public WriteTxn {
     std::tuple<AppId, UserId, UserId> key{app, request.from, request.to};
     Remember(d_.requests, key);
     d_.requests[key] = request;
+    d_.requests[key].to_app = app;
+  }
+
+  void PutAvatar(AppId app, const Avatar& avatar) override {
+    for (const auto& [k, other] : d_.avatars) {
+      if (other.key == avatar.key && k != std::pair{app, avatar.user}) {
+        throw StoreFailure("avatar key " + avatar.key + " is in use");
+      }
+    }
+    std::pair<AppId, UserId> key{app, avatar.user};
+    Remember(d_.avatars, key);
+    d_.avatars[key] = avatar;
   }
 
   void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
@@ -209,9 +257,10 @@ class MemoryTxn final : public WriteTxn {
     EraseIf(d_.edges, [&](const auto& key, const FriendEdge&) {
       return std::get<0>(key) == app && std::get<1>(key) == id;
     });
-    EraseIf(d_.requests, [&](const auto& key, const FriendRequest&) {
-      return std::get<0>(key) == app && (std::get<1>(key) == id || std::get<2>(key) == id);
+    EraseIf(d_.requests, [&](const auto& key, const FriendRequest& r) {
+      return (std::get<0>(key) == app && r.to == id) || (r.from_app == app && r.from == id);
     });
+    EraseIf(d_.avatars, [&](const auto& key, const Avatar&) { return key == std::pair{app, id}; });
     EraseIf(d_.relations, [&](const auto& key, const RelationRow&) {
       return std::get<0>(key) == app && (std::get<1>(key) == id || std::get<3>(key) == id);
     });

@@ -126,6 +126,24 @@ DROP TABLE users;
 ALTER TABLE users_v4 RENAME TO users;
 CREATE INDEX users_by_app ON users (app, id);
 )sql",
+    // 5: request lists (Yuntongxun friendMessage) by each side's own clock, a refusal's reason,
+    // the sent side reachable across apps; avatars.
+    R"sql(
+ALTER TABLE requests ADD COLUMN reply TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN to_clock_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE requests SET to_clock_ms = updated_ms;
+CREATE INDEX requests_received ON requests (app, to_user, to_clock_ms);
+CREATE INDEX requests_sent ON requests (from_app, from_user, updated_ms);
+CREATE TABLE avatars (
+  app          INTEGER NOT NULL,
+  user         INTEGER NOT NULL,
+  key          TEXT NOT NULL UNIQUE,
+  content_type TEXT NOT NULL,
+  bytes        BLOB NOT NULL,
+  updated_ms   INTEGER NOT NULL,
+  PRIMARY KEY (app, user)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -86,6 +86,11 @@ class Query {
     return *this;
   }
   Query& Bind(const std::string& v) { return Bind(std::string_view(v)); }
+  Query& BindBlob(std::string_view v) {
+    Check(
+        sqlite3_bind_blob(stmt_, ++bound_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
   Query& Bind(const std::optional<std::string>& v) {
     if (v) return Bind(std::string_view(*v));
     Check(sqlite3_bind_null(stmt_, ++bound_));
@@ -111,6 +116,10 @@ class Query {
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
   }
+  std::string Blob(int col) const {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
   std::optional<std::string> OptText(int col) const {
     if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
     return Text(col);
@@ -133,9 +142,10 @@ constexpr const char* kUserColumns =
     "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
     "created_ms, updated_ms, version, clock_ms, friend_count, disabled, password_hash, epoch";
 
-User ReadUser(const Query& q) {
+User ReadUser(const Query& q, AppId app) {
   User u;
   u.id = q.Int(0);
+  u.app = app;
   u.account = q.Text(1);
   u.profile.name = q.OptText(2);
   u.profile.icon = q.OptText(3);
@@ -187,6 +197,39 @@ FriendEdge ReadEdge(const Query& q) {
   return e;
 }
 
+// Columns 0..12 of every request query, in this order.
+#define FG_REQUEST_COLUMNS                                                             \
+  "from_user, to_user, message, source, state, created_ms, updated_ms, from_version, " \
+  "to_version, from_app, reply, to_clock_ms, app"
+
+FriendRequest ReadRequest(const Query& q) {
+  FriendRequest r;
+  r.from = q.Int(0);
+  r.to = q.Int(1);
+  r.message = q.Text(2);
+  r.source = q.Text(3);
+  r.state = static_cast<RequestState>(q.Int(4));
+  r.created_ms = q.Int(5);
+  r.updated_ms = q.Int(6);
+  r.from_version = q.Int(7);
+  r.to_version = q.Int(8);
+  r.from_app = q.Int(9);
+  r.reply = q.Text(10);
+  r.to_clock_ms = q.Int(11);
+  r.to_app = q.Int(12);
+  return r;
+}
+
+Avatar ReadAvatar(const Query& q) {
+  Avatar a;
+  a.user = q.Int(0);
+  a.key = q.Text(1);
+  a.content_type = q.Text(2);
+  a.bytes = q.Blob(3);
+  a.updated_ms = q.Int(4);
+  return a;
+}
+
 class SqliteTxn final : public WriteTxn {
  public:
   explicit SqliteTxn(Connection& conn) : conn_(conn) {}
@@ -197,7 +240,7 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_, sql.c_str());
     q.Bind(app).Bind(account);
     if (!q.Step()) return std::nullopt;
-    return ReadUser(q);
+    return ReadUser(q, app);
   }
 
   std::optional<User> FindUserById(AppId app, UserId id) override {
@@ -206,7 +249,7 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_, sql.c_str());
     q.Bind(id).Bind(app);
     if (!q.Step()) return std::nullopt;
-    return ReadUser(q);
+    return ReadUser(q, app);
   }
 
   std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
@@ -216,7 +259,7 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_, sql.c_str());
     q.Bind(app).Bind(after_id).Bind(static_cast<int64_t>(limit));
     std::vector<User> out;
-    while (q.Step()) out.push_back(ReadUser(q));
+    while (q.Step()) out.push_back(ReadUser(q, app));
     return out;
   }
 
@@ -292,24 +335,51 @@ class SqliteTxn final : public WriteTxn {
   }
 
   std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
-    Query q(conn_,
-            "SELECT message, source, state, created_ms, updated_ms, from_version, to_version,"
-            " from_app"
-            " FROM requests WHERE app = ? AND from_user = ? AND to_user = ?");
+    Query q(conn_, "SELECT " FG_REQUEST_COLUMNS
+                   " FROM requests WHERE app = ? AND from_user = ? AND to_user = ?");
     q.Bind(app).Bind(from).Bind(to);
     if (!q.Step()) return std::nullopt;
-    FriendRequest r;
-    r.from = from;
-    r.to = to;
-    r.message = q.Text(0);
-    r.source = q.Text(1);
-    r.state = static_cast<RequestState>(q.Int(2));
-    r.created_ms = q.Int(3);
-    r.updated_ms = q.Int(4);
-    r.from_version = q.Int(5);
-    r.to_version = q.Int(6);
-    r.from_app = q.Int(7);
-    return r;
+    return ReadRequest(q);
+  }
+
+  std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
+                                          bool newest_first, size_t limit) override {
+    // Each side from its own index, `limit` at most, merged.
+    static constexpr const char* kQueries[2][2] = {
+        {"SELECT " FG_REQUEST_COLUMNS " FROM requests INDEXED BY requests_received"
+         " WHERE app = ? AND to_user = ? AND to_clock_ms > ? ORDER BY to_clock_ms LIMIT ?",
+         "SELECT " FG_REQUEST_COLUMNS " FROM requests INDEXED BY requests_sent"
+         " WHERE from_app = ? AND from_user = ? AND updated_ms > ? ORDER BY updated_ms LIMIT ?"},
+        {"SELECT " FG_REQUEST_COLUMNS " FROM requests INDEXED BY requests_received"
+         " WHERE app = ? AND to_user = ? AND to_clock_ms < ? ORDER BY to_clock_ms DESC LIMIT ?",
+         "SELECT " FG_REQUEST_COLUMNS " FROM requests INDEXED BY requests_sent"
+         " WHERE from_app = ? AND from_user = ? AND updated_ms < ?"
+         " ORDER BY updated_ms DESC LIMIT ?"},
+    };
+    std::vector<FriendRequest> out;
+    for (const char* sql : kQueries[newest_first ? 1 : 0]) {
+      Query q(conn_, sql);
+      q.Bind(app).Bind(user).Bind(cursor_ms).Bind(static_cast<int64_t>(limit));
+      while (q.Step()) out.push_back(ReadRequest(q));
+    }
+    SortRequestsByClock(out, user, newest_first, limit);
+    return out;
+  }
+
+  std::optional<Avatar> FindAvatar(AppId app, UserId user) override {
+    Query q(conn_,
+            "SELECT user, key, content_type, bytes, updated_ms FROM avatars"
+            " WHERE app = ? AND user = ?");
+    q.Bind(app).Bind(user);
+    if (!q.Step()) return std::nullopt;
+    return ReadAvatar(q);
+  }
+
+  std::optional<Avatar> FindAvatarByKey(std::string_view key) override {
+    Query q(conn_, "SELECT user, key, content_type, bytes, updated_ms FROM avatars WHERE key = ?");
+    q.Bind(key);
+    if (!q.Step()) return std::nullopt;
+    return ReadAvatar(q);
   }
 
   bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
@@ -335,12 +405,12 @@ class SqliteTxn final : public WriteTxn {
     return out;
   }
 
-  std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) override {
+  std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
     // The writer holds the database lock for the whole transaction (BEGIN IMMEDIATE): reading
     // the rows is all a lock needs here.
     std::vector<User> out;
-    for (const auto& account : accounts) {
-      if (auto u = FindUser(app, account)) out.push_back(std::move(*u));
+    for (const auto& key : keys) {
+      if (auto u = FindUser(key.app, key.account)) out.push_back(std::move(*u));
     }
     return out;
   }
@@ -406,11 +476,20 @@ class SqliteTxn final : public WriteTxn {
   void PutRequest(AppId app, const FriendRequest& r) override {
     Query q(conn_,
             "INSERT OR REPLACE INTO requests (app, from_user, to_user, message, source, state,"
-            " created_ms, updated_ms, from_version, to_version, from_app)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " created_ms, updated_ms, from_version, to_version, from_app, reply, to_clock_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.Bind(app).Bind(r.from).Bind(r.to).Bind(r.message).Bind(r.source);
     q.Bind(int64_t{static_cast<int>(r.state)}).Bind(r.created_ms).Bind(r.updated_ms);
-    q.Bind(r.from_version).Bind(r.to_version).Bind(r.from_app);
+    q.Bind(r.from_version).Bind(r.to_version).Bind(r.from_app).Bind(r.reply).Bind(r.to_clock_ms);
+    q.Run();
+  }
+
+  void PutAvatar(AppId app, const Avatar& a) override {
+    Query q(conn_,
+            "INSERT OR REPLACE INTO avatars (app, user, key, content_type, bytes, updated_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?)");
+    q.Bind(app).Bind(a.user).Bind(a.key).Bind(a.content_type).BindBlob(a.bytes);
+    q.Bind(a.updated_ms);
     q.Run();
   }
 
@@ -434,8 +513,9 @@ class SqliteTxn final : public WriteTxn {
     for (const char* sql : {
              "DELETE FROM users WHERE app = ? AND id = ?",
              "DELETE FROM edges WHERE app = ? AND owner = ?",
-             "DELETE FROM requests WHERE app = ? AND from_user = ?",
+             "DELETE FROM requests WHERE from_app = ? AND from_user = ?",
              "DELETE FROM requests WHERE app = ? AND to_user = ?",
+             "DELETE FROM avatars WHERE app = ? AND user = ?",
              "DELETE FROM relations WHERE app = ? AND owner = ?",
          }) {
       Query q(conn_, sql);

@@ -45,8 +45,18 @@ class FaultyTxn final : public WriteTxn {
   std::vector<std::string> ListRelations(AppId app, UserId owner, Relation kind) override {
     return inner_.ListRelations(app, owner, kind);
   }
-  std::vector<User> LockUsers(AppId app, const std::vector<std::string>& accounts) override {
-    return inner_.LockUsers(app, accounts);
+  std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
+                                          bool newest_first, size_t limit) override {
+    return inner_.ListRequests(app, user, cursor_ms, newest_first, limit);
+  }
+  std::optional<Avatar> FindAvatar(AppId app, UserId user) override {
+    return inner_.FindAvatar(app, user);
+  }
+  std::optional<Avatar> FindAvatarByKey(std::string_view key) override {
+    return inner_.FindAvatarByKey(key);
+  }
+  std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
+    return inner_.LockUsers(keys);
   }
 
   std::optional<UserId> InsertUser(AppId app, const User& user) override {
@@ -68,6 +78,10 @@ class FaultyTxn final : public WriteTxn {
   void PutRequest(AppId app, const FriendRequest& request) override {
     BeforeWrite();
     inner_.PutRequest(app, request);
+  }
+  void PutAvatar(AppId app, const Avatar& avatar) override {
+    BeforeWrite();
+    inner_.PutAvatar(app, avatar);
   }
   void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
                    int64_t now_ms) override {
