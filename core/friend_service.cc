@@ -178,14 +178,19 @@ void FriendService::GetUsersById(std::vector<std::pair<AppId, UserId>> ids,
       });
 }
 
-void FriendService::GetPeople(const AppContext& app, UserRef viewer, std::vector<UserRef> users,
+void FriendService::GetPeople(const AppContext& app, std::optional<UserRef> viewer,
+                              std::vector<UserRef> users,
                               Callback<std::vector<std::optional<Person>>> done) {
   Query<std::vector<std::optional<Person>>>(
       std::move(done),
       [app, viewer = std::move(viewer),
        users = std::move(users)](ReadTxn& txn) -> Result<std::vector<std::optional<Person>>> {
-        auto v = FindRef(txn, app, viewer);
-        if (!v.ok()) return v.status();
+        std::optional<User> v;
+        if (viewer) {
+          auto found = FindRef(txn, app, *viewer);
+          if (!found.ok()) return found.status();
+          v = std::move(found).value();
+        }
         std::vector<std::optional<Person>> out;
         out.reserve(users.size());
         for (const auto& ref : users) {
@@ -195,7 +200,7 @@ void FriendService::GetPeople(const AppContext& app, UserRef viewer, std::vector
             continue;
           }
           Person p;
-          p.edge = txn.FindEdge(v.value().app, v.value().id, u.value().id);
+          if (v) p.edge = txn.FindEdge(v->app, v->id, u.value().id);
           p.avatar = txn.FindAvatar(u.value().app, u.value().id);
           if (p.avatar) p.avatar->bytes.clear();
           p.user = std::move(u).value();

@@ -86,9 +86,9 @@ class FriendService {
   // asked, nullopt where there is none.
   void GetUsersById(std::vector<std::pair<AppId, UserId>> ids,
                     Callback<std::vector<std::optional<User>>> done);
-  // Each user as `viewer` sees them: one entry per user asked, nullopt for an unknown one.
-  // kUserNotFound if the viewer does not exist.
-  void GetPeople(const AppContext& app, UserRef viewer, std::vector<UserRef> users,
+  // Each user as `viewer` sees them (no edge without a viewer): one entry per user asked,
+  // nullopt for an unknown one. kUserNotFound if the viewer does not exist.
+  void GetPeople(const AppContext& app, std::optional<UserRef> viewer, std::vector<UserRef> users,
                  Callback<std::vector<std::optional<Person>>> done);
   // See DeleteUserRule.
   void DeleteUser(const AppContext& app, UserRef user, Callback<bool> done);
