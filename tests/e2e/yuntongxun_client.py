@@ -1,0 +1,226 @@
+"""The Yuntongxun (容联云通讯) dialect's e2e client, and YuntongxunCase, the base of its tests.
+
+The client calls the server the way the vendor's REST SDKs do. Each call takes one timestamp,
+now in UTC+8 as yyyyMMddHHmmss, and sends
+
+    POST /{SoftVersion}/Application/{appId}/IM/{op}?sig={SigParameter}
+    Accept: application/json
+    Content-Type: application/json;charset=utf-8
+    Authorization: base64(appId + ":" + timestamp)
+
+with sig = upper-case hex MD5(appId + appToken + timestamp) and a JSON body, on one kept-alive
+connection. uploadAvatar sends the image bytes as the body (application/octet-stream), with
+useracc and fileName in the query beside sig.
+
+Credentials come from a config the test generates (harness.toml_config with a "yuntongxun"
+table: app_id, app_token) or from <data_dir>/demo-app.toml (the demo app's [apps.yuntongxun]).
+
+Standard library only; the server side comes from harness.py.
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import os
+import re
+import tomllib
+import unittest
+import urllib.parse
+
+from harness import KeepAlive, ServerCase
+
+SOFT_VERSION = "2013-12-26"
+JSON_TYPE = "application/json;charset=utf-8"
+OK = "000000"
+# The vendor's zone: timestamps are China time, whatever the machine's zone.
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+# Passed as sig= or authorization=: the request carries no sig parameter / Authorization header.
+OMIT = object()
+
+
+def read_demo_credentials(data_dir):
+    """(app_id, app_token) of the demo app's [apps.yuntongxun] table in DATA_DIR/demo-app.toml;
+    None when the binary wrote no such table (it has no Yuntongxun dialect)."""
+    with open(os.path.join(data_dir, "demo-app.toml"), "rb") as f:
+        doc = tomllib.load(f)
+    table = doc["apps"][0].get("yuntongxun")
+    if table is None:
+        return None
+    return table["app_id"], table["app_token"]
+
+
+def sdk_timestamp(when=None):
+    """`when` (an aware datetime; None: now) in China time as yyyyMMddHHmmss."""
+    when = datetime.datetime.now(CHINA) if when is None else when.astimezone(CHINA)
+    return when.strftime("%Y%m%d%H%M%S")
+
+
+def sign(app_id, app_token, ts):
+    """The sig query parameter: upper-case hex MD5(appId + appToken + timestamp)."""
+    return hashlib.md5((app_id + app_token + ts).encode("utf-8")).hexdigest().upper()
+
+
+def auth_header(app_id, ts):
+    """The Authorization header: standard, padded Base64 of appId:timestamp."""
+    return base64.b64encode(("%s:%s" % (app_id, ts)).encode("utf-8")).decode("ascii")
+
+
+class Reply:
+    """A Yuntongxun answer: HTTP status, parsed JSON body (None if not JSON), raw bytes, headers
+    (lower-cased names). code is the statusCode, None when the body has none."""
+
+    def __init__(self, status, body, headers, op=None):
+        self.status = status
+        self.raw = body
+        self.headers = headers
+        self.op = op
+        try:
+            self.json = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self.json = None
+
+    @property
+    def code(self):
+        return self.get("statusCode")
+
+    def get(self, key, default=None):
+        return self.json.get(key, default) if isinstance(self.json, dict) else default
+
+    def __getitem__(self, key):
+        return self.json[key]
+
+    def __contains__(self, key):
+        return isinstance(self.json, dict) and key in self.json
+
+    def __repr__(self):
+        return "Reply(%s http=%d, %s)" % (self.op, self.status, self.raw[:400])
+
+
+class Yuntongxun:
+    """A signed Yuntongxun client of one app on one keep-alive connection. Not thread-safe: one
+    per thread."""
+
+    def __init__(self, server, app_id, app_token):
+        self.server = server
+        self.app_id = app_id
+        self.app_token = app_token
+        self._http = KeepAlive(server)
+
+    def close(self):
+        self._http.close()
+
+    def useracc(self, account):
+        """The vendor's account reference, appId#account."""
+        return "%s#%s" % (self.app_id, account)
+
+    def raw(self, method, path, body=None, headers=None, op=None):
+        """Sends exactly this request (path from the root; body bytes, str or None) on the
+        kept-alive connection."""
+        return Reply(*self._http.exchange(method, path, body, headers), op)
+
+    def call(self, op, body, *, timestamp=None, sig=None, authorization=None,
+             app_id_in_path=None, soft_version=SOFT_VERSION, raw_body=None, headers=None):
+        """One SDK-style call of IM/{op} with `body` (a JSON-able object) sent as UTF-8 JSON.
+
+        timestamp: the yyyyMMddHHmmss that both sig and Authorization are made from (None: now).
+        sig, authorization: sent instead of the computed ones (OMIT: left out).
+        app_id_in_path: the {appId} of the path (None: this client's; sig and Authorization
+        still use this client's). soft_version: the path's first segment.
+        raw_body: bytes or str sent as is instead of `body` (which is then ignored).
+        headers: added to the SDK's headers or replacing them; a None value drops one."""
+        if raw_body is None:
+            raw_body = json.dumps(body, ensure_ascii=False)
+        return self._signed(op, raw_body, JSON_TYPE, {}, timestamp, sig, authorization,
+                            app_id_in_path, soft_version, headers)
+
+    def upload_avatar(self, useracc, file_name, data, *, timestamp=None, sig=None,
+                      authorization=None, app_id_in_path=None, soft_version=SOFT_VERSION,
+                      headers=None):
+        """IM/uploadAvatar: `data` (bytes) as the body, application/octet-stream, with
+        useracc and fileName in the query after sig, form-encoded like Java's URLEncoder ('#' as
+        %23, a space as '+'). The keywords are call's."""
+        return self._signed("uploadAvatar", data, "application/octet-stream",
+                            {"useracc": useracc, "fileName": file_name}, timestamp, sig,
+                            authorization, app_id_in_path, soft_version, headers)
+
+    def _signed(self, op, body, content_type, query, ts, sig, auth, app_id_in_path,
+                soft_version, headers):
+        ts = sdk_timestamp() if ts is None else ts
+        params = {}
+        if sig is not OMIT:
+            params["sig"] = sign(self.app_id, self.app_token, ts) if sig is None else sig
+        params.update(query)
+        path = "/%s/Application/%s/IM/%s" % (
+            soft_version, self.app_id if app_id_in_path is None else app_id_in_path, op)
+        if params:
+            path += "?" + urllib.parse.urlencode(params)
+        h = {"Accept": "application/json", "Content-Type": content_type}
+        if auth is not OMIT:
+            h["Authorization"] = auth_header(self.app_id, ts) if auth is None else auth
+        for name, value in (headers or {}).items():
+            if value is None:
+                h.pop(name, None)
+            else:
+                h[name] = value
+        return self.raw("POST", path, body, h, op)
+
+
+def yuntongxun(server, creds=None):
+    """A Yuntongxun client of `server`: creds (app_id, app_token), or the demo app's."""
+    if creds is None:
+        creds = read_demo_credentials(server.data_dir)
+        if creds is None:
+            raise unittest.SkipTest("this friendgraph binary has no Yuntongxun dialect")
+    return Yuntongxun(server, *creds)
+
+
+class YuntongxunCase(ServerCase):
+    """A ServerCase whose tests call the server through self.ytx, a Yuntongxun client of the app
+    with CREDS ((app_id, app_token); None: the demo app, from demo-app.toml), and check answers
+    with assertCode / assertOk. The class is skipped, not failed, when the binary has no
+    Yuntongxun dialect (its config reader refuses [apps.yuntongxun] as an unknown key, or the
+    demo app has no such table)."""
+
+    CREDS = None
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            super().setUpClass()
+        except AssertionError as e:
+            if re.search(r"unknown key 'apps\[\d+\]\.yuntongxun'", str(e)):
+                raise unittest.SkipTest("this friendgraph binary has no Yuntongxun dialect")
+            raise
+        cls.creds = cls.CREDS
+        if cls.creds is None:
+            cls.creds = read_demo_credentials(cls.server.data_dir)
+            if cls.creds is None:
+                cls.server.stop()
+                cls.server.cleanup()
+                raise unittest.SkipTest("this friendgraph binary has no Yuntongxun dialect")
+
+    @classmethod
+    def client(cls, creds=None):
+        return cls.keep(Yuntongxun(cls.server, *(creds or cls.creds)))
+
+    def setUp(self):
+        self.ytx = self.client()
+
+    def tearDown(self):
+        self.assertTrue(self.server.alive(), self.server.log_tail())
+
+    def assertCode(self, reply, code, http_status=200):
+        """A JSON answer with this HTTP status and statusCode (a string such as "000000"), and
+        a non-empty statusMsg. Returns the JSON."""
+        self.assertIsNotNone(reply.json, "not JSON: %r" % (reply,))
+        self.assertTrue(reply.headers.get("content-type", "").startswith("application/json"),
+                        (reply.headers, reply))
+        self.assertIsInstance(reply.json, dict, reply)
+        self.assertEqual((reply.status, reply.code), (http_status, code), reply)
+        self.assertIsInstance(reply.json.get("statusMsg"), str, reply)
+        self.assertTrue(reply.json["statusMsg"], reply)
+        return reply.json
+
+    def assertOk(self, reply):
+        return self.assertCode(reply, OK)
