@@ -151,6 +151,9 @@ class DialectTable final : public ConfigTable {
     reader_.Int(key, out, min, max);
   }
   void Bool(std::string_view key, bool& out) override { reader_.Bool(key, out); }
+  void Invalid(std::string_view key, std::string_view why) override {
+    reader_.Fail(key, std::string(why));
+  }
   void Unique(std::string_view key, std::string_view value) override {
     if (!reader_.ok()) return;
     if (!claimed_.emplace(std::string(key), std::string(value)).second) {

@@ -40,6 +40,9 @@ class ConfigTable {
   virtual void Int(std::string_view key, int64_t& out, int64_t min, int64_t max) = 0;
   // true or false. Absent: `out` keeps its value.
   virtual void Bool(std::string_view key, bool& out) = 0;
+  // Fails at key's line (the table's when absent) with "<key> <why>": for a value the dialect
+  // checks itself (a shape, a format). Does nothing after an earlier failure.
+  virtual void Invalid(std::string_view key, std::string_view why) = 0;
   // Claims `value` for `key` among the tables of this dialect in every app: fails at key's line
   // with "is used by another app" when an earlier app claimed the same value. `value` may join
   // several keys' values when a combination must be unique (e.g. "org/app"). Does nothing after

@@ -2,6 +2,7 @@
 
 #include "dialects/easemob/easemob_plugin.h"
 #include "dialects/netease/netease_plugin.h"
+#include "dialects/yuntongxun/yuntongxun_plugin.h"
 
 namespace fg {
 
@@ -9,6 +10,7 @@ const std::vector<const Dialect*>& Dialects() {
   static const std::vector<const Dialect*> dialects = {
       &netease::NeteasePlugin(),
       &easemob::EasemobPlugin(),
+      &yuntongxun::YuntongxunPlugin(),
   };
   return dialects;
 }

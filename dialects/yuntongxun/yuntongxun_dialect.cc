@@ -1,0 +1,944 @@
+#include "dialects/yuntongxun/yuntongxun_dialect.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "base/encoding.h"
+#include "base/random.h"
+#include "dialects/common/app_registry.h"
+#include "dialects/common/error_table.h"
+#include "dialects/common/field_source.h"
+#include "dialects/common/image_type.h"
+#include "dialects/common/param_reader.h"
+#include "dialects/common/rate_limiter.h"
+#include "dialects/common/reply.h"
+#include "dialects/common/time_window.h"
+#include "dialects/yuntongxun/auth.h"
+#include "dialects/yuntongxun/yuntongxun_time.h"
+#include "http/form.h"
+#include "http/json.h"
+#include "http/media_type.h"
+
+namespace fg::yuntongxun {
+namespace {
+
+constexpr std::string_view kSoftVersion = "2013-12-26";
+constexpr int64_t kMaxSkewSeconds = 24 * 3600;
+constexpr int64_t kRateLimitBlockMs = 10'000;
+constexpr int64_t kDefaultPage = 20;
+constexpr int64_t kMaxPage = 100;
+constexpr size_t kMaxImportPairs = 1000;
+constexpr size_t kMaxBatchAvatars = 100;
+// An account (the part after '#'): 1..64 of these; a whole useracc adds "appId#".
+constexpr size_t kMaxAccountChars = 64;
+constexpr size_t kMaxUseraccChars = 128;
+constexpr kit::CharSet kAccountChars("a-zA-Z0-9_@.+-");
+
+// Our statusCodes (docs/yuntongxun.md). "000000" is success.
+enum StatusCode : int {
+  kNoAuthorization = 160001,
+  kBadAuthorization = 160002,
+  kBadTimestamp = 160003,
+  kStaleTimestamp = 160004,
+  kNoSig = 160005,
+  kBadSig = 160006,
+  kUnknownApp = 160007,
+  kAppMismatch = 160008,
+  kBadSoftVersion = 160009,
+  kRateLimited = 160010,
+  kUnknownOp = 160011,
+  kUsePost = 160012,
+  kBadContentType = 160013,
+  kBadJson = 160100,
+  kMissingParameter = 160101,
+  kBadParameter = 160102,
+  kUnlinkedApp = 160103,
+  kBadImage = 160104,
+  kImageTooLarge = 160105,
+  kUserNotFound = 160200,
+  kNotFriends = 160201,
+  kNoPendingRequest = 160202,
+  kAlreadyFriends = 160203,
+  kFriendLimit = 160204,
+  kBlocked = 160205,
+  kRefusedByPolicy = 160206,
+  kUserDisabled = 160207,
+  kRelationLimit = 160208,
+  kAlreadyExists = 160209,
+  kInternal = 160500,
+  kUnavailable = 160503,
+};
+
+// The one table from core codes to statusCodes. Every answer is HTTP 200.
+constexpr kit::ErrorMapping kErrorRows[] = {
+    {Code::kOk, {200, 0, ""}},
+    {Code::kInvalidArgument, {200, kBadParameter, ""}},
+    {Code::kTooLong, {200, kBadParameter, ""}},
+    {Code::kUserNotFound, {200, kUserNotFound, ""}},
+    {Code::kAlreadyExists, {200, kAlreadyExists, ""}},
+    {Code::kNotFriends, {200, kNotFriends, ""}},
+    {Code::kAlreadyFriends, {200, kAlreadyFriends, ""}},
+    {Code::kNoPendingRequest, {200, kNoPendingRequest, ""}},
+    {Code::kBlocked, {200, kBlocked, ""}},
+    {Code::kRefusedByPolicy, {200, kRefusedByPolicy, ""}},
+    {Code::kFriendLimit, {200, kFriendLimit, ""}},
+    {Code::kRelationLimit, {200, kRelationLimit, ""}},
+    {Code::kUserDisabled, {200, kUserDisabled, ""}},
+    {Code::kInternal, {200, kInternal, ""}},
+    {Code::kUnavailable, {200, kUnavailable, ""}},
+};
+constexpr kit::ErrorTable kErrors(kErrorRows);
+
+http::Response Json(std::string body) {
+  http::Response r;
+  r.content_type = "application/json;charset=utf-8";
+  r.body = std::move(body);
+  r.dialect = "yuntongxun";
+  r.outcome = http::Response::Outcome::kOk;
+  return r;
+}
+
+// An error answer; /metrics counts it as ours (internal, unavailable) or the client's.
+http::Response StatusAnswer(int code, std::string_view message) {
+  http::JsonWriter w;
+  w.StartObject().Key("statusCode").String(std::to_string(code));
+  w.Key("statusMsg").String(message).EndObject();
+  http::Response r = Json(w.Take());
+  r.outcome = code == kInternal || code == kUnavailable ? http::Response::Outcome::kServerError
+                                                        : http::Response::Outcome::kClientError;
+  return r;
+}
+
+// A success answer's writer, its object open after statusCode and statusMsg.
+http::JsonWriter& Success(http::JsonWriter& w) {
+  return w.StartObject().Key("statusCode").String("000000").Key("statusMsg").String("success");
+}
+
+struct Envelope {
+  std::string_view dialect() const { return "yuntongxun"; }
+  http::Response Ok() const { return Json(R"({"statusCode":"000000","statusMsg":"success"})"); }
+  http::Response Error(const Status& status) const {
+    return StatusAnswer(kErrors.For(status.code()).vendor_code, status.message());
+  }
+};
+constexpr Envelope kEnvelope;
+
+http::Response Refuse(const Status& status) { return kit::ErrorResponse(kEnvelope, status); }
+http::Response Refuse(int code, std::string_view message) { return StatusAnswer(code, message); }
+
+// The members of a JSON object, an integer number read as its decimal text: the seed types every
+// field String, and clients send "size":"50" and "size":50 alike. Other types stay JSON values,
+// which the reader refuses where it wants text.
+class LenientJsonFields final : public kit::FieldSource {
+ public:
+  explicit LenientJsonFields(http::JsonValue object) : fields_(object) {}
+  std::optional<kit::Field> Get(std::string_view name) const override {
+    auto field = fields_.Get(name);
+    if (auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
+        v && v->type() == http::JsonType::kNumber) {
+      if (auto i = v->AsInt()) {
+        texts_.push_back(std::to_string(*i));
+        return std::string_view(texts_.back());
+      }
+    }
+    return field;
+  }
+
+ private:
+  kit::JsonFields fields_;
+  mutable std::deque<std::string> texts_;  // stable addresses for the views handed out
+};
+
+// One app's state: its context in core, its settings and its rate limiter.
+struct AppState {
+  AppState(const YuntongxunApp& app, Clock& clock)
+      : app(app.app),
+        settings(app.settings),
+        limiter(app.settings.rate_limit_per_second, kRateLimitBlockMs, clock) {}
+  AppContext app;
+  YuntongxunSettings settings;
+  kit::RateLimiter limiter;
+};
+
+// The avatar's time as getUserAvatar reports it: the upload's when the profile still shows the
+// uploaded image, else the profile's last change (the icon came from another dialect).
+int64_t AvatarTime(const Person& p) {
+  if (p.avatar && p.user.profile.icon &&
+      p.user.profile.icon->find("/avatars/" + p.avatar->key) != std::string::npos) {
+    return p.avatar->updated_ms;
+  }
+  return p.user.updated_ms;
+}
+
+std::string_view Or(const std::optional<std::string>& value) {
+  return value ? std::string_view(*value) : std::string_view();
+}
+
+class Dialect {
+ public:
+  Dialect(FriendService& service, Clock& clock) : service_(service), clock_(clock) {}
+
+  void AddApp(const YuntongxunApp& app) {
+    // Duplicate appIds are refused by the config reader.
+    if (AppState* state = apps_.Add(app.settings.app_id, app, clock_)) {
+      app_ids_[state->app.id] = state->settings.app_id;
+    }
+  }
+
+  // Everything one call needs. The handler answers through `respond`, now or later.
+  struct Call {
+    const AppState& state;
+    kit::ParamReader& params;
+    std::optional<http::JsonValue> body;  // the JSON object (every op but uploadAvatar)
+    std::string_view bytes;               // the raw body (uploadAvatar)
+    http::Responder respond;
+    std::optional<http::Response> refusal;  // a failure found beside the reader's
+
+    const AppContext& app() const { return state.app; }
+    bool Failed() const { return refusal || !params.ok(); }
+    http::Response Refusal() const { return refusal ? *refusal : Refuse(params.status()); }
+    // Records the first failure (the reader's, if it failed first).
+    void Fail(http::Response r) {
+      if (!Failed()) refusal = std::move(r);
+    }
+  };
+  using Op = void (Dialect::*)(Call&);
+
+  void Serve(const http::Request& request, http::Responder respond, Op op) {
+    const AppState* state = nullptr;
+    auto query = http::ParseForm(request.query);
+    if (!query.ok())
+      return respond(Refuse(kBadParameter, "query string: " + query.status().message()));
+    if (http::Response refusal; !Authenticate(request, query.value(), state, refusal)) {
+      return respond(std::move(refusal));
+    }
+    bool upload = op == &Dialect::UploadAvatar;
+    if (auto type = request.Header("content-type"); type && !upload) {
+      auto media = http::ParseMediaType(*type);
+      if (!media || !media->Is("application", "json")) {
+        return respond(Refuse(kBadContentType, "Content-Type must be application/json"));
+      }
+    }
+    std::optional<http::JsonDocument> doc;
+    if (!upload) {
+      auto parsed = http::ParseJson(request.body);
+      if (!parsed.ok()) return respond(Refuse(kBadJson, "body: " + parsed.status().message()));
+      doc.emplace(std::move(parsed).value());
+      if (doc->root().type() != http::JsonType::kObject) {
+        return respond(Refuse(kBadJson, "body must be a JSON object"));
+      }
+    }
+    kit::FormFields query_fields(query.value());
+    std::optional<LenientJsonFields> json_fields;
+    if (doc) json_fields.emplace(doc->root());
+    kit::ParamReader params(doc ? static_cast<const kit::FieldSource&>(*json_fields)
+                                : static_cast<const kit::FieldSource&>(query_fields));
+    Call call{*state,
+              params,
+              doc ? std::optional(doc->root()) : std::nullopt,
+              request.body,
+              std::move(respond),
+              std::nullopt};
+    (this->*op)(call);
+  }
+
+  // The avatar images: GET/HEAD /avatars/{key}.{ext}, public like any profile picture URL,
+  // immutable (a new upload gets a new key), revalidated by ETag.
+  void ServeAvatar(const http::Request& request, http::Responder respond) {
+    std::string_view file = request.path_params.empty() ? "" : request.path_params[0].second;
+    std::string key(file.substr(0, file.find('.')));
+    auto not_found = [](http::Responder& respond) {
+      http::Response r;
+      r.status = 404;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = "no such avatar\n";
+      respond(std::move(r));
+    };
+    if (key.size() != 32 || !HexDecode(key)) return not_found(respond);
+    std::string etag = "\"" + key + "\"";
+    std::optional<std::string> if_none_match;
+    if (auto h = request.Header("if-none-match")) if_none_match = std::string(*h);
+    service_.GetAvatarByKey(key, [respond = std::move(respond), etag, if_none_match,
+                                  not_found](Result<std::optional<Avatar>> avatar) mutable {
+      if (!avatar.ok()) return respond(Refuse(avatar.status()));
+      if (!avatar.value()) return not_found(respond);
+      http::Response r;
+      r.headers.emplace_back("ETag", etag);
+      r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+      if (if_none_match && (*if_none_match == etag || *if_none_match == "*" ||
+                            if_none_match->find(etag) != std::string::npos)) {
+        r.status = 304;
+        r.content_type.clear();
+        return respond(std::move(r));
+      }
+      r.content_type = avatar.value()->content_type;
+      r.body = std::move(avatar.value()->bytes);
+      respond(std::move(r));
+    });
+  }
+
+  // Anything under /{SoftVersion}/Application/ that no call matched.
+  void Unrouted(const http::Request& request, http::Responder respond) {
+    if (request.path_params.empty() || request.path_params[0].second != kSoftVersion) {
+      return respond(Refuse(kBadSoftVersion, "SoftVersion must be 2013-12-26"));
+    }
+    std::string_view path = request.path;
+    std::string_view op = path.substr(path.rfind('/') + 1);
+    if (FindOp(op) && path.find("/IM/") != std::string_view::npos) {
+      return respond(Refuse(kUsePost, "use POST"));
+    }
+    respond(Refuse(kUnknownOp, "no such call: " + PercentEncodeUnprintable(request.path)));
+  }
+
+  // The calls, in the seed's order; setPersonInfo is our extension (docs/yuntongxun.md).
+  void GetFriends(Call& c) {
+    UserRef user = Operator(c);
+    auto since = Time(c, "timestamp");
+    int64_t size = c.params.OptionalInt("size", 1, kMaxPage).value_or(kDefaultPage);
+    bool with_removed = Flag(c, "isUpdate");
+    bool whole = Flag(c, "isAllPage");
+    bool simp = Flag(c, "isSimpUseracc");
+    if (c.Failed()) return c.respond(c.Refusal());
+    int64_t cursor = since.value_or(0);
+    const AppState* state = &c.state;
+    auto run = [this, state, user, cursor, with_removed](Callback<FriendList> done) {
+      service_.ListFriends(state->app, user, cursor, with_removed, std::move(done));
+    };
+    WithOperator<FriendList>(
+        c, user, run,
+        [this, state, respond = std::move(c.respond), cursor, size, whole,
+         simp](Result<FriendList> list) mutable {
+          if (!list.ok()) return respond(Refuse(list.status()));
+          FriendList friends = std::move(list).value();
+          size_t n = whole ? friends->size() : std::min(friends->size(), static_cast<size_t>(size));
+          int64_t next = n ? (*friends)[n - 1].edge.updated_ms : cursor;
+          std::vector<std::pair<AppId, UserId>> ids;
+          ids.reserve(n);
+          for (size_t i = 0; i < n; ++i)
+            ids.emplace_back((*friends)[i].edge.peer_app, (*friends)[i].edge.peer);
+          service_.GetUsersById(
+              std::move(ids), [this, state, respond = std::move(respond), friends, n, next,
+                               simp](Result<std::vector<std::optional<User>>> users) mutable {
+                if (!users.ok()) return respond(Refuse(users.status()));
+                http::JsonWriter w;
+                Success(w).Key("timestamp").String(FormatMillis(next, state->settings.offset_min));
+                w.Key("friendsList").StartArray();
+                for (size_t i = 0; i < n; ++i) {
+                  const FriendView& f = (*friends)[i];
+                  const std::optional<User>& u = users.value()[i];
+                  w.StartObject();
+                  w.Key("useracc").String(Useracc(*state, f.edge.peer_app, f.peer_account, simp));
+                  w.Key("remarkName").String(Or(f.edge.fields.alias));
+                  w.Key("nickName").String(u ? Or(u->profile.name) : "");
+                  w.Key("avatar").String(u ? Or(u->profile.icon) : "");
+                  w.Key("friendState").String(f.edge.alive ? "1" : "0");
+                  w.EndObject();
+                }
+                w.EndArray().EndObject();
+                respond(Counted(Json(w.Take())));
+              });
+        });
+  }
+
+  void FriendMessage(Call& c) {
+    UserRef user = Operator(c);
+    auto since = Time(c, "timestamp");
+    int64_t size = c.params.OptionalInt("size", 1, kMaxPage).value_or(kDefaultPage);
+    // The seed's own example sends "order":"0": it reads as the default, oldest first.
+    bool newest_first = c.params.OptionalInt("order", 0, 2).value_or(1) == 2;
+    bool simp = Flag(c, "isSimpUseracc");
+    if (c.Failed()) return c.respond(c.Refusal());
+    int64_t cursor = since.value_or(newest_first ? INT64_MAX : 0);
+    int64_t empty_next = since.value_or(0);
+    const AppState* state = &c.state;
+    auto run = [this, state, user, cursor, newest_first,
+                size](Callback<std::vector<RequestView>> done) {
+      service_.ListRequests(state->app, user, cursor, newest_first, static_cast<size_t>(size),
+                            std::move(done));
+    };
+    WithOperator<std::vector<RequestView>>(
+        c, user, run,
+        kit::Reply(
+            std::move(c.respond), kEnvelope,
+            [this, state, empty_next, simp](const std::vector<RequestView>& list) {
+              int64_t next = list.empty() ? empty_next : list.back().clock_ms;
+              http::JsonWriter w;
+              Success(w).Key("timestamp").String(FormatMillis(next, state->settings.offset_min));
+              w.Key("inviteList").StartArray();
+              for (const RequestView& v : list) {
+                const FriendRequest& r = v.request;
+                // The requester reads a refusal's reason where they wrote their message.
+                bool reason = v.sent && r.state == RequestState::kRefused && !r.reply.empty();
+                w.StartObject();
+                w.Key("friendUseracc").String(Useracc(*state, v.peer.app, v.peer.account, simp));
+                w.Key("message").String(reason ? r.reply : r.message);
+                w.Key("source").String(r.source);
+                w.Key("isInvited").String(v.sent ? "0" : "1");
+                w.Key("dealState").String(r.state == RequestState::kAccepted ? "1" : "0");
+                w.Key("avatar").String(Or(v.peer.profile.icon));
+                w.EndObject();
+              }
+              w.EndArray().EndObject();
+              return Json(w.Take());
+            }));
+  }
+
+  void GetPersonInfo(Call& c) { PersonInfo(c, "searchContent", /*friends_only=*/false); }
+  void GetFriendInfo(Call& c) { PersonInfo(c, "friendUseracc", /*friends_only=*/true); }
+
+  void AddFriend(Call& c) {
+    AddArgs args;
+    args.owner = Operator(c);
+    args.peer = Account(c, "friendUseracc");
+    args.mode = AddMode::kRequest;
+    args.message = c.params.Optional("message", 256).value_or("");
+    args.source = c.params.Optional("source", 64).value_or("");
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    UserRef owner = args.owner;
+    WithOperator<AddOutcome>(
+        c, owner,
+        [this, state, args = std::move(args)](Callback<AddOutcome> done) {
+          service_.Add(state->app, args, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope));
+  }
+
+  void SetFriendRemark(Call& c) {
+    UserRef owner = Operator(c);
+    UserRef peer = Account(c, "friendUseracc");
+    EdgeFields fields;
+    if (!c.params.Has("remarkName")) c.Fail(Refuse(kMissingParameter, "remarkName is missing"));
+    fields.alias = c.params.Optional("remarkName", 128);
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    WithOperator<bool>(
+        c, owner,
+        [this, state, owner, peer, fields](Callback<bool> done) {
+          service_.UpdateEdge(state->app, owner, peer, fields, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope, [this, state](bool) {
+          http::JsonWriter w;
+          Success(w)
+              .Key("timestamp")
+              .String(FormatSeconds(clock_.NowMs(), state->settings.offset_min));
+          w.EndObject();
+          return Json(w.Take());
+        }));
+  }
+
+  void SetUserVerify(Call& c) {
+    UserRef user = Operator(c);
+    if (!c.params.Has("addVerify")) c.Fail(Refuse(kMissingParameter, "addVerify is missing"));
+    auto verify = c.params.OptionalInt("addVerify", 0, 1);
+    if (c.Failed()) return c.respond(c.Refusal());
+    fg::UserUpdate update;
+    update.add_policy = verify == 0 ? AddPolicy::kAllowAny : AddPolicy::kNeedConfirm;
+    UpdateUser(c, user, std::move(update));
+  }
+
+  void GetUserVerify(Call& c) {
+    UserRef user = Operator(c);
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    WithOperator<User>(
+        c, user,
+        [this, state, user](Callback<User> done) {
+          service_.GetUser(state->app, user, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope, [](const User& u) {
+          http::JsonWriter w;
+          // deny_any (set through another dialect) needs verification too: no one gets in.
+          Success(w).Key("addVerify").String(u.add_policy == AddPolicy::kAllowAny ? "0" : "1");
+          w.EndObject();
+          return Json(w.Take());
+        }));
+  }
+
+  void FriendAgree(Call& c) { Answer(c, fg::Answer::kAccept); }
+  void FriendRefuse(Call& c) { Answer(c, fg::Answer::kRefuse); }
+
+  void DelFriend(Call& c) {
+    DeleteArgs args;
+    args.owner = Operator(c);
+    args.peer = Account(c, "friendUseracc");
+    args.both = Flag(c, "allDel");
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    UserRef owner = args.owner;
+    WithOperator<bool>(
+        c, owner,
+        [this, state, args = std::move(args)](Callback<bool> done) {
+          service_.Delete(state->app, args, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope));
+  }
+
+  void ImportFriends(Call& c) {
+    std::optional<http::JsonValue> list = c.body->Find("friendsList");
+    if (!list || list->IsNull()) {
+      return c.respond(Refuse(kMissingParameter, "friendsList is missing"));
+    }
+    if (list->type() != http::JsonType::kArray || list->size() == 0 ||
+        list->size() > kMaxImportPairs) {
+      return c.respond(Refuse(kBadParameter, "friendsList must be an array of 1 to 1000 pairs"));
+    }
+    std::vector<std::pair<UserRef, UserRef>> pairs;
+    pairs.reserve(list->size());
+    for (size_t i = 0; i < list->size(); ++i) {
+      http::JsonValue item = list->item(i);
+      std::string label = "friendsList[" + std::to_string(i) + "]";
+      if (item.type() != http::JsonType::kObject) {
+        return c.respond(Refuse(kBadParameter, label + " must be an object"));
+      }
+      UserRef refs[2];
+      for (int side = 0; side < 2; ++side) {
+        std::string name = label + (side == 0 ? ".useracc" : ".friendUseracc");
+        auto value = item.Find(side == 0 ? "useracc" : "friendUseracc");
+        if (!value || value->IsNull()) {
+          return c.respond(Refuse(kMissingParameter, name + " is missing"));
+        }
+        std::string text;
+        if (auto str = value->AsString()) {
+          text = std::string(*str);
+        } else if (auto number = value->AsInt()) {
+          text = std::to_string(*number);
+        } else {
+          return c.respond(Refuse(kBadParameter, name + " must be a string"));
+        }
+        ParsedRef parsed = ParseUseracc(c.state, text, name);
+        if (!parsed) return c.respond(Refuse(parsed.code, parsed.message));
+        refs[side] = std::move(parsed.ref);
+      }
+      pairs.emplace_back(std::move(refs[0]), std::move(refs[1]));
+    }
+    service_.ImportFriends(c.app(), std::move(pairs), kit::Reply(std::move(c.respond), kEnvelope));
+  }
+
+  void UploadAvatar(Call& c) {
+    UserRef user = Operator(c);
+    std::string file_name = Required(c, "fileName", 255);
+    if (c.Failed()) return c.respond(c.Refusal());
+    if (!kit::ExtensionAllowed(file_name)) {
+      return c.respond(Refuse(kBadImage, "fileName must end in .jpg, .jpeg, .gif, .png or .bmp"));
+    }
+    if (static_cast<int64_t>(c.bytes.size()) > c.state.settings.max_avatar_bytes) {
+      return c.respond(
+          Refuse(kImageTooLarge, "the image is larger than " +
+                                     std::to_string(c.state.settings.max_avatar_bytes) + " bytes"));
+    }
+    auto type = kit::SniffImage(c.bytes);
+    if (!type) {
+      return c.respond(Refuse(kBadImage, "the body is not a jpg, gif, png or bmp image"));
+    }
+    Avatar avatar;
+    avatar.key = RandomHex(16);
+    avatar.content_type = std::string(type->content_type);
+    avatar.bytes = std::string(c.bytes);
+    std::string url =
+        c.state.settings.public_url + "/avatars/" + avatar.key + "." + std::string(type->extension);
+    const AppState* state = &c.state;
+    WithOperator<Avatar>(
+        c, user,
+        [this, state, user, avatar = std::move(avatar), url](Callback<Avatar> done) {
+          service_.SetAvatar(state->app, user, avatar, url, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope, [state, url](const Avatar& a) {
+          http::JsonWriter w;
+          Success(w).Key("avatar").String(url);
+          w.Key("updateTime").String(FormatMillis(a.updated_ms, state->settings.offset_min));
+          w.EndObject();
+          return Json(w.Take());
+        }));
+  }
+
+  void GetUserAvatar(Call& c) {
+    UserRef user = Operator(c);
+    auto known = Time(c, "updateTime");
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    WithOperator<Person>(
+        c, user,
+        [this, state, user](Callback<Person> done) {
+          service_.GetPeople(
+              state->app, std::nullopt, {user},
+              [user, done = std::move(done)](Result<std::vector<std::optional<Person>>> people) {
+                if (!people.ok()) return done(people.status());
+                if (!people.value()[0]) return done(UserNotFound(user));
+                done(std::move(*people.value()[0]));
+              });
+        },
+        kit::Reply(std::move(c.respond), kEnvelope, [state, known](const Person& p) {
+          int64_t time = AvatarTime(p);
+          http::JsonWriter w;
+          Success(w);
+          // The caller holds this one already: nothing to send.
+          if (known != time) w.Key("avatar").String(Or(p.user.profile.icon));
+          w.Key("updateTime").String(FormatMillis(time, state->settings.offset_min));
+          w.EndObject();
+          return Json(w.Take());
+        }));
+  }
+
+  void BatchGetUserAvatar(Call& c) {
+    auto list = c.params.RequiredArray("useraccList", kMaxBatchAvatars, kMaxUseraccChars);
+    bool simp = Flag(c, "isSimpUseracc");
+    if (c.Failed()) return c.respond(c.Refusal());
+    std::vector<UserRef> users;
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto ref = ParseUseracc(c.state, list[i], "useraccList[" + std::to_string(i) + "]");
+      if (!ref) return c.respond(Refuse(ref.code, ref.message));
+      users.push_back(std::move(ref.ref));
+    }
+    const AppState* state = &c.state;
+    service_.GetPeople(
+        c.app(), std::nullopt, users,
+        [this, state, users, simp, respond = std::move(c.respond)](
+            Result<std::vector<std::optional<Person>>> people) mutable {
+          if (!people.ok()) return respond(Refuse(people.status()));
+          for (size_t i = 0; i < users.size(); ++i) {
+            if (!people.value()[i]) return respond(Refuse(UserNotFound(users[i])));
+          }
+          http::JsonWriter w;
+          Success(w).Key("avatarList").StartArray();
+          for (const auto& p : people.value()) {
+            w.StartObject();
+            w.Key("useracc").String(Useracc(*state, p->user.app, p->user.account, simp));
+            w.Key("avatar").String(Or(p->user.profile.icon));
+            w.Key("updateTime").String(FormatMillis(AvatarTime(*p), state->settings.offset_min));
+            w.EndObject();
+          }
+          w.EndArray().EndObject();
+          respond(Counted(Json(w.Take())));
+        });
+  }
+
+  // Our extension in the vendor's style: the profile fields the seed's getPersonInfo shows.
+  void SetPersonInfo(Call& c) {
+    UserRef user = Operator(c);
+    fg::UserUpdate update;
+    update.profile.name = c.params.Optional("nickName", 64);
+    update.profile.sign = c.params.Optional("sign", 256);
+    update.profile.region = c.params.Optional("region", 128);
+    update.profile.birth = c.params.Optional("birthDay", 32);
+    update.profile.mobile = c.params.Optional("phoneNumber", 32);
+    if (auto sex = c.params.OptionalInt("sex", 0, 2))
+      update.profile.gender = static_cast<int>(*sex);
+    if (c.Failed()) return c.respond(c.Refusal());
+    UpdateUser(c, user, std::move(update));
+  }
+
+ private:
+  struct ParsedRef {
+    explicit operator bool() const { return code == 0; }
+    UserRef ref;
+    int code = 0;  // a statusCode when it failed
+    std::string message;
+  };
+
+  // A useracc: "appId#account" naming this app or a linked one, or a bare account (this app;
+  // the seed's own uploadAvatar example sends one).
+  ParsedRef ParseUseracc(const AppState& caller, std::string_view text,
+                         const std::string& label) const {
+    ParsedRef out;
+    size_t hash = text.find('#');
+    std::string_view account = hash == std::string_view::npos ? text : text.substr(hash + 1);
+    if (account.empty() || account.size() > kMaxAccountChars ||
+        !std::all_of(account.begin(), account.end(),
+                     [](char ch) { return kAccountChars.Contains(ch); })) {
+      out.code = kBadParameter;
+      out.message = label + " must be appId#account, the account 1 to 64 of " +
+                    std::string(kAccountChars.spec());
+      return out;
+    }
+    AppId app = 0;
+    if (hash != std::string_view::npos) {
+      const AppState* owner = apps_.Find(text.substr(0, hash));
+      bool linked =
+          owner && (owner == &caller ||
+                    (caller.app.group &&
+                     std::any_of(caller.app.group->begin(), caller.app.group->end(),
+                                 [&](const auto& g) { return g.first == owner->app.id; })));
+      if (!linked) {
+        out.code = kUnlinkedApp;
+        out.message = label + " names an appId that is not this app or linked to it";
+        return out;
+      }
+      if (owner != &caller) app = owner->app.id;
+    }
+    out.ref = UserRef(app, std::string(account));
+    return out;
+  }
+
+  // A required useracc field.
+  UserRef Account(Call& c, const std::string& name) {
+    std::string text = Required(c, name, kMaxUseraccChars);
+    if (c.Failed()) return {};
+    ParsedRef parsed = ParseUseracc(c.state, text, name);
+    if (!parsed) c.Fail(Refuse(parsed.code, parsed.message));
+    return parsed.ref;
+  }
+  UserRef Operator(Call& c) { return Account(c, "useracc"); }
+
+  // A required text field: absent is its own statusCode.
+  std::string Required(Call& c, std::string_view name, size_t max_chars) {
+    if (!c.params.Has(name)) {
+      c.Fail(Refuse(kMissingParameter, std::string(name) + " is missing"));
+      return {};
+    }
+    return c.params.Required(name, max_chars);
+  }
+
+  // A 0|1 flag, 0 when absent.
+  bool Flag(Call& c, std::string_view name) { return c.params.OptionalInt(name, 0, 1) == 1; }
+
+  // A time in the app's zone ("yyyy-MM-dd HH:mm:ss.SSS"); absent or "" is nullopt.
+  std::optional<int64_t> Time(Call& c, std::string_view name) {
+    auto text = c.params.Optional(name, 32);
+    if (!text || text->empty()) return std::nullopt;
+    int offset = c.state.settings.offset_min;
+    // The time 0 (an empty list's cursor) in a zone behind UTC falls before 1970 locally.
+    if (*text == FormatMillis(0, offset)) return 0;
+    auto ms = ParseMillis(*text, offset);
+    if (!ms) {
+      c.Fail(Refuse(kBadParameter, std::string(name) + " must be yyyy-MM-dd HH:mm:ss.SSS"));
+      return std::nullopt;
+    }
+    return ms;
+  }
+
+  std::string Useracc(const AppState& caller, AppId app, std::string_view account,
+                      bool simp) const {
+    if (app == caller.app.id) {
+      return simp ? std::string(account) : caller.settings.app_id + "#" + std::string(account);
+    }
+    auto it = app_ids_.find(app);
+    return it == app_ids_.end() ? std::string(account) : it->second + "#" + std::string(account);
+  }
+
+  static Status UserNotFound(const UserRef& user) {
+    return {Code::kUserNotFound, "user '" + user.account + "' does not exist"};
+  }
+  static http::Response Counted(http::Response r) {
+    return kit::Counted(kEnvelope, std::move(r), Code::kOk);
+  }
+
+  // Runs `run` for the operator's call; if core says a user is missing, makes sure the operator
+  // exists (Yuntongxun creates accounts on their first call) and runs it once more. A missing
+  // friend then fails again with its own error.
+  template <typename T, typename Run, typename Done>
+  void WithOperator(Call& c, const UserRef& op, Run run, Done done) {
+    const AppContext* app = &c.app();
+    auto retry = [this, app, op, run, done](Result<T> result) mutable {
+      if (result.ok() || result.status().code() != Code::kUserNotFound) {
+        return done(std::move(result));
+      }
+      service_.EnsureUser(*app, op,
+                          [run = std::move(run), done = std::move(done),
+                           first = result.status()](Result<User> user) mutable {
+                            if (!user.ok()) return done(Result<T>(first));
+                            run(Callback<T>(std::move(done)));
+                          });
+    };
+    run(Callback<T>(std::move(retry)));
+  }
+
+  void Answer(Call& c, fg::Answer answer) {
+    UserRef recipient = Operator(c);
+    UserRef requester = Account(c, "friendUseracc");
+    std::string reason =
+        answer == fg::Answer::kRefuse ? c.params.Optional("message", 256).value_or("") : "";
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    WithOperator<bool>(
+        c, recipient,
+        [this, state, recipient, requester, answer, reason](Callback<bool> done) {
+          service_.Respond(state->app, recipient, requester, answer, reason, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope));
+  }
+
+  void UpdateUser(Call& c, const UserRef& user, fg::UserUpdate update) {
+    const AppState* state = &c.state;
+    WithOperator<User>(
+        c, user,
+        [this, state, user, update = std::move(update)](Callback<User> done) {
+          service_.UpdateUser(state->app, user, update, std::move(done));
+        },
+        kit::Reply(std::move(c.respond), kEnvelope));
+  }
+
+  void PersonInfo(Call& c, std::string_view target_field, bool friends_only) {
+    UserRef viewer = Operator(c);
+    UserRef target = Account(c, std::string(target_field));
+    bool simp = Flag(c, "isSimpUseracc");
+    if (c.Failed()) return c.respond(c.Refusal());
+    const AppState* state = &c.state;
+    auto run = [this, state, viewer, target, friends_only](Callback<Person> done) {
+      service_.GetPeople(
+          state->app, viewer, {target},
+          [target, friends_only,
+           done = std::move(done)](Result<std::vector<std::optional<Person>>> people) {
+            if (!people.ok()) return done(people.status());
+            if (!people.value()[0]) return done(UserNotFound(target));
+            Person& p = *people.value()[0];
+            if (friends_only && !(p.edge && p.edge->alive)) {
+              return done(Status(Code::kNotFriends, "'" + p.user.account + "' is not a friend"));
+            }
+            done(std::move(p));
+          });
+    };
+    WithOperator<Person>(
+        c, viewer, run,
+        kit::Reply(
+            std::move(c.respond), kEnvelope, [this, state, simp, friends_only](const Person& p) {
+              const Profile& profile = p.user.profile;
+              bool alive = p.edge && p.edge->alive;
+              http::JsonWriter w;
+              Success(w).Key("useracc").String(Useracc(*state, p.user.app, p.user.account, simp));
+              w.Key("phoneNumber").String(Or(profile.mobile));
+              w.Key("nickName").String(Or(profile.name));
+              w.Key("region").String(Or(profile.region));
+              w.Key("sign").String(Or(profile.sign));
+              w.Key("avatar").String(Or(profile.icon));
+              if (!friends_only) w.Key("state").String(alive ? "1" : "0");
+              w.Key("birthDay").String(Or(profile.birth));
+              int gender = profile.gender.value_or(0);
+              w.Key("sex").String(gender == 1 ? "1" : gender == 2 ? "2" : "");
+              w.Key("remarkName").String(alive ? Or(p.edge->fields.alias) : "");
+              w.EndObject();
+              return Json(w.Take());
+            }));
+  }
+
+  // On success points `state` at the caller's app; otherwise fills `refusal`. Every check
+  // before the sig answers without touching any state, so that only holders of the token can
+  // spend the app's rate limit.
+  bool Authenticate(const http::Request& request, const http::Params& query, const AppState*& state,
+                    http::Response& refusal) {
+    const auto& path = request.path_params;  // version, appId, op
+    if (path.size() < 2 || path[0].second != kSoftVersion) {
+      refusal = Refuse(kBadSoftVersion, "SoftVersion must be 2013-12-26");
+      return false;
+    }
+    int count = request.HeaderCount("authorization");
+    if (count != 1) {
+      refusal =
+          Refuse(count ? kBadAuthorization : kNoAuthorization,
+                 count ? "Authorization header is repeated" : "Authorization header is missing");
+      return false;
+    }
+    auto auth = ParseAuthorization(*request.Header("authorization"));
+    if (!auth) {
+      refusal = Refuse(kBadAuthorization, "Authorization must be Base64 of appId:yyyyMMddHHmmss");
+      return false;
+    }
+    AppState* app = apps_.Find(path[1].second);
+    if (!app) {
+      refusal = Refuse(kUnknownApp, "unknown appId");
+      return false;
+    }
+    if (auth->app_id != app->settings.app_id) {
+      refusal = Refuse(kAppMismatch, "the appId of the Authorization header is not the path's");
+      return false;
+    }
+    auto seconds = ParseCompactSeconds(auth->timestamp, app->settings.offset_min);
+    if (!seconds) {
+      refusal = Refuse(kBadTimestamp, "the timestamp must be yyyyMMddHHmmss");
+      return false;
+    }
+    if (!kit::WithinWindow(*seconds, clock_.NowMs() / 1000, kMaxSkewSeconds)) {
+      refusal =
+          Refuse(kStaleTimestamp, "the timestamp is more than 24 hours from the server's time");
+      return false;
+    }
+    auto sig = query.Get("sig");
+    if (!sig || sig->empty()) {
+      refusal = Refuse(kNoSig, "sig is missing");
+      return false;
+    }
+    if (!SigMatches(*sig, app->settings.app_id, app->settings.app_token, auth->timestamp)) {
+      refusal = Refuse(kBadSig, "sig does not match");
+      return false;
+    }
+    if (!app->limiter.Allow()) {
+      refusal = Refuse(kRateLimited, "too many calls: this app is blocked for 10 seconds");
+      return false;
+    }
+    state = app;
+    return true;
+  }
+
+ public:
+  static std::optional<Op> FindOp(std::string_view name);
+
+ private:
+  FriendService& service_;
+  Clock& clock_;
+  kit::AppRegistry<AppState> apps_;
+  std::unordered_map<AppId, std::string> app_ids_;  // core app id → Yuntongxun appId
+};
+
+// The calls, at a glance.
+constexpr std::pair<std::string_view, Dialect::Op> kOps[] = {
+    {"getFriends", &Dialect::GetFriends},
+    {"friendMessage", &Dialect::FriendMessage},
+    {"getPersonInfo", &Dialect::GetPersonInfo},
+    {"addFriend", &Dialect::AddFriend},
+    {"setFriendRemark", &Dialect::SetFriendRemark},
+    {"setUserVerify", &Dialect::SetUserVerify},
+    {"friendAgree", &Dialect::FriendAgree},
+    {"friendRefuse", &Dialect::FriendRefuse},
+    {"delFriend", &Dialect::DelFriend},
+    {"getFriendInfo", &Dialect::GetFriendInfo},
+    {"importFriends", &Dialect::ImportFriends},
+    {"uploadAvatar", &Dialect::UploadAvatar},
+    {"getUserAvatar", &Dialect::GetUserAvatar},
+    {"batchGetUserAvatar", &Dialect::BatchGetUserAvatar},
+    {"getUserVerify", &Dialect::GetUserVerify},
+    {"setPersonInfo", &Dialect::SetPersonInfo},
+};
+
+std::optional<Dialect::Op> Dialect::FindOp(std::string_view name) {
+  for (auto [op_name, op] : kOps) {
+    if (op_name == name) return op;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const kit::ErrorTable& YuntongxunErrors() { return kErrors; }
+
+void Register(http::Router& router, FriendService& service, Clock& clock,
+              const std::vector<YuntongxunApp>& apps) {
+  auto dialect = std::make_shared<Dialect>(service, clock);
+  int64_t max_avatar = 0;
+  for (const auto& app : apps) {
+    dialect->AddApp(app);
+    max_avatar = std::max(max_avatar, app.settings.max_avatar_bytes);
+  }
+  auto serve = [dialect](const http::Request& req, http::Responder respond) {
+    auto op = Dialect::FindOp(req.path_params.size() == 3 ? req.path_params[2].second : "");
+    if (!op) return dialect->Unrouted(req, std::move(respond));
+    dialect->Serve(req, std::move(respond), *op);
+  };
+  // uploadAvatar's body is the image: its own limit, the largest any app allows.
+  router.Add("POST", "/{version}/Application/{appId}/IM/uploadAvatar", serve,
+             {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
+  router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve);
+  router.Add("*", "/{version}/Application/*",
+             [dialect](const http::Request& req, http::Responder respond) {
+               dialect->Unrouted(req, std::move(respond));
+             });
+  auto avatar = [dialect](const http::Request& req, http::Responder respond) {
+    dialect->ServeAvatar(req, std::move(respond));
+  };
+  router.Add("GET", "/avatars/{file}", avatar);
+  router.Add("HEAD", "/avatars/{file}", avatar);
+}
+
+}  // namespace fg::yuntongxun
