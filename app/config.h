@@ -53,6 +53,7 @@ struct Config {
   int64_t max_connections_per_client = 256;  // per IPv4 address or IPv6 /64
   std::string log_level = "info";
   int64_t friend_list_cache_items = 150'000;  // friends kept in memory for full-list reads; 0 = off
+  int64_t user_cache_items = 100'000;  // users' profiles kept in memory for listings; 0 = off
   std::vector<AppConfig> apps;
 };
 

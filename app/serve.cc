@@ -171,8 +171,13 @@ int Serve(const ServeFlags& flags) {
   if (config->friend_list_cache_items > 0) {
     cache = std::make_unique<FriendListCache>(config->friend_list_cache_items);
   }
+  std::unique_ptr<UserCache> users;
+  if (config->user_cache_items > 0) {
+    users = std::make_unique<UserCache>(config->user_cache_items);
+  }
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
-  FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get());
+  FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get(),
+                        users.get());
 
   // Each app's id and limits first, then the link groups they form.
   std::vector<AppContext> contexts;

@@ -222,8 +222,9 @@ void Change::Forget(const User& user) {
   for (auto& l : users_) {
     if (l.user.get() == &user) l.forgotten = true;
   }
-  // Its cached list (even an empty one) must go with it.
+  // Its cached list (even an empty one) and card must go with it.
   MarkTouched(user);
+  ProfileChanged(user);
 }
 
 void Change::Commit() {

@@ -57,6 +57,10 @@ class Change {
   int64_t now_ms() const { return now_ms_; }
   // Users whose edges or requests this job changed: their cached lists are stale after it.
   const std::vector<UserKey>& touched() const { return touched_; }
+  // Users whose profile (or anything else a listing shows of them) this job changed or who it
+  // deleted: their cached cards are stale after it.
+  const std::vector<UserId>& profiles_changed() const { return profiles_changed_; }
+  void ProfileChanged(const User& user) { profiles_changed_.push_back(user.id); }
 
   // The key `ref` names: its account lower-cased, its app resolved. kInvalidArgument for an app
   // outside the calling app's link group.
@@ -122,6 +126,7 @@ class Change {
   int64_t now_ms_;
   std::vector<Locked> users_;
   std::vector<UserKey> touched_;
+  std::vector<UserId> profiles_changed_;
 };
 
 // The key `ref` names for a call of `app`: its account lower-cased, its app resolved.

@@ -69,9 +69,9 @@ Result<User> FindRef(ReadTxn& txn, const AppContext& app, const UserRef& ref) {
 }  // namespace
 
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
-                             FriendListCache* cache)
-    : ctx_{&store, &clock, &completions, cache} {
-  assert(!cache || store.sole_writer());
+                             FriendListCache* cache, UserCache* users)
+    : ctx_{&store, &clock, &completions, cache, users} {
+  assert((!cache && !users) || store.sole_writer());
 }
 
 template <typename T, typename Rule>
@@ -80,6 +80,7 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
   struct Outcome {
     std::optional<T> value;
     std::vector<UserKey> touched;
+    std::vector<UserId> profiles_changed;
   };
   auto out = std::make_shared<Outcome>();
   Context ctx = ctx_;
@@ -90,11 +91,15 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
         if (!result.ok()) return result.status();
         out->value = std::move(result).value();
         out->touched = change.touched();
+        out->profiles_changed = change.profiles_changed();
         return Status::Ok();
       },
       [ctx, out, done = std::move(done)](const Status& status) mutable {
         // Committed: drop stale lists before anyone hears of the change.
         if (status.ok() && ctx.cache && !out->touched.empty()) ctx.cache->Drop(out->touched);
+        if (status.ok() && ctx.users && !out->profiles_changed.empty()) {
+          ctx.users->Drop(out->profiles_changed);
+        }
         ctx.completions->Post([status, out, done = std::move(done)] {
           Guarded([&] {
             if (!status.ok()) return done(status);
@@ -166,14 +171,33 @@ void FriendService::GetUsers(const AppContext& app, std::vector<UserRef> users,
       });
 }
 
-void FriendService::GetUsersById(std::vector<std::pair<AppId, UserId>> ids,
-                                 Callback<std::vector<std::optional<User>>> done) {
-  Query<std::vector<std::optional<User>>>(
+void FriendService::GetProfiles(std::vector<std::pair<AppId, UserId>> ids,
+                                Callback<std::vector<UserCache::Entry>> done) {
+  std::vector<UserCache::Entry> found(ids.size());
+  std::vector<size_t> missing;
+  std::vector<UserCache::Ticket> tickets;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    UserCache::Ticket ticket{};
+    if (ctx_.users) found[i] = ctx_.users->Find(ids[i].second, &ticket);
+    if (!found[i]) {
+      missing.push_back(i);
+      tickets.push_back(ticket);
+    }
+  }
+  if (missing.empty()) return done(std::move(found));
+  Query<std::vector<UserCache::Entry>>(
       std::move(done),
-      [ids = std::move(ids)](ReadTxn& txn) -> Result<std::vector<std::optional<User>>> {
-        std::vector<std::optional<User>> out;
-        out.reserve(ids.size());
-        for (auto [app, id] : ids) out.push_back(txn.FindUserById(app, id));
+      [ids = std::move(ids), found = std::move(found), missing = std::move(missing),
+       tickets = std::move(tickets),
+       cache = ctx_.users](ReadTxn& txn) -> Result<std::vector<UserCache::Entry>> {
+        std::vector<UserCache::Entry> out = found;  // the job may run more than once
+        for (size_t j = 0; j < missing.size(); ++j) {
+          auto [app, id] = ids[missing[j]];
+          auto user = txn.FindUserById(app, id);
+          if (!user) continue;
+          out[missing[j]] = UserCache::Card(std::move(*user));
+          if (cache) cache->Install(tickets[j], out[missing[j]]);
+        }
         return out;
       });
 }

@@ -26,6 +26,7 @@
 #include "core/cursor.h"
 #include "core/friend_list_cache.h"
 #include "core/rules.h"
+#include "core/user_cache.h"
 #include "store/store.h"
 
 namespace fg {
@@ -62,11 +63,12 @@ struct Page {
 
 class FriendService {
  public:
-  // `store`, `clock`, `completions` and `cache` must outlive every job the service queued (close
-  // the store first); the service itself may go before its jobs complete. `cache` may be null;
-  // REQUIRES: a cache only with a store that is the sole writer of its data (asserted).
+  // `store`, `clock`, `completions` and the caches must outlive every job the service queued
+  // (close the store first); the service itself may go before its jobs complete. Either cache
+  // may be null; REQUIRES: caches only with a store that is the sole writer of its data
+  // (asserted).
   FriendService(Store& store, Clock& clock, Executor& completions,
-                FriendListCache* cache = nullptr);
+                FriendListCache* cache = nullptr, UserCache* users = nullptr);
 
   // Users.
   void CreateUser(const AppContext& app, NewUser user, Callback<User> done);
@@ -82,10 +84,11 @@ class FriendService {
   // out.
   void GetUsers(const AppContext& app, std::vector<UserRef> users,
                 Callback<std::vector<User>> done);
-  // The users of these ids (each in its app, as a FriendEdge names its peer): one entry per id
-  // asked, nullopt where there is none.
-  void GetUsersById(std::vector<std::pair<AppId, UserId>> ids,
-                    Callback<std::vector<std::optional<User>>> done);
+  // The users of these ids (each in its app, as a FriendEdge names its peer) as listings show
+  // them (UserCache::Card: no secrets, no counters): one entry per id asked, null where there is
+  // none. Answers inline when every one is in the user cache.
+  void GetProfiles(std::vector<std::pair<AppId, UserId>> ids,
+                   Callback<std::vector<UserCache::Entry>> done);
   // Each user as `viewer` sees them (no edge without a viewer): one entry per user asked,
   // nullopt for an unknown one. kUserNotFound if the viewer does not exist.
   void GetPeople(const AppContext& app, std::optional<UserRef> viewer, std::vector<UserRef> users,
@@ -150,6 +153,7 @@ class FriendService {
     Clock* clock;
     Executor* completions;
     FriendListCache* cache;
+    UserCache* users;
   };
 
   // Runs rule(Change&) as one write job; completes `done` on the executor after commit.

@@ -102,6 +102,7 @@ Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate
   }
   u->updated_ms = change.now_ms();
   change.txn().UpdateUserFields(u->app, *u);
+  change.ProfileChanged(*u);
   return *u;
 }
 
@@ -323,6 +324,7 @@ Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
   u->profile.icon = url;
   u->updated_ms = change.now_ms();
   change.txn().UpdateUserFields(u->app, *u);
+  change.ProfileChanged(*u);
   avatar.bytes.clear();  // the caller has them
   return avatar;
 }

@@ -319,16 +319,16 @@ class Dialect {
           ids.reserve(n);
           for (size_t i = 0; i < n; ++i)
             ids.emplace_back((*friends)[i].edge.peer_app, (*friends)[i].edge.peer);
-          service_.GetUsersById(
+          service_.GetProfiles(
               std::move(ids), [this, state, respond = std::move(respond), friends, n, next,
-                               simp](Result<std::vector<std::optional<User>>> users) mutable {
+                               simp](Result<std::vector<UserCache::Entry>> users) mutable {
                 if (!users.ok()) return respond(Refuse(users.status()));
                 http::JsonWriter w;
                 Success(w).Key("timestamp").String(FormatMillis(next, state->settings.offset_min));
                 w.Key("friendsList").StartArray();
                 for (size_t i = 0; i < n; ++i) {
                   const FriendView& f = (*friends)[i];
-                  const std::optional<User>& u = users.value()[i];
+                  const UserCache::Entry& u = users.value()[i];
                   w.StartObject();
                   w.Key("useracc").String(Useracc(*state, f.edge.peer_app, f.peer_account, simp));
                   w.Key("remarkName").String(Or(f.edge.fields.alias));
