@@ -277,20 +277,23 @@ Result<size_t> ImportFriendsRule(Change& change,
   std::vector<std::pair<UserKey, UserKey>> keyed;
   std::vector<UserKey> keys;
   keyed.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
+  // The first malformed pair. The pairs before it still run, so that one of them breaking a rule
+  // is the error named: the first bad pair, whatever its fault.
+  Status malformed;
+  for (size_t i = 0; i < pairs.size() && malformed.ok(); ++i) {
     auto a = change.Resolve(pairs[i].first);
-    if (!a.ok()) return in_pair(i, a.status());
     auto b = change.Resolve(pairs[i].second);
-    if (!b.ok()) return in_pair(i, b.status());
-    if (a.value().account.empty() || b.value().account.empty()) {
-      return in_pair(i, {Code::kInvalidArgument, "an account is empty"});
+    if (!a.ok() || !b.ok()) {
+      malformed = in_pair(i, !a.ok() ? a.status() : b.status());
+    } else if (a.value().account.empty() || b.value().account.empty()) {
+      malformed = in_pair(i, {Code::kInvalidArgument, "an account is empty"});
+    } else if (a.value() == b.value()) {
+      malformed = in_pair(i, {Code::kInvalidArgument, "a user cannot be their own friend"});
+    } else {
+      keys.push_back(a.value());
+      keys.push_back(b.value());
+      keyed.emplace_back(std::move(a).value(), std::move(b).value());
     }
-    if (a.value() == b.value()) {
-      return in_pair(i, {Code::kInvalidArgument, "a user cannot be their own friend"});
-    }
-    keys.push_back(a.value());
-    keys.push_back(b.value());
-    keyed.emplace_back(std::move(a).value(), std::move(b).value());
   }
   // Every user of the job locked at once, in the store's order; then the missing ones created.
   change.LockMore(keys);
@@ -307,6 +310,7 @@ Result<size_t> ImportFriendsRule(Change& change,
     if (Status s = CheckNotBlocked(change.txn(), b, a); !s.ok()) return in_pair(i, s);
     if (Status s = change.BefriendBoth(a, b, {}, ""); !s.ok()) return in_pair(i, s);
   }
+  if (!malformed.ok()) return malformed;
   change.Commit();
   return pairs.size();
 }
