@@ -44,6 +44,15 @@ Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
   return u;
 }
 
+// Locks the user `ref` names: kInvalidArgument for an app that is not linked (as every call
+// naming a pair answers), kUserNotFound if the account does not exist.
+Result<User*> LockUser(Change& change, const UserRef& ref) {
+  if (auto key = change.Resolve(ref); !key.ok()) return key.status();
+  User* u = change.Lock(ref);
+  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  return u;
+}
+
 }  // namespace
 
 Result<User> CreateUserRule(Change& change, const NewUser& user) {
@@ -76,8 +85,9 @@ Result<User> EnsureUserRule(Change& change, const UserRef& ref) {
 }
 
 Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update) {
-  User* u = change.Lock(ref);
-  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto locked = LockUser(change, ref);
+  if (!locked.ok()) return locked.status();
+  User* u = locked.value();
   const Profile& p = update.profile;
   auto set = [](const auto& src, auto& dst) {
     if (src) dst = src;
@@ -191,8 +201,9 @@ Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef&
 
 Result<bool> DeleteUserRule(Change& change, const UserRef& ref) {
   WriteTxn& txn = change.txn();
-  User* user = change.Lock(ref);
-  if (!user) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto locked = LockUser(change, ref);
+  if (!locked.ok()) return locked.status();
+  User* user = locked.value();
   // Every peer that may still have an alive edge to the user: all adds make both edges, and a
   // delete leaves a tombstone, so the user's own rows name them all (in their own apps).
   std::vector<UserKey> peers;
@@ -317,8 +328,9 @@ Result<size_t> ImportFriendsRule(Change& change,
 
 Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
                              const std::string& url) {
-  User* u = change.Lock(ref);
-  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto locked = LockUser(change, ref);
+  if (!locked.ok()) return locked.status();
+  User* u = locked.value();
   auto previous = change.txn().FindAvatar(u->app, u->id);
   avatar.user = u->id;
   // Strictly after the one it replaces: a client that holds the old time always sees a change.
