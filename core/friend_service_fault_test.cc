@@ -63,11 +63,12 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
   // Everything a user can see: users with their counters, every list with tombstones.
   std::string Snapshot() {
     std::string out;
-    for (auto name : {"a", "b", "c", "d"}) {
+    for (auto name : {"a", "b", "c", "d", "e"}) {
       auto u = testing::GetUser(service_, app_, name);
       out += name;
       out += u.ok() ? " v" + std::to_string(u->version) + " n" + std::to_string(u->friend_count) +
-                          " " + u->profile.name.value_or("-") + (u->disabled ? " off" : "")
+                          " " + u->profile.name.value_or("-") + " " +
+                          u->profile.icon.value_or("-") + (u->disabled ? " off" : "")
                     : " missing";
       if (!u.ok()) {
         out += "\n";
@@ -83,6 +84,8 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
       auto rel = testing::ListRelations(service_, app_, name);
       out += " blocks " + std::to_string(rel->blocked.size()) + "\n";
     }
+    auto avatar = Wait<std::optional<Avatar>>([&](auto cb) { service_.GetAvatarByKey("ka", cb); });
+    out += avatar.ok() && avatar.value() ? "avatar " + avatar.value()->bytes : "no avatar";
     return out;
   }
 
@@ -132,7 +135,19 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
            u.disabled = true;
            service_.UpdateUser(app_, "c", u, Ignore<User>(cb));
          }},
+        {"import",
+         [this](auto cb) {
+           // Creates e; a and d become friends of e.
+           service_.ImportFriends(app_, {{"a", "e"}, {"E", "d"}}, Ignore<size_t>(cb));
+         }},
+        {"avatar",
+         [this](auto cb) {
+           service_.SetAvatar(app_, "a", Avatar{0, "ka", "image/png", std::string("\0png", 4), 0},
+                              "https://fg.test/ka", Ignore<Avatar>(cb));
+         }},
         {"delete user", [this](auto cb) { service_.DeleteUser(app_, "b", Ignore<bool>(cb)); }},
+        {"delete user with an avatar",
+         [this](auto cb) { service_.DeleteUser(app_, "a", Ignore<bool>(cb)); }},
     };
   }
 

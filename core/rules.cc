@@ -44,6 +44,15 @@ Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
   return u;
 }
 
+// Locks the user `ref` names: kInvalidArgument for an app that is not linked (as every call
+// naming a pair answers), kUserNotFound if the account does not exist.
+Result<User*> LockUser(Change& change, const UserRef& ref) {
+  if (auto key = change.Resolve(ref); !key.ok()) return key.status();
+  User* u = change.Lock(ref);
+  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  return u;
+}
+
 }  // namespace
 
 Result<User> CreateUserRule(Change& change, const NewUser& user) {
@@ -76,8 +85,9 @@ Result<User> EnsureUserRule(Change& change, const UserRef& ref) {
 }
 
 Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update) {
-  User* u = change.Lock(ref);
-  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto locked = LockUser(change, ref);
+  if (!locked.ok()) return locked.status();
+  User* u = locked.value();
   const Profile& p = update.profile;
   auto set = [](const auto& src, auto& dst) {
     if (src) dst = src;
@@ -192,8 +202,9 @@ Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef&
 
 Result<bool> DeleteUserRule(Change& change, const UserRef& ref) {
   WriteTxn& txn = change.txn();
-  User* user = change.Lock(ref);
-  if (!user) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto locked = LockUser(change, ref);
+  if (!locked.ok()) return locked.status();
+  User* user = locked.value();
   // Every peer that may still have an alive edge to the user: all adds make both edges, and a
   // delete leaves a tombstone, so the user's own rows name them all (in their own apps).
   std::vector<UserKey> peers;
@@ -278,20 +289,23 @@ Result<size_t> ImportFriendsRule(Change& change,
   std::vector<std::pair<UserKey, UserKey>> keyed;
   std::vector<UserKey> keys;
   keyed.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
+  // The first malformed pair. The pairs before it still run, so that one of them breaking a rule
+  // is the error named: the first bad pair, whatever its fault.
+  Status malformed;
+  for (size_t i = 0; i < pairs.size() && malformed.ok(); ++i) {
     auto a = change.Resolve(pairs[i].first);
-    if (!a.ok()) return in_pair(i, a.status());
     auto b = change.Resolve(pairs[i].second);
-    if (!b.ok()) return in_pair(i, b.status());
-    if (a.value().account.empty() || b.value().account.empty()) {
-      return in_pair(i, {Code::kInvalidArgument, "an account is empty"});
+    if (!a.ok() || !b.ok()) {
+      malformed = in_pair(i, !a.ok() ? a.status() : b.status());
+    } else if (a.value().account.empty() || b.value().account.empty()) {
+      malformed = in_pair(i, {Code::kInvalidArgument, "an account is empty"});
+    } else if (a.value() == b.value()) {
+      malformed = in_pair(i, {Code::kInvalidArgument, "a user cannot be their own friend"});
+    } else {
+      keys.push_back(a.value());
+      keys.push_back(b.value());
+      keyed.emplace_back(std::move(a).value(), std::move(b).value());
     }
-    if (a.value() == b.value()) {
-      return in_pair(i, {Code::kInvalidArgument, "a user cannot be their own friend"});
-    }
-    keys.push_back(a.value());
-    keys.push_back(b.value());
-    keyed.emplace_back(std::move(a).value(), std::move(b).value());
   }
   // Every user of the job locked at once, in the store's order; then the missing ones created.
   change.LockMore(keys);
@@ -308,14 +322,16 @@ Result<size_t> ImportFriendsRule(Change& change,
     if (Status s = CheckNotBlocked(change.txn(), b, a); !s.ok()) return in_pair(i, s);
     if (Status s = change.BefriendBoth(a, b, {}, ""); !s.ok()) return in_pair(i, s);
   }
+  if (!malformed.ok()) return malformed;
   change.Commit();
   return pairs.size();
 }
 
 Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
                              const std::string& url) {
-  User* u = change.Lock(ref);
-  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  auto locked = LockUser(change, ref);
+  if (!locked.ok()) return locked.status();
+  User* u = locked.value();
   auto previous = change.txn().FindAvatar(u->app, u->id);
   avatar.user = u->id;
   // Strictly after the one it replaces: a client that holds the old time always sees a change.

@@ -75,8 +75,8 @@ Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewU
 // creates users: an account exists from its first call). kInvalidArgument for an empty account
 // or an app that is not linked.
 Result<User> EnsureUserRule(Change& change, const UserRef& ref);
-// kUserNotFound if the account does not exist. A disabled user keeps its friendships and takes
-// part in no new one (AddRule, RespondRule).
+// kUserNotFound if the account does not exist, kInvalidArgument for an app that is not linked.
+// A disabled user keeps its friendships and takes part in no new one (AddRule, RespondRule).
 Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update);
 // Either user disabled: kUserDisabled (a disabled account neither asks, nor is asked, nor is
 // added). Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
@@ -105,13 +105,13 @@ Result<size_t> ImportFriendsRule(Change& change,
                                  const std::vector<std::pair<UserRef, UserRef>>& pairs);
 // Stores the user's avatar (avatar.key, content_type, bytes; user and updated_ms are filled in)
 // and makes `url` its profile icon. The avatar's time is strictly after the one it replaces.
-// kUserNotFound if the user does not exist.
+// kUserNotFound if the user does not exist, kInvalidArgument for an app that is not linked.
 Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
                              const std::string& url);
 // Deletes the user: its account, profile, requests, blocks and mutes go; every friendship with it
 // ends on both sides, each former friend's edge becoming a tombstone with a new version (so
 // incremental sync reports the removal). The account may then be created again, with an empty
-// graph. kUserNotFound if it does not exist.
+// graph. kUserNotFound if it does not exist, kInvalidArgument for an app that is not linked.
 Result<bool> DeleteUserRule(Change& change, const UserRef& ref);
 // Blocks and mutes. Setting what is already set succeeds. kRelationLimit over the app's limit.
 Result<bool> SetRelationRule(Change& change, const UserRef& owner, const UserRef& peer,

@@ -371,6 +371,183 @@ TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
   EXPECT_NE(this->AddUser("a"), a);  // the name is free again, as a new user
 }
 
+// a's requests, by a's own clock: updated_ms where a sent, to_clock_ms where a received. The
+// other side's clock (and requests a is not in) interleave with them and must not count.
+TYPED_TEST(StoreContractTest, RequestsListByTheUsersOwnClock) {
+  AppId other = this->store_->EnsureApp("other").value();
+  UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
+  UserId d = this->AddUser("d", other);
+  auto request = [&](UserId from, AppId from_app, UserId to, int64_t from_clock, int64_t to_clock) {
+    FriendRequest r;
+    r.from = from;
+    r.from_app = from_app;
+    r.to = to;
+    r.message = std::to_string(from) + ">" + std::to_string(to);
+    r.created_ms = r.updated_ms = from_clock;
+    r.to_clock_ms = to_clock;
+    return r;
+  };
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutRequest(this->app_, request(a, this->app_, b, 10, 100));
+                txn.PutRequest(this->app_, request(c, this->app_, a, 50, 20));
+                txn.PutRequest(this->app_, request(a, this->app_, c, 30, 60));
+                txn.PutRequest(this->app_, request(b, this->app_, c, 15, 25));
+                txn.PutRequest(other, request(a, this->app_, d, 40, 5));  // the recipient's app
+                return Status::Ok();
+              }).ok());
+  // Each entry as "from>to@clock" from `user`'s side.
+  auto names = [](const std::vector<FriendRequest>& list, UserId user) {
+    std::vector<std::string> out;
+    for (const auto& r : list) out.push_back(r.message + "@" + std::to_string(ClockOf(r, user)));
+    return out;
+  };
+  auto name = [](UserId from, UserId to, int64_t clock) {
+    return std::to_string(from) + ">" + std::to_string(to) + "@" + std::to_string(clock);
+  };
+  ASSERT_TRUE(
+      this->Read([&](ReadTxn& txn) {
+            AppId app = this->app_;
+            EXPECT_EQ(names(txn.ListRequests(app, a, 0, false, 10), a),
+                      (std::vector<std::string>{name(a, b, 10), name(c, a, 20), name(a, c, 30),
+                                                name(a, d, 40)}));
+            EXPECT_EQ(names(txn.ListRequests(app, a, 10, false, 10), a),
+                      (std::vector<std::string>{name(c, a, 20), name(a, c, 30), name(a, d, 40)}));
+            EXPECT_EQ(names(txn.ListRequests(app, a, 0, false, 2), a),
+                      (std::vector<std::string>{name(a, b, 10), name(c, a, 20)}));
+            EXPECT_EQ(names(txn.ListRequests(app, a, 20, false, 1), a),
+                      (std::vector<std::string>{name(a, c, 30)}));
+            EXPECT_EQ(names(txn.ListRequests(app, a, INT64_MAX, true, 3), a),
+                      (std::vector<std::string>{name(a, d, 40), name(a, c, 30), name(c, a, 20)}));
+            EXPECT_EQ(names(txn.ListRequests(app, a, 30, true, 10), a),
+                      (std::vector<std::string>{name(c, a, 20), name(a, b, 10)}));
+            EXPECT_TRUE(txn.ListRequests(app, a, 40, false, 10).empty());
+            EXPECT_TRUE(txn.ListRequests(app, a, 10, true, 10).empty());
+            EXPECT_TRUE(txn.ListRequests(app, a, 0, false, 0).empty());
+            EXPECT_EQ(names(txn.ListRequests(app, b, 0, false, 10), b),
+                      (std::vector<std::string>{name(b, c, 15), name(a, b, 100)}));
+            // The cross-app request: listed on both sides, its apps filled in.
+            auto to_d = txn.ListRequests(other, d, 0, false, 10);
+            EXPECT_EQ(names(to_d, d), (std::vector<std::string>{name(a, d, 5)}));
+            ASSERT_EQ(to_d.size(), 1u);
+            EXPECT_EQ(to_d[0].from_app, app);
+            EXPECT_EQ(to_d[0].to_app, other);
+            EXPECT_TRUE(txn.ListRequests(app, d, 0, false, 10).empty());
+            EXPECT_TRUE(txn.ListRequests(other, a, 0, false, 10).empty());
+            auto found = txn.FindRequest(app, c, a);
+            ASSERT_TRUE(found.has_value());
+            EXPECT_EQ(found->to_app, app);
+            EXPECT_EQ(found->to_clock_ms, 20);
+          })
+          .ok());
+}
+
+TYPED_TEST(StoreContractTest, RequestReplyRoundTripsAndDeletingAUserTakesItsRequestsInAnyApp) {
+  AppId other = this->store_->EnsureApp("other").value();
+  UserId a = this->AddUser("a"), b = this->AddUser("b");
+  UserId x = this->AddUser("x", other);
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                FriendRequest r;
+                r.from = b;
+                r.from_app = this->app_;
+                r.to = a;
+                r.state = RequestState::kRefused;
+                r.reply = "not now";
+                r.updated_ms = 1;
+                r.to_clock_ms = 2;
+                txn.PutRequest(this->app_, r);
+                r.from = a;
+                r.to = x;
+                r.reply.clear();
+                txn.PutRequest(other, r);
+                r.from = x;
+                r.from_app = other;
+                r.to = b;
+                txn.PutRequest(this->app_, r);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto r = txn.FindRequest(this->app_, b, a);
+                    ASSERT_TRUE(r.has_value());
+                    EXPECT_EQ(r->reply, "not now");
+                    EXPECT_EQ(r->state, RequestState::kRefused);
+                  })
+                  .ok());
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.LockUsers({{this->app_, "a"}});
+                txn.DeleteUserRows(this->app_, a);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    EXPECT_FALSE(txn.FindRequest(this->app_, b, a).has_value());
+                    EXPECT_FALSE(txn.FindRequest(other, a, x).has_value());
+                    EXPECT_TRUE(txn.ListRequests(other, x, 0, false, 10).size() == 1u);
+                    EXPECT_TRUE(txn.FindRequest(this->app_, x, b).has_value());
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, AvatarsRoundTripTheirBytesAndAreFoundByKey) {
+  AppId other = this->store_->EnsureApp("other").value();
+  UserId a = this->AddUser("a"), b = this->AddUser("b");
+  std::string bytes("\0\x01\xff\0GIF89a\0", 11);
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutAvatar(this->app_, Avatar{a, "k1", "image/gif", bytes, 7});
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto mine = txn.FindAvatar(this->app_, a);
+                    ASSERT_TRUE(mine.has_value());
+                    EXPECT_EQ(mine->user, a);
+                    EXPECT_EQ(mine->key, "k1");
+                    EXPECT_EQ(mine->content_type, "image/gif");
+                    EXPECT_EQ(mine->bytes, bytes);
+                    EXPECT_EQ(mine->updated_ms, 7);
+                    auto by_key = txn.FindAvatarByKey("k1");
+                    ASSERT_TRUE(by_key.has_value());
+                    EXPECT_EQ(by_key->bytes, bytes);
+                    EXPECT_EQ(by_key->user, a);
+                    EXPECT_FALSE(txn.FindAvatar(this->app_, b).has_value());
+                    EXPECT_FALSE(txn.FindAvatar(other, a).has_value());
+                    EXPECT_FALSE(txn.FindAvatarByKey("k2").has_value());
+                  })
+                  .ok());
+  // A new upload replaces the user's avatar, key and all.
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutAvatar(this->app_, Avatar{a, "k2", "image/png", "png", 8});
+                txn.PutAvatar(this->app_, Avatar{b, "kb", "image/png", "b", 8});
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    EXPECT_FALSE(txn.FindAvatarByKey("k1").has_value());
+                    EXPECT_EQ(txn.FindAvatar(this->app_, a)->key, "k2");
+                    EXPECT_EQ(txn.FindAvatarByKey("k2")->bytes, "png");
+                  })
+                  .ok());
+  // A key another user's avatar holds is a failure, and that avatar stays.
+  Status clash = WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+    txn.PutAvatar(this->app_, Avatar{b, "k2", "image/png", "stolen", 9});
+    return Status::Ok();
+  });
+  EXPECT_EQ(clash.code(), Code::kInternal) << clash.ToString();
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    EXPECT_EQ(txn.FindAvatarByKey("k2")->user, a);
+                    EXPECT_EQ(txn.FindAvatar(this->app_, a)->bytes, "png");
+                    EXPECT_EQ(txn.FindAvatar(this->app_, b)->key, "kb");
+                  })
+                  .ok());
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.LockUsers({{this->app_, "a"}});
+                txn.DeleteUserRows(this->app_, a);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    EXPECT_FALSE(txn.FindAvatar(this->app_, a).has_value());
+                    EXPECT_FALSE(txn.FindAvatarByKey("k2").has_value());
+                    EXPECT_TRUE(txn.FindAvatar(this->app_, b).has_value());
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, UserIdsAreNeverUsedAgain) {
   this->AddUser("first");
   UserId last = this->AddUser("last");  // the highest id so far

@@ -485,9 +485,13 @@ class SqliteTxn final : public WriteTxn {
   }
 
   void PutAvatar(AppId app, const Avatar& a) override {
+    // An upsert on the user only: OR REPLACE would also resolve a clash on the unique key by
+    // deleting the other user's avatar, where the contract wants a StoreFailure.
     Query q(conn_,
-            "INSERT OR REPLACE INTO avatars (app, user, key, content_type, bytes, updated_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?)");
+            "INSERT INTO avatars (app, user, key, content_type, bytes, updated_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app, user) DO UPDATE SET key = excluded.key,"
+            " content_type = excluded.content_type, bytes = excluded.bytes,"
+            " updated_ms = excluded.updated_ms");
     q.Bind(app).Bind(a.user).Bind(a.key).Bind(a.content_type).BindBlob(a.bytes);
     q.Bind(a.updated_ms);
     q.Run();
