@@ -1,6 +1,6 @@
 // Yuntongxun's writes without a vendor twin: importFriends (all pairs or none), avatars kept in
 // the store, EnsureUser (an account exists from its first call), and the reads that show them
-// (GetPeople, GetUsersById, GetAvatarByKey).
+// (GetPeople, GetProfiles, GetAvatarByKey).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -124,8 +124,9 @@ class ImportAndAvatarTest : public ::testing::TestWithParam<testing::BackendPara
   testing::FakeClock clock_;
   testing::ThreadExecutor executor_;
   FriendListCache cache_{10'000};
+  UserCache users_{1'000};
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
-  FriendService service_{*store_, clock_, executor_, &cache_};
+  FriendService service_{*store_, clock_, executor_, &cache_, &users_};
   AppContext app_, linked_, other_;
 };
 
@@ -383,19 +384,47 @@ TEST_P(ImportAndAvatarTest, PeopleShowTheViewersEdgeAndTheAvatarWithoutBytes) {
 TEST_P(ImportAndAvatarTest, UsersByIdAnswerOneEntryPerId) {
   User a = Create("a");
   User b = Create("b");
-  auto r = Wait<std::vector<std::optional<User>>>([&](auto cb) {
-    service_.GetUsersById(
+  auto r = Wait<std::vector<UserCache::Entry>>([&](auto cb) {
+    service_.GetProfiles(
         {{app_.id, b.id}, {app_.id, b.id + a.id + 1000}, {other_.id, a.id}, {app_.id, a.id}}, cb);
   });
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 4u);
-  ASSERT_TRUE(r->at(0).has_value());
+  ASSERT_NE(r->at(0), nullptr);
   EXPECT_EQ(r->at(0)->account, "b");
   EXPECT_EQ(r->at(0)->app, app_.id);
-  EXPECT_FALSE(r->at(1).has_value());
-  EXPECT_FALSE(r->at(2).has_value());
-  ASSERT_TRUE(r->at(3).has_value());
+  EXPECT_EQ(r->at(1), nullptr);
+  EXPECT_EQ(r->at(2), nullptr);
+  ASSERT_NE(r->at(3), nullptr);
   EXPECT_EQ(r->at(3)->account, "a");
+  EXPECT_TRUE(r->at(3)->token.empty());  // a card: no secrets, no counters
+}
+
+TEST_P(ImportAndAvatarTest, ProfilesFollowEveryChangeThroughTheUserCache) {
+  User a = Create("a");
+  auto profile = [&] {
+    auto r = Wait<std::vector<UserCache::Entry>>(
+        [&](auto cb) { service_.GetProfiles({{app_.id, a.id}}, cb); });
+    EXPECT_TRUE(r.ok());
+    return r.ok() && r->at(0) ? r->at(0) : nullptr;
+  };
+  ASSERT_NE(profile(), nullptr);
+  EXPECT_FALSE(profile()->profile.name.has_value());  // the second read is a cache hit
+  UserUpdate update;
+  update.profile.name = "Alice";
+  ASSERT_TRUE(Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", update, cb); }).ok());
+  ASSERT_NE(profile(), nullptr);
+  EXPECT_EQ(profile()->profile.name, "Alice");
+  Avatar avatar;
+  avatar.key = std::string(32, 'c');
+  avatar.content_type = "image/png";
+  avatar.bytes = "\x89PNG";
+  ASSERT_TRUE(Wait<Avatar>([&](auto cb) {
+                service_.SetAvatar(app_, "a", avatar, "http://x/avatars/cc.png", cb);
+              }).ok());
+  EXPECT_EQ(profile()->profile.icon, "http://x/avatars/cc.png");
+  ASSERT_TRUE(Wait<bool>([&](auto cb) { service_.DeleteUser(app_, "a", cb); }).ok());
+  EXPECT_EQ(profile(), nullptr);
 }
 
 TEST_P(ImportAndAvatarTest, EnsureUserCreatesOnceAndThenReturnsTheSameUser) {
