@@ -188,10 +188,51 @@ void Change::AcceptPending(User& a, User& b) {
 
 Status Change::BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fields,
                             std::string_view source) {
-  if (Status s = MakeAlive(owner, peer, owner_fields, source); !s.ok()) return s;
-  if (Status s = MakeAlive(peer, owner, {}, source); !s.ok()) return s;
+  // Both edges read once and written at most once each, already knowing that both end alive
+  // (bulk imports make thousands of pairs per job).
+  auto forward = txn_.FindEdge(owner.app, owner.id, peer.id);
+  auto back = txn_.FindEdge(peer.app, peer.id, owner.id);
+  bool revive_forward = !forward || !forward->alive;
+  bool revive_back = !back || !back->alive;
+  for (auto [user, revive] : {std::pair{&owner, revive_forward}, std::pair{&peer, revive_back}}) {
+    int64_t max_friends = LimitsOf(user->app).max_friends;
+    if (revive && user->friend_count >= max_friends) {
+      return {Code::kFriendLimit, "'" + user->account + "' has reached the friend limit of " +
+                                      std::to_string(max_friends)};
+    }
+  }
+  EdgeFields forward_fields = forward ? forward->fields : EdgeFields{};
+  Apply(owner_fields, forward_fields);
+  if (revive_forward || !forward->peer_alive || !SameFields(forward->fields, forward_fields)) {
+    WriteAlive(owner, peer, std::move(forward), forward_fields, revive_forward, source);
+  }
+  if (revive_back || !back->peer_alive) {
+    EdgeFields back_fields = back ? back->fields : EdgeFields{};
+    WriteAlive(peer, owner, std::move(back), back_fields, revive_back, source);
+  }
   AcceptPending(owner, peer);
   return Status::Ok();
+}
+
+void Change::WriteAlive(User& owner, User& peer, std::optional<FriendEdge> existing,
+                        const EdgeFields& fields, bool revive, std::string_view source) {
+  FriendEdge edge = existing ? std::move(*existing) : FriendEdge{};
+  edge.owner = owner.id;
+  edge.peer = peer.id;
+  edge.peer_app = peer.app;
+  edge.peer_account = peer.account;
+  edge.fields = fields;
+  edge.peer_alive = true;
+  int64_t t = Tick(owner);
+  if (revive) {
+    ++owner.friend_count;
+    edge.alive = true;
+    edge.created_ms = t;
+    edge.source = std::string(source);
+  }
+  edge.updated_ms = t;
+  edge.version = owner.version;
+  txn_.PutEdge(owner.app, edge);
 }
 
 std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,6 +112,9 @@ class Change {
   // owner -> peer changed alive state, so peer's edge back (if alive) shows a different
   // bidirection: it records the new state and takes a new version. Returns whether it is alive.
   bool TouchReverse(User& peer, UserId owner, bool owner_alive);
+  // Writes owner -> peer alive with `fields`, its peer's edge back alive too (BefriendBoth).
+  void WriteAlive(User& owner, User& peer, std::optional<FriendEdge> existing,
+                  const EdgeFields& fields, bool revive, std::string_view source);
   // Marks pending requests between a and b (either way) as accepted.
   void AcceptPending(User& a, User& b);
   void MarkTouched(const User& user);

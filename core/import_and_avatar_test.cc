@@ -403,8 +403,9 @@ TEST_P(ImportAndAvatarTest, UsersByIdAnswerOneEntryPerId) {
 TEST_P(ImportAndAvatarTest, ProfilesFollowEveryChangeThroughTheUserCache) {
   User a = Create("a");
   auto profile = [&] {
-    auto r = Wait<std::vector<UserCache::Entry>>(
-        [&](auto cb) { service_.GetProfiles({{app_.id, a.id}}, cb); });
+    auto r = Wait<std::vector<UserCache::Entry>>([&](auto cb) {
+      service_.GetProfiles({{app_.id, a.id}}, cb);
+    });
     EXPECT_TRUE(r.ok());
     return r.ok() && r->at(0) ? r->at(0) : nullptr;
   };
