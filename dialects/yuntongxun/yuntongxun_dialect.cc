@@ -129,16 +129,18 @@ constexpr Envelope kEnvelope;
 http::Response Refuse(const Status& status) { return kit::ErrorResponse(kEnvelope, status); }
 http::Response Refuse(int code, std::string_view message) { return StatusAnswer(code, message); }
 
-// The members of a JSON object, an integer number read as its decimal text: the seed types every
-// field String, and clients send "size":"50" and "size":50 alike. Other types stay JSON values,
-// which the reader refuses where it wants text.
+// The members of a JSON object, a string or an integer number read as text: the seed types every
+// field String, and clients send "size":"50" and "size":50 alike, so a number field must parse
+// from a JSON string as it does from a form (the reader parses only text, never a JSON string,
+// as a number). Other types stay JSON values, which the reader refuses where it wants text.
 class LenientJsonFields final : public kit::FieldSource {
  public:
   explicit LenientJsonFields(http::JsonValue object) : fields_(object) {}
   std::optional<kit::Field> Get(std::string_view name) const override {
     auto field = fields_.Get(name);
-    if (auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
-        v && v->type() == http::JsonType::kNumber) {
+    auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
+    if (v && v->type() == http::JsonType::kString) return *v->AsString();
+    if (v && v->type() == http::JsonType::kNumber) {
       if (auto i = v->AsInt()) {
         texts_.push_back(std::to_string(*i));
         return std::string_view(texts_.back());
@@ -584,6 +586,14 @@ class Dialect {
   }
 
   void BatchGetUserAvatar(Call& c) {
+    // A JSON array only: the reader would parse a string's text as one.
+    std::optional<http::JsonValue> given = c.body->Find("useraccList");
+    if (!given || given->IsNull()) {
+      return c.respond(Refuse(kMissingParameter, "useraccList is missing"));
+    }
+    if (given->type() != http::JsonType::kArray) {
+      return c.respond(Refuse(kBadParameter, "useraccList must be an array of 1 to 100 strings"));
+    }
     auto list = c.params.RequiredArray("useraccList", kMaxBatchAvatars, kMaxUseraccChars);
     bool simp = Flag(c, "isSimpUseracc");
     if (c.Failed()) return c.respond(c.Refusal());
