@@ -936,9 +936,14 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
     if (!op) return dialect->Unrouted(req, std::move(respond));
     dialect->Serve(req, std::move(respond), *op);
   };
-  // uploadAvatar's body is the image: its own limit, the largest any app allows.
-  router.Add("POST", "/{version}/Application/{appId}/IM/uploadAvatar", serve,
-             {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
+  // uploadAvatar's body is the image: its own limit, the largest any app allows. Its path has
+  // no {op} parameter, so the call is named here.
+  router.Add(
+      "POST", "/{version}/Application/{appId}/IM/uploadAvatar",
+      [dialect](const http::Request& req, http::Responder respond) {
+        dialect->Serve(req, std::move(respond), &Dialect::UploadAvatar);
+      },
+      {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
   router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve);
   router.Add("*", "/{version}/Application/*",
              [dialect](const http::Request& req, http::Responder respond) {
