@@ -695,13 +695,15 @@ class Dialect {
   }
   UserRef Operator(Call& c) { return Account(c, "useracc"); }
 
-  // A required text field: absent is its own statusCode.
+  // A required text field: absent, null or "" is its own statusCode (the reader would call ""
+  // missing but answer it as an invalid parameter).
   std::string Required(Call& c, std::string_view name, size_t max_chars) {
-    if (!c.params.Has(name)) {
+    std::optional<std::string> text;
+    if (c.params.Has(name)) text = c.params.Optional(name, max_chars);
+    if (!c.Failed() && (!text || text->empty())) {
       c.Fail(Refuse(kMissingParameter, std::string(name) + " is missing"));
-      return {};
     }
-    return c.params.Required(name, max_chars);
+    return text.value_or("");
   }
 
   // A 0|1 flag, 0 when absent.
