@@ -121,9 +121,12 @@ class JsonTests(BadInputCase):
         a = self.acc(unique("be"))
         for op, body in [("getFriends", {"useracc": ""}),
                          ("addFriend", {"useracc": a, "friendUseracc": ""}),
-                         ("getPersonInfo", {"useracc": a, "searchContent": ""})]:
+                         ("getPersonInfo", {"useracc": a, "searchContent": ""}),
+                         ("setFriendRemark", {"useracc": a, "friendUseracc": None,
+                                              "remarkName": ""})]:
             with self.subTest(op=op, body=body):
-                self.rejected(self.ytx.call(op, body), "160101", "160102")
+                self.rejected(self.ytx.call(op, body), "160101")
+        self.rejected(self.ytx.upload_avatar("", "a.png", png_bytes()), "160101")
         for bad in [MAIN[0] + "#", MAIN[0] + "#a b", MAIN[0] + "#a#b", MAIN[0] + "##a",
                     "a b", a + " ", a + "\n", a + "\x00", MAIN[0] + "#中文",
                     MAIN[0] + "#" + "x" * 65, "x" * 200, MAIN[0] + "#a/b", MAIN[0] + "#a%23b"]:
