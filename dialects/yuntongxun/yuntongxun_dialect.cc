@@ -129,16 +129,18 @@ constexpr Envelope kEnvelope;
 http::Response Refuse(const Status& status) { return kit::ErrorResponse(kEnvelope, status); }
 http::Response Refuse(int code, std::string_view message) { return StatusAnswer(code, message); }
 
-// The members of a JSON object, an integer number read as its decimal text: the seed types every
-// field String, and clients send "size":"50" and "size":50 alike. Other types stay JSON values,
-// which the reader refuses where it wants text.
+// The members of a JSON object, a string or an integer number read as text: the seed types every
+// field String, and clients send "size":"50" and "size":50 alike, so a number field must parse
+// from a JSON string as it does from a form (the reader parses only text, never a JSON string,
+// as a number). Other types stay JSON values, which the reader refuses where it wants text.
 class LenientJsonFields final : public kit::FieldSource {
  public:
   explicit LenientJsonFields(http::JsonValue object) : fields_(object) {}
   std::optional<kit::Field> Get(std::string_view name) const override {
     auto field = fields_.Get(name);
-    if (auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
-        v && v->type() == http::JsonType::kNumber) {
+    auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
+    if (v && v->type() == http::JsonType::kString) return *v->AsString();
+    if (v && v->type() == http::JsonType::kNumber) {
       if (auto i = v->AsInt()) {
         texts_.push_back(std::to_string(*i));
         return std::string_view(texts_.back());
@@ -248,7 +250,9 @@ class Dialect {
   // The avatar images: GET/HEAD /avatars/{key}.{ext}, public like any profile picture URL,
   // immutable (a new upload gets a new key), revalidated by ETag.
   void ServeAvatar(const http::Request& request, http::Responder respond) {
-    std::string_view file = request.path_params.empty() ? "" : request.path_params[0].second;
+    std::string_view file = request.path_params.empty()
+                                ? std::string_view()
+                                : std::string_view(request.path_params[0].second);
     std::string key(file.substr(0, file.find('.')));
     auto not_found = [](http::Responder& respond) {
       http::Response r;
@@ -584,6 +588,14 @@ class Dialect {
   }
 
   void BatchGetUserAvatar(Call& c) {
+    // A JSON array only: the reader would parse a string's text as one.
+    std::optional<http::JsonValue> given = c.body->Find("useraccList");
+    if (!given || given->IsNull()) {
+      return c.respond(Refuse(kMissingParameter, "useraccList is missing"));
+    }
+    if (given->type() != http::JsonType::kArray) {
+      return c.respond(Refuse(kBadParameter, "useraccList must be an array of 1 to 100 strings"));
+    }
     auto list = c.params.RequiredArray("useraccList", kMaxBatchAvatars, kMaxUseraccChars);
     bool simp = Flag(c, "isSimpUseracc");
     if (c.Failed()) return c.respond(c.Refusal());
@@ -683,13 +695,15 @@ class Dialect {
   }
   UserRef Operator(Call& c) { return Account(c, "useracc"); }
 
-  // A required text field: absent is its own statusCode.
+  // A required text field: absent, null or "" is its own statusCode (the reader would call ""
+  // missing but answer it as an invalid parameter).
   std::string Required(Call& c, std::string_view name, size_t max_chars) {
-    if (!c.params.Has(name)) {
+    std::optional<std::string> text;
+    if (c.params.Has(name)) text = c.params.Optional(name, max_chars);
+    if (!c.Failed() && (!text || text->empty())) {
       c.Fail(Refuse(kMissingParameter, std::string(name) + " is missing"));
-      return {};
     }
-    return c.params.Required(name, max_chars);
+    return text.value_or("");
   }
 
   // A 0|1 flag, 0 when absent.
@@ -926,9 +940,14 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
     if (!op) return dialect->Unrouted(req, std::move(respond));
     dialect->Serve(req, std::move(respond), *op);
   };
-  // uploadAvatar's body is the image: its own limit, the largest any app allows.
-  router.Add("POST", "/{version}/Application/{appId}/IM/uploadAvatar", serve,
-             {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
+  // uploadAvatar's body is the image: its own limit, the largest any app allows. Its path has
+  // no {op} parameter, so the call is named here.
+  router.Add(
+      "POST", "/{version}/Application/{appId}/IM/uploadAvatar",
+      [dialect](const http::Request& req, http::Responder respond) {
+        dialect->Serve(req, std::move(respond), &Dialect::UploadAvatar);
+      },
+      {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
   router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve);
   router.Add("*", "/{version}/Application/*",
              [dialect](const http::Request& req, http::Responder respond) {
