@@ -8,6 +8,7 @@
 // thread-safe to add; Find is thread-safe once every route is added.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +23,9 @@ struct RouteOptions {
   // The largest request body this route accepts, in bytes; 0: the server's body_limit. The
   // server applies it as soon as the header has arrived, before reading the body.
   size_t body_limit = 0;
+  // The answer to a body over that limit, in the route's own envelope (a vendor whose clients
+  // read only a JSON status); empty: the server's plain 413. The connection closes after it.
+  std::function<Response()> too_large;
 };
 
 class Router {

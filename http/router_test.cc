@@ -90,8 +90,8 @@ TEST(RouterTest, TrailingSlashRoutesLikeThePathWithoutIt) {
 TEST(RouterTest, RouteOptionsComeWithTheMatch) {
   std::string hit;
   Router r;
-  r.Add("POST", "/user/upload_avatar", Named(&hit, "avatar"), RouteOptions{8 << 20});
-  r.Add("POST", "/{org}/{app}/chatfiles", Named(&hit, "files"), RouteOptions{16 << 20});
+  r.Add("POST", "/user/upload_avatar", Named(&hit, "avatar"), RouteOptions{8 << 20, {}});
+  r.Add("POST", "/{org}/{app}/chatfiles", Named(&hit, "files"), RouteOptions{16 << 20, {}});
   r.Add("POST", "/user/login", Named(&hit, "login"));
   EXPECT_EQ(r.Find("POST", "/user/upload_avatar").options.body_limit, size_t{8} << 20);
   EXPECT_EQ(r.Find("POST", "/user/upload_avatar/").options.body_limit, size_t{8} << 20);

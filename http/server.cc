@@ -87,6 +87,8 @@ class Session : public std::enable_shared_from_this<Session>,
   void Dispatch();
   void Write(Response response, bool keep_alive);
   void Fail(int status, std::string_view message);
+  // A body over the route's limit: the route's own answer (RouteOptions::too_large) or 413.
+  void TooLarge();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -474,9 +476,7 @@ void Session::OnHeader(beast::error_code ec) {
   match_ = server_.router().Find(request_.method, request_.path);
   size_t limit = match_.handler && match_.options.body_limit != 0 ? match_.options.body_limit
                                                                   : server_.options().body_limit;
-  if (auto length = parser_->content_length(); length && *length > limit) {
-    return Fail(413, "request body too large");
-  }
+  if (auto length = parser_->content_length(); length && *length > limit) return TooLarge();
   parser_->body_limit(limit);  // checked against each chunk of a chunked body
   if (parser_->is_done()) return Dispatch();
   stream_.expires_after(server_.options().body_timeout);
@@ -501,7 +501,7 @@ void Session::ReadBody() {
 }
 
 void Session::OnBody(beast::error_code ec) {
-  if (ec == bhttp::error::body_limit) return Fail(413, "request body too large");
+  if (ec == bhttp::error::body_limit) return TooLarge();
   // A timed-out body cannot be answered: the stream has closed the socket already.
   if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
       ec == asio::error::connection_reset || ec == beast::error::timeout) {
@@ -552,6 +552,12 @@ void Session::Fail(int status, std::string_view message) {
   // Debug only: any client can cause these lines, as many as it likes.
   spdlog::debug("event=request_refused status={} reason=\"{}\"", status, message);
   Write(PlainError(status, message), false);
+}
+
+void Session::TooLarge() {
+  if (!match_.handler || !match_.options.too_large) return Fail(413, "request body too large");
+  spdlog::debug("event=request_refused status=413 reason=\"request body too large\"");
+  Write(match_.options.too_large(), false);
 }
 
 void Session::Write(Response response, bool keep_alive) {

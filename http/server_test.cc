@@ -101,7 +101,12 @@ TEST_F(ServerTest, TrailersNeverCountAsHeaders) {
 
 TEST_F(ServerTest, BodyLimitPerRoute) {
   router_.Add("POST", "/small", Echo());
-  router_.Add("POST", "/upload", Echo(), RouteOptions{64 << 10});
+  router_.Add("POST", "/upload", Echo(), RouteOptions{64 << 10, {}});
+  router_.Add("POST", "/vendor", Echo(), RouteOptions{0, [] {
+                Response r;
+                r.body = R"({"statusCode":"160014"})";
+                return r;
+              }});
   ServerOptions options;
   options.body_limit = 1 << 10;
   Start(options);
@@ -128,6 +133,13 @@ TEST_F(ServerTest, BodyLimitPerRoute) {
   EXPECT_EQ(out.find("HTTP/1.1 413"), 0u) << out.substr(0, 200);
   // Routes that do not exist get the server's limit.
   EXPECT_EQ(post("/nothing", (1 << 10) + 1).find("HTTP/1.1 413"), 0u);
+  // A route may answer an oversized body in its own envelope, whether announced or chunked.
+  out = post("/vendor", (1 << 10) + 1);
+  EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out.substr(0, 200);
+  EXPECT_NE(out.find(R"({"statusCode":"160014"})"), std::string::npos);
+  out = Exchange("POST /vendor HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                 "Connection: close\r\n\r\na000\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_NE(out.find(R"({"statusCode":"160014"})"), std::string::npos) << out.substr(0, 200);
 }
 
 TEST_F(ServerTest, HeadAnswersWithoutTheBody) {

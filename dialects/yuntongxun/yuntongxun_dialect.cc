@@ -52,6 +52,7 @@ enum StatusCode : int {
   kUnknownOp = 160011,
   kUsePost = 160012,
   kBadContentType = 160013,
+  kBodyTooLarge = 160014,
   kBadJson = 160100,
   kMissingParameter = 160101,
   kBadParameter = 160102,
@@ -947,8 +948,13 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
       [dialect](const http::Request& req, http::Responder respond) {
         dialect->Serve(req, std::move(respond), &Dialect::UploadAvatar);
       },
-      {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
-  router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve);
+      {static_cast<size_t>(std::max<int64_t>(max_avatar, 1)), [max_avatar] {
+         return Refuse(kImageTooLarge,
+                       "the image is larger than " + std::to_string(max_avatar) + " bytes");
+       }});
+  // A body over the server's body_limit is answered in the envelope too: clients read only it.
+  router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve,
+             {0, [] { return Refuse(kBodyTooLarge, "the request body is too large"); }});
   router.Add("*", "/{version}/Application/*",
              [dialect](const http::Request& req, http::Responder respond) {
                dialect->Unrouted(req, std::move(respond));
