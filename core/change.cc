@@ -1,6 +1,7 @@
 #include "core/change.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace fg {
 
@@ -39,11 +40,24 @@ bool SameFields(const EdgeFields& a, const EdgeFields& b) {
 
 }  // namespace
 
+std::string Change::IndexKey(AppId app, std::string_view account) {
+  std::string key = std::to_string(app);
+  key.push_back('/');
+  key.append(account);
+  return key;
+}
+
 User* Change::Find(const UserKey& key) {
-  for (auto& l : users_) {
-    if (l.user->app == key.app && l.user->account == key.account) return l.user.get();
-  }
-  return nullptr;
+  auto it = index_.find(IndexKey(key.app, key.account));
+  return it == index_.end() ? nullptr : it->second;
+}
+
+User* Change::Keep(User user) {
+  int64_t version = user.version;
+  users_.push_back({std::make_unique<User>(std::move(user)), version});
+  User* kept = users_.back().user.get();
+  index_.emplace(IndexKey(kept->app, kept->account), kept);
+  return kept;
 }
 
 Result<UserKey> Change::Resolve(const UserRef& ref) const { return ResolveUser(app_, ref); }
@@ -94,8 +108,7 @@ Status Change::LockPair(const UserRef& a, const UserRef& b, User*& ua, User*& ub
 }
 
 void Change::MarkTouched(const User& user) {
-  UserKey key{user.app, user.account};
-  if (std::find(touched_.begin(), touched_.end(), key) == touched_.end()) touched_.push_back(key);
+  if (touched_ids_.insert(user.id).second) touched_.push_back({user.app, user.account});
 }
 
 int64_t Change::Tick(User& user) {
@@ -237,14 +250,12 @@ void Change::WriteAlive(User& owner, User& peer, std::optional<FriendEdge> exist
 
 std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {
   std::vector<UserKey> missing;
+  std::unordered_set<std::string> asked;
   for (const auto& k : keys) {
-    if (!Find(k)) missing.push_back(k);
+    if (!Find(k) && asked.insert(IndexKey(k.app, k.account)).second) missing.push_back(k);
   }
   if (!missing.empty()) {
-    for (auto& u : txn_.LockUsers(missing)) {
-      int64_t version = u.version;
-      users_.push_back({std::make_unique<User>(std::move(u)), version});
-    }
+    for (auto& u : txn_.LockUsers(missing)) Keep(std::move(u));
   }
   std::vector<User*> out;
   for (const auto& k : keys) {
@@ -253,11 +264,7 @@ std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {
   return out;
 }
 
-User* Change::Adopt(User user) {
-  int64_t version = user.version;
-  users_.push_back({std::make_unique<User>(std::move(user)), version});
-  return users_.back().user.get();
-}
+User* Change::Adopt(User user) { return Keep(std::move(user)); }
 
 void Change::Forget(const User& user) {
   for (auto& l : users_) {

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/model.h"
@@ -128,8 +130,14 @@ class Change {
   WriteTxn& txn_;
   const AppContext& app_;
   int64_t now_ms_;
+  // Adds a loaded or created user to the job and its index.
+  User* Keep(User user);
+  static std::string IndexKey(AppId app, std::string_view account);
+
   std::vector<Locked> users_;
+  std::unordered_map<std::string, User*> index_;  // IndexKey -> the user in users_
   std::vector<UserKey> touched_;
+  std::unordered_set<UserId> touched_ids_;
   std::vector<UserId> profiles_changed_;
 };
 
