@@ -927,7 +927,11 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
     dialect->Serve(req, std::move(respond), *op);
   };
   // uploadAvatar's body is the image: its own limit, the largest any app allows.
-  router.Add("POST", "/{version}/Application/{appId}/IM/uploadAvatar", serve,
+  // Its path has no {op} segment, so it names its op itself.
+  router.Add("POST", "/{version}/Application/{appId}/IM/uploadAvatar",
+             [dialect](const http::Request& req, http::Responder respond) {
+               dialect->Serve(req, std::move(respond), &Dialect::UploadAvatar);
+             },
              {static_cast<size_t>(std::max<int64_t>(max_avatar, 1))});
   router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve);
   router.Add("*", "/{version}/Application/*",
