@@ -129,16 +129,18 @@ constexpr Envelope kEnvelope;
 http::Response Refuse(const Status& status) { return kit::ErrorResponse(kEnvelope, status); }
 http::Response Refuse(int code, std::string_view message) { return StatusAnswer(code, message); }
 
-// The members of a JSON object, an integer number read as its decimal text: the seed types every
-// field String, and clients send "size":"50" and "size":50 alike. Other types stay JSON values,
-// which the reader refuses where it wants text.
+// The members of a JSON object, a string or an integer number read as text: the seed types every
+// field String, and clients send "size":"50" and "size":50 alike, so both reach the reader as the
+// text "50" (which it then reads as an integer where it wants one). Other types stay JSON values,
+// which the reader refuses where it wants text or an integer.
 class LenientJsonFields final : public kit::FieldSource {
  public:
   explicit LenientJsonFields(http::JsonValue object) : fields_(object) {}
   std::optional<kit::Field> Get(std::string_view name) const override {
     auto field = fields_.Get(name);
-    if (auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
-        v && v->type() == http::JsonType::kNumber) {
+    auto* v = field ? std::get_if<http::JsonValue>(&*field) : nullptr;
+    if (v && v->type() == http::JsonType::kString) return *v->AsString();
+    if (v && v->type() == http::JsonType::kNumber) {
       if (auto i = v->AsInt()) {
         texts_.push_back(std::to_string(*i));
         return std::string_view(texts_.back());
