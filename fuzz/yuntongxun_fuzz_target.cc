@@ -4,8 +4,10 @@
 // valid `sig`. A first line starting with '!' sends no Authorization, one starting with '~' a
 // wrong sig and one starting with '^' a timestamp 25 hours old, so that the refusals are reached
 // too; every other input is authenticated, so that the ops and their parsing are what is fuzzed.
+// A first line "GET <path>" or "HEAD <path>" sends that request as it is, with the rest of the
+// input as If-None-Match: the avatar images ("GET /avatars/<key>.png"), public and unsigned.
 // The answer must be HTTP 200 with the envelope {"statusCode":"<6 digits>","statusMsg":"…",…}
-// and never an internal error.
+// and never an internal error; an avatar answer is an image, a 304 or the 404 text.
 #include <string>
 
 #include "base/encoding.h"
@@ -40,7 +42,10 @@ std::string CompactTimestamp(int64_t unix_ms, int offset_min) {
 }
 
 bool WellFormed(const http::Response& response) {
+  if (response.status == 404) return response.body == "no such avatar\n";
+  if (response.status == 304) return response.body.empty();
   if (response.status != 200) return false;
+  if (response.content_type.rfind("image/", 0) == 0) return true;
   if (response.body.rfind("{\"statusCode\":\"", 0) != 0) return false;
   auto doc = http::ParseJson(response.body);
   if (!doc.ok() || doc->root().type() != http::JsonType::kObject) return false;
@@ -64,6 +69,18 @@ const FuzzTarget& YuntongxunFuzzTarget() {
       [](std::string_view input, Clock& clock, uint64_t) {
         size_t newline = input.find('\n');
         std::string_view line = input.substr(0, newline);
+        std::string_view rest = newline == std::string_view::npos ? "" : input.substr(newline + 1);
+        for (std::string_view method : {"GET", "HEAD"}) {
+          if (line.size() > method.size() && line.substr(0, method.size()) == method &&
+              line[method.size()] == ' ') {
+            http::Request request;
+            request.method = std::string(method);
+            request.path = std::string(line.substr(method.size() + 1));
+            request.headers = {{"host", "fuzz"}};
+            if (!rest.empty()) request.headers.emplace_back("if-none-match", std::string(rest));
+            return request;
+          }
+        }
         char fault =
             !line.empty() && (line.front() == '!' || line.front() == '~' || line.front() == '^')
                 ? line.front()
@@ -74,7 +91,7 @@ const FuzzTarget& YuntongxunFuzzTarget() {
         http::Request request;
         request.method = "POST";
         request.path = "/2013-12-26/Application/" + kSettings.app_id + "/IM/" + std::string(op);
-        request.body = newline == std::string_view::npos ? "" : input.substr(newline + 1);
+        request.body = std::string(rest);
         int64_t now = clock.NowMs() - (fault == '^' ? 25 * 3600 * 1000 : 0);
         std::string timestamp = CompactTimestamp(now, kSettings.offset_min);
         std::string sig = yuntongxun::ComputeSig(
