@@ -590,6 +590,7 @@ class Dialect {
   }
 
   void BatchGetUserAvatar(Call& c) {
+    if (!c.params.Has("useraccList")) c.Fail(Refuse(kMissingParameter, "useraccList is missing"));
     auto list = c.params.RequiredArray("useraccList", kMaxBatchAvatars, kMaxUseraccChars);
     bool simp = Flag(c, "isSimpUseracc");
     if (c.Failed()) return c.respond(c.Refusal());
@@ -689,13 +690,16 @@ class Dialect {
   }
   UserRef Operator(Call& c) { return Account(c, "useracc"); }
 
-  // A required text field: absent is its own statusCode.
+  // A required text field: absent, null or "" is its own statusCode (160101), as the reader's
+  // message "… is missing" says.
   std::string Required(Call& c, std::string_view name, size_t max_chars) {
-    if (!c.params.Has(name)) {
+    std::optional<std::string> text;
+    if (c.params.Has(name)) text = c.params.Optional(name, max_chars);
+    if (!c.Failed() && (!text || text->empty())) {
       c.Fail(Refuse(kMissingParameter, std::string(name) + " is missing"));
       return {};
     }
-    return c.params.Required(name, max_chars);
+    return text.value_or("");
   }
 
   // A 0|1 flag, 0 when absent.

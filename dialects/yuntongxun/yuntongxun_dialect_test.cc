@@ -401,6 +401,8 @@ TEST_F(YuntongxunDialectTest, ParametersAreStringsOrIntegersNothingElse) {
   // Missing is its own code; null counts as missing.
   EXPECT_EQ(CodeOf("getFriends", "{}"), "160101");
   EXPECT_EQ(CodeOf("getFriends", R"({"useracc":null})"), "160101");
+  EXPECT_EQ(CodeOf("getFriends", R"({"useracc":""})"), "160101");
+  EXPECT_EQ(CodeOf("addFriend", Body("u", R"("friendUseracc":"")")), "160101");
   EXPECT_EQ(CodeOf("addFriend", Body("u")), "160101");
   EXPECT_EQ(CodeOf("setUserVerify", Body("u")), "160101");
   EXPECT_EQ(CodeOf("setFriendRemark", Pair("u", "v")), "160101");
@@ -414,7 +416,7 @@ TEST_F(YuntongxunDialectTest, UseraccsNameThisAppALinkedOneOrABareAccount) {
   EXPECT_EQ(info.Str("nickName"), "Z");
   EXPECT_EQ(info.Str("useracc"), Acc(kA, "zhangsan"));
   for (std::string bad :
-       std::vector<std::string>{"", "#", Acc(kA, ""), Acc(kA, "a b"), Acc(kA, std::string(65, 'x')),
+       std::vector<std::string>{"#", Acc(kA, ""), Acc(kA, "a b"), Acc(kA, std::string(65, 'x')),
                                 Acc(kA, "\xe4\xb8\xad"), Acc(kA, "a#b")}) {
     EXPECT_EQ(CodeOf("getUserVerify", "{\"useracc\":\"" + bad + "\"}"), "160102") << bad;
   }
@@ -790,8 +792,8 @@ TEST_F(YuntongxunDialectTest, AvatarsAreUploadedServedByETagAndReplaced) {
   for (int i = 0; i < 101; ++i) hundred_one += std::string(i ? "," : "") + "\"pic\"";
   EXPECT_EQ(CodeOf("batchGetUserAvatar", hundred_one + "]}"), "160102");
   EXPECT_EQ(CodeOf("batchGetUserAvatar", R"({"useraccList":"pic"})"), "160102");
-  // The list reader reports a missing list as invalid, not missing (see the report).
-  EXPECT_EQ(CodeOf("batchGetUserAvatar", "{}"), "160102");
+  EXPECT_EQ(CodeOf("batchGetUserAvatar", "{}"), "160101");
+  EXPECT_EQ(CodeOf("batchGetUserAvatar", R"({"useraccList":null})"), "160101");
 
   // A new upload: a new URL, the old one is gone.
   clock_.Advance(1500);
@@ -814,11 +816,11 @@ TEST_F(YuntongxunDialectTest, UploadsMustBeSmallImagesNamedAsImages) {
   EXPECT_EQ(Upload(user, "a.png", "").Code(), "160104");
   EXPECT_EQ(Upload(user, "a.png", kPng + std::string(64 - kPng.size(), '\0')).Code(), "000000");
   EXPECT_EQ(Upload(user, "a.png", kPng + std::string(65 - kPng.size(), '\0')).Code(), "160105");
-  EXPECT_EQ(Upload(user, "", kPng).Code(), "160102");  // present but empty
+  EXPECT_EQ(Upload(user, "", kPng).Code(), "160101");  // "" is missing too
   http::Request no_name = Signed("uploadAvatar", kPng);
   no_name.query += "&useracc=pic";
   EXPECT_EQ(Send(no_name).Code(), "160101");
-  EXPECT_EQ(Upload("", "a.png", kPng).Code(), "160102");
+  EXPECT_EQ(Upload("", "a.png", kPng).Code(), "160101");
   EXPECT_EQ(Upload(std::string(kC) + "%23pic", "a.png", kPng).Code(), "160103");
   EXPECT_EQ(Upload("%zz", "a.png", kPng).Code(), "160102");
   // Its body is not JSON, whatever the Content-Type says.
