@@ -9,10 +9,11 @@ namespace fg::fuzz {
 
 const FuzzTarget& NeteaseFuzzTarget();
 const FuzzTarget& EasemobFuzzTarget();
+const FuzzTarget& YuntongxunFuzzTarget();
 
 // All of the above, for the corpus replay test.
 inline std::vector<const FuzzTarget*> AllFuzzTargets() {
-  return {&NeteaseFuzzTarget(), &EasemobFuzzTarget()};
+  return {&NeteaseFuzzTarget(), &EasemobFuzzTarget(), &YuntongxunFuzzTarget()};
 }
 
 }  // namespace fg::fuzz

@@ -251,6 +251,8 @@ class Dialect {
   // The avatar images: GET/HEAD /avatars/{key}.{ext}, public like any profile picture URL,
   // immutable (a new upload gets a new key), revalidated by ETag.
   void ServeAvatar(const http::Request& request, http::Responder respond) {
+    // Both arms string_view: with "" and a std::string the ?: would make a temporary string
+    // that dies at the semicolon, leaving `file` dangling.
     std::string_view file = request.path_params.empty()
                                 ? std::string_view()
                                 : std::string_view(request.path_params[0].second);
