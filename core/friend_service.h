@@ -67,8 +67,8 @@ class FriendService {
   // (close the store first); the service itself may go before its jobs complete. Either cache
   // may be null; REQUIRES: caches only with a store that is the sole writer of its data
   // (asserted).
-  FriendService(Store& store, Clock& clock, Executor& completions,
-                FriendListCache* cache = nullptr, UserCache* users = nullptr);
+  FriendService(Store& store, Clock& clock, Executor& completions, FriendListCache* cache = nullptr,
+                UserCache* users = nullptr);
 
   // Users.
   void CreateUser(const AppContext& app, NewUser user, Callback<User> done);

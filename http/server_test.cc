@@ -103,10 +103,10 @@ TEST_F(ServerTest, BodyLimitPerRoute) {
   router_.Add("POST", "/small", Echo());
   router_.Add("POST", "/upload", Echo(), RouteOptions{64 << 10, {}});
   router_.Add("POST", "/vendor", Echo(), RouteOptions{0, [] {
-                Response r;
-                r.body = R"({"statusCode":"160014"})";
-                return r;
-              }});
+                                                        Response r;
+                                                        r.body = R"({"statusCode":"160014"})";
+                                                        return r;
+                                                      }});
   ServerOptions options;
   options.body_limit = 1 << 10;
   Start(options);
@@ -137,8 +137,10 @@ TEST_F(ServerTest, BodyLimitPerRoute) {
   out = post("/vendor", (1 << 10) + 1);
   EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out.substr(0, 200);
   EXPECT_NE(out.find(R"({"statusCode":"160014"})"), std::string::npos);
-  out = Exchange("POST /vendor HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
-                 "Connection: close\r\n\r\na000\r\n" + chunk + "\r\n0\r\n\r\n");
+  out = Exchange(
+      "POST /vendor HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\na000\r\n" +
+      chunk + "\r\n0\r\n\r\n");
   EXPECT_NE(out.find(R"({"statusCode":"160014"})"), std::string::npos) << out.substr(0, 200);
 }
 

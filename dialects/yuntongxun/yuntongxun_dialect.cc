@@ -197,6 +197,7 @@ class Dialect {
     kit::ParamReader& params;
     std::optional<http::JsonValue> body;  // the JSON object (every op but uploadAvatar)
     std::string_view bytes;               // the raw body (uploadAvatar)
+    std::string_view host;                // the Host header ("" if none)
     http::Responder respond;
     std::optional<http::Response> refusal;  // a failure found beside the reader's
 
@@ -243,6 +244,7 @@ class Dialect {
               params,
               doc ? std::optional(doc->root()) : std::nullopt,
               request.body,
+              request.Header("host").value_or(""),
               std::move(respond),
               std::nullopt};
     (this->*op)(call);
@@ -545,8 +547,20 @@ class Dialect {
     avatar.key = RandomHex(16);
     avatar.content_type = std::string(type->content_type);
     avatar.bytes = std::string(c.bytes);
-    std::string url =
-        c.state.settings.public_url + "/avatars/" + avatar.key + "." + std::string(type->extension);
+    std::string base = c.state.settings.public_url;
+    if (base.empty()) {
+      // The address the client reached us at (HTTP/1.1 requires Host; the server checks).
+      constexpr kit::CharSet kHostChars("a-zA-Z0-9.:[]_-");
+      std::string_view host = c.host;
+      if (host.empty() || host.size() > 255 || !std::all_of(host.begin(), host.end(), [&](char ch) {
+            return kHostChars.Contains(ch);
+          })) {
+        return c.respond(
+            Refuse(kBadParameter, "the Host header is not a host name; set public_url"));
+      }
+      base = "http://" + std::string(host);
+    }
+    std::string url = base + "/avatars/" + avatar.key + "." + std::string(type->extension);
     const AppState* state = &c.state;
     WithOperator<Avatar>(
         c, user,
@@ -945,15 +959,14 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
   };
   // uploadAvatar's body is the image: its own limit, the largest any app allows. Its path has
   // no {op} parameter, so the call is named here.
-  router.Add(
-      "POST", "/{version}/Application/{appId}/IM/uploadAvatar",
-      [dialect](const http::Request& req, http::Responder respond) {
-        dialect->Serve(req, std::move(respond), &Dialect::UploadAvatar);
-      },
-      {static_cast<size_t>(std::max<int64_t>(max_avatar, 1)), [max_avatar] {
-         return Refuse(kImageTooLarge,
-                       "the image is larger than " + std::to_string(max_avatar) + " bytes");
-       }});
+  router.Add("POST", "/{version}/Application/{appId}/IM/uploadAvatar",
+             [dialect](const http::Request& req, http::Responder respond) {
+               dialect->Serve(req, std::move(respond), &Dialect::UploadAvatar);
+             },
+             {static_cast<size_t>(std::max<int64_t>(max_avatar, 1)), [max_avatar] {
+                return Refuse(kImageTooLarge,
+                              "the image is larger than " + std::to_string(max_avatar) + " bytes");
+              }});
   // A body over the server's body_limit is answered in the envelope too: clients read only it.
   router.Add("POST", "/{version}/Application/{appId}/IM/{op}", serve,
              {0, [] { return Refuse(kBodyTooLarge, "the request body is too large"); }});

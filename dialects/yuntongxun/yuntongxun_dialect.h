@@ -25,7 +25,8 @@ struct YuntongxunSettings {
   int64_t rate_limit_per_second = 0;  // 0: off
   std::string time_zone = "+08:00";   // the zone of every time the dialect reads or writes
   int offset_min = 480;               // time_zone, parsed
-  std::string public_url = "http://127.0.0.1:8080";  // base of the avatar URLs, no trailing '/'
+  // Base of the avatar URLs, no trailing '/'; "": "http://" + the upload's Host header.
+  std::string public_url;
   int64_t max_avatar_bytes = 2 * 1024 * 1024;
 };
 

@@ -36,12 +36,13 @@ class YuntongxunPluginImpl final : public Dialect {
     } else {
       table.Invalid("time_zone", "must be an offset from UTC such as \"+08:00\" or \"-05:30\"");
     }
-    while (!settings.public_url.empty() && settings.public_url.back() == '/') {
-      settings.public_url.pop_back();
-    }
-    if (settings.public_url.rfind("http://", 0) != 0 &&
+    // "" (the default): each upload's Host header. Anything given must be an http(s) URL.
+    if (!settings.public_url.empty() && settings.public_url.rfind("http://", 0) != 0 &&
         settings.public_url.rfind("https://", 0) != 0) {
       table.Invalid("public_url", "must start with http:// or https://");
+    }
+    while (!settings.public_url.empty() && settings.public_url.back() == '/') {
+      settings.public_url.pop_back();
     }
     table.Unique("app_id", settings.app_id);
     return settings;
@@ -68,9 +69,9 @@ class YuntongxunPluginImpl final : public Dialect {
     for (char ch : FormatSeconds(clock.NowMs(), s.offset_min)) {
       if (ch >= '0' && ch <= '9') timestamp.push_back(ch);
     }
-    return "-H 'Content-Type: application/json;charset=utf-8' -H 'Authorization: " +
-           AuthorizationOf(s, timestamp) +
-           "' --url-query sig=" + ComputeSig(s.app_id, s.app_token, timestamp);
+    // Words without spaces or shell characters, so that `curl $(friendgraph sign …)` works.
+    return "-H Content-Type:application/json -H Authorization:" + AuthorizationOf(s, timestamp) +
+           " --url-query sig=" + ComputeSig(s.app_id, s.app_token, timestamp);
   }
 
   std::string DemoBanner(const std::any& settings, const BannerContext& context,

@@ -631,9 +631,10 @@ class DemoAppTests(YuntongxunCase):
                                    "isAllPage": "0", "isSimpUseracc": "0"})
         self.assertEqual([f["useracc"] for f in j["friendsList"]], [self.acc(b)])
         up = self.assertOk(self.ytx.upload_avatar(self.acc(a), "1.jpg", jpeg_bytes()))
-        # The default public_url; the path is served by this server whatever its address.
-        self.assertTrue(up["avatar"].startswith("http://127.0.0.1:8080/avatars/"), up)
-        status, _, body = self.server.http("GET", up["avatar"][len("http://127.0.0.1:8080"):])
+        # No public_url: the URL is built from the Host the client reached.
+        base = "http://%s:%d" % (self.server.host, self.server.port)
+        self.assertTrue(up["avatar"].startswith(base + "/avatars/"), up)
+        status, _, body = self.server.http("GET", up["avatar"][len(base):])
         self.assertEqual((status, body), (200, jpeg_bytes()))
 
 
