@@ -400,7 +400,7 @@ import_phase() {  # import_phase ROUND
   IMPORT[$k]="$(field friendships_per_s "$line")"
   secs="$(field seconds "$line")"
   IMPORT_CPU[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v s="$secs" \
-    'BEGIN { printf "%.0f", s > 0 ? 100 * t / hz / s : 0 }')"
+    'BEGIN { printf "%.0f", (s > 0 ? 100 * t / hz / s : 0) }')"
   IMPORT_CPUPAIR[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field pairs "$line")" \
     'BEGIN { printf "%.1f", n ? 1e6 * t / hz / n : 0 }')"
   BAD[$k]="$(field failed "$line")"
