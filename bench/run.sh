@@ -16,11 +16,16 @@
 #   3. contacts Easemob GET /{org}/{app}/user/{u}/contacts?limit=50 on the same users and lists
 #              (the app's second dialect), with one app token fetched before the phases;
 #              skipped, with a note, when the binary has no Easemob dialect
-#   4. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
-# Every response's status and body are checked in the wrk Lua scripts; any wrong one, and any
-# socket error or timeout, is reported and makes the script exit 1. Other work on the machine
-# skews every figure: each phase reports how idle the CPUs were just before it, and --wait-idle
-# waits (up to SECONDS per phase) for them to be at least 90 % idle first.
+#   4. ytx     Yuntongxun POST /2013-12-26/Application/{appId}/IM/getFriends, the whole list
+#              (isAllPage 1), same users and lists (the app's third dialect), one signature per
+#              phase; skipped, with a note, when the binary has no Yuntongxun dialect
+#   5. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
+#   6. import  Yuntongxun importFriends (bench/import_friends.py): batches of 1000 pairs making a
+#              fresh graph of 20,000 accounts x 20 friends, 4 keep-alive connections, friendships/s
+# Every response's status and body are checked (the wrk Lua scripts, import_friends.py); any
+# wrong one, and any socket error or timeout, is reported and makes the script exit 1. Other work
+# on the machine skews every figure: each phase reports how idle the CPUs were just before it,
+# and --wait-idle waits (up to SECONDS per phase) for them to be at least 90 % idle first.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,7 +53,7 @@ while (($#)); do
     --seed-threads) SEED_THREADS="$2"; shift 2 ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) BIN="$1"; shift ;;
   esac
@@ -149,6 +154,9 @@ EM_APP=bench
 EM_ID="YXA6$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
 EM_SECRET="YXA6$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 EASEMOB=1
+YTX_ID="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+YTX_TOKEN="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+YUNTONGXUN=1
 write_config() {
   cat >"$TMP/friendgraph.toml" <<EOF
 listen = "127.0.0.1:0"
@@ -174,6 +182,14 @@ client_id = "$EM_ID"
 client_secret = "$EM_SECRET"
 rate_limit_per_second = 0
 EOF
+  ((YUNTONGXUN)) || return 0
+  cat >>"$TMP/friendgraph.toml" <<EOF
+# And through Yuntongxun: getFriends reads the same lists; importFriends moves a graph in.
+[apps.yuntongxun]
+app_id = "$YTX_ID"
+app_token = "$YTX_TOKEN"
+rate_limit_per_second = 0
+EOF
 }
 start_friendgraph() {
   write_config
@@ -188,6 +204,12 @@ start_friendgraph() {
       if ((EASEMOB)) && grep -q "unknown key 'apps\[0\]\.easemob'" "$TMP/friendgraph.err"; then
         echo "== this binary has no Easemob dialect: the contacts phase is skipped"
         EASEMOB=0
+        start_friendgraph
+        return 0
+      fi
+      if ((YUNTONGXUN)) && grep -q "unknown key 'apps\[0\]\.yuntongxun'" "$TMP/friendgraph.err"; then
+        echo "== this binary has no Yuntongxun dialect: the ytx and import phases are skipped"
+        YUNTONGXUN=0
         start_friendgraph
         return 0
       fi
@@ -225,6 +247,26 @@ if ((EASEMOB)); then
     die "u00000 has $EM_COUNT contacts through Easemob, want $FRIENDS"
 fi
 easemob_args() { echo "$EM_TOKEN $EM_ORG $EM_APP -"; }  # the contacts phase's first four args
+
+# Prints "Authorization sig appId -", signed now (valid 24 h): the ytx phase's first four args.
+ytx_args() {
+  python3 - "$YTX_ID" "$YTX_TOKEN" <<'EOF'
+import base64, datetime, hashlib, sys
+app_id, token = sys.argv[1:3]
+ts = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y%m%d%H%M%S")
+print(base64.b64encode(f"{app_id}:{ts}".encode()).decode(),
+      hashlib.md5((app_id + token + ts).encode()).hexdigest().upper(), app_id, "-")
+EOF
+}
+if ((YUNTONGXUN)); then
+  read -r YTX_AUTH YTX_SIG _ _ <<<"$(ytx_args)"
+  YTX_COUNT="$(curl -s --noproxy "*" --max-time 10 -H 'Content-Type: application/json;charset=utf-8' \
+    -H "Authorization: $YTX_AUTH" -d "{\"useracc\":\"$YTX_ID#u00000\",\"isAllPage\":1}" \
+    "$FG_URL/2013-12-26/Application/$YTX_ID/IM/getFriends?sig=$YTX_SIG" |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["friendsList"]))')" ||
+    die "the Yuntongxun getFriends call failed"
+  ((YTX_COUNT == FRIENDS)) || die "u00000 has $YTX_COUNT friends through Yuntongxun, want $FRIENDS"
+fi
 RSS_SEED="$(rss_kib "$FG_PID" VmRSS)"
 
 # --- nginx ---------------------------------------------------------------------------------------
@@ -330,10 +372,47 @@ for round in $(seq "$ROUNDS"); do
   if ((EASEMOB)); then
     phase contacts "$round" "$FG_URL" easemob_contacts.lua "$FG_PID" easemob_args
   fi
+  if ((YUNTONGXUN)); then
+    phase ytx "$round" "$FG_URL" yuntongxun_get_friends.lua "$FG_PID" ytx_args
+  fi
 done
 for round in $(seq "$ROUNDS"); do
   phase write "$round" "$FG_URL" write_mix.lua "$FG_PID"
 done
+
+# importFriends: a fresh graph per round (accounts i<round>x000000…), batches of 1000 pairs over
+# 4 keep-alive connections, at most 3 phase durations each.
+declare -A IMPORT IMPORT_CPU IMPORT_CPUPAIR
+import_phase() {  # import_phase ROUND
+  local round="$1" out="$TMP/import-$1.txt" line cpu0 cpu1 secs waited=1 k="import#$1"
+  IDLE[$k]="$(idle_pct)"
+  while ((IDLE[$k] < 90 && waited < WAIT_IDLE)); do
+    IDLE[$k]="$(idle_pct)"
+    waited=$((waited + 1))
+  done
+  ((IDLE[$k] >= 90)) || BUSY=1
+  cpu0="$(cpu_ticks "$FG_PID")"
+  timeout $((3 * DURATION + 120)) python3 "$BENCH/import_friends.py" --url "$FG_URL" \
+    --app-id "$YTX_ID" --app-token "$YTX_TOKEN" --prefix "i${round}x" \
+    --max-seconds $((3 * DURATION)) >"$out" 2>&1 || { FAILED=1; cat "$out" >&2; }
+  cpu1="$(cpu_ticks "$FG_PID")"
+  line="$(grep '^IMPORT ' "$out")" || die "no IMPORT line in import round $round"
+  IMPORT[$k]="$(field friendships_per_s "$line")"
+  secs="$(field seconds "$line")"
+  IMPORT_CPU[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v s="$secs" \
+    'BEGIN { printf "%.0f", (s > 0 ? 100 * t / hz / s : 0) }')"
+  IMPORT_CPUPAIR[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field pairs "$line")" \
+    'BEGIN { printf "%.1f", n ? 1e6 * t / hz / n : 0 }')"
+  BAD[$k]="$(field failed "$line")"
+  RSS[$k]="$(rss_kib "$FG_PID" VmRSS)"
+  printf -- '-- round %s import   %7.0f friendships/s  %s pairs in %s s  server CPU %s %%  %s µs CPU/pair  wrong %s' \
+    "$round" "${IMPORT[$k]}" "$(field pairs "$line")" "$secs" "${IMPORT_CPU[$k]}" \
+    "${IMPORT_CPUPAIR[$k]}" "${BAD[$k]}"
+  echo "  (machine ${IDLE[$k]} % idle before)"
+}
+if ((YUNTONGXUN)); then
+  for round in $(seq "$ROUNDS"); do import_phase "$round"; done
+fi
 
 # --- summary -------------------------------------------------------------------------------------
 median_key() {  # median_key NAME: NAME#ROUND of the round with the median req/s
@@ -377,8 +456,18 @@ echo "$RULE"
 row 'nginx `return 200` (ceiling)' nginx
 row "friend/get, $FRIENDS friends, updatetime=0" get
 ((EASEMOB == 0)) || row "Easemob contacts?limit=50, $FRIENDS friends" contacts
+((YUNTONGXUN == 0)) || row "Yuntongxun getFriends, $FRIENDS friends" ytx
 row 'friend/add type=1 + friend/delete' write
 echo
+if ((YUNTONGXUN)); then
+  IMPORT_MEDIAN="$(for r in $(seq "$ROUNDS"); do echo "${IMPORT[import#$r]} import#$r"; done |
+    sort -g | sed -n "$(((ROUNDS + 1) / 2))p" | cut -d' ' -f2)"
+  echo "Yuntongxun importFriends (1000 pairs a call, 4 connections, a fresh 20,000 x 20 graph per round):"
+  echo "  median ${IMPORT[$IMPORT_MEDIAN]} friendships/s (rounds:$(for r in $(seq "$ROUNDS"); do
+    printf ' %s' "${IMPORT[import#$r]}"; done)), server CPU ${IMPORT_CPU[$IMPORT_MEDIAN]} %," \
+    "${IMPORT_CPUPAIR[$IMPORT_MEDIAN]} µs CPU/friendship, RSS after $(mib "${RSS[$IMPORT_MEDIAN]}") MiB"
+  echo
+fi
 echo "vs nginx: req/s over the (median) nginx phase's; server CPU: CPU time of the server"
 echo "process(es) / wall time (200 % = both cores); CPU µs/req: that CPU time per answered request;"
 echo "wrong: non-200 statuses, bodies other than the expected {\"code\":200...}, socket errors and"
@@ -401,6 +490,14 @@ if ((EASEMOB)); then
   verdict "Easemob contacts >= 30 % of nginx req/s ($(ratio "$CONTACTS"))" \
     "${RPS[$CONTACTS]} >= 0.3 * ${RPS[$(median_key nginx)]}"
   verdict "Easemob contacts p99 < 5 ms ($(ms "${P99[$CONTACTS]}") ms)" "${P99[$CONTACTS]} < 5000"
+fi
+if ((YUNTONGXUN)); then
+  YTX="$(median_key ytx)"
+  verdict "Yuntongxun getFriends >= 30 % of nginx req/s ($(ratio "$YTX"))" \
+    "${RPS[$YTX]} >= 0.3 * ${RPS[$(median_key nginx)]}"
+  verdict "Yuntongxun getFriends p99 < 5 ms ($(ms "${P99[$YTX]}") ms)" "${P99[$YTX]} < 5000"
+  verdict "Yuntongxun importFriends >= 50000 friendships/s (${IMPORT[$IMPORT_MEDIAN]}/s)" \
+    "${IMPORT[$IMPORT_MEDIAN]} >= 50000"
 fi
 verdict "durable writes >= 5000/s ($(printf '%.0f' "${RPS[$WRITE]}")/s)" "${RPS[$WRITE]} >= 5000"
 verdict "friendgraph peak RSS < 100 MiB ($(mib "$(rss_kib "$FG_PID" VmHWM)") MiB)" \
