@@ -223,7 +223,8 @@ Status Change::BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fie
     EdgeFields back_fields = back ? back->fields : EdgeFields{};
     WriteAlive(peer, owner, std::move(back), back_fields, revive_back, source);
   }
-  AcceptPending(owner, peer);
+  // A user this job created has no requests yet (bulk imports create most of theirs).
+  if (!created_.count(owner.id) && !created_.count(peer.id)) AcceptPending(owner, peer);
   return Status::Ok();
 }
 
@@ -264,7 +265,10 @@ std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {
   return out;
 }
 
-User* Change::Adopt(User user) { return Keep(std::move(user)); }
+User* Change::Adopt(User user) {
+  created_.insert(user.id);
+  return Keep(std::move(user));
+}
 
 void Change::Forget(const User& user) {
   for (auto& l : users_) {

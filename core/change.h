@@ -138,6 +138,7 @@ class Change {
   std::unordered_map<std::string, User*> index_;  // IndexKey -> the user in users_
   std::vector<UserKey> touched_;
   std::unordered_set<UserId> touched_ids_;
+  std::unordered_set<UserId> created_;  // adopted: created by this job
   std::vector<UserId> profiles_changed_;
 };
 
