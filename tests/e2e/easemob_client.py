@@ -19,7 +19,7 @@ import tomllib
 import unittest
 import urllib.parse
 
-from harness import KeepAlive, ServerCase, unique
+from harness import JsonReply, KeepAlive, ServerCase, unique
 
 ERROR_KEYS = {"error", "exception", "timestamp", "duration", "error_description"}
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -56,35 +56,16 @@ def read_demo_credentials(data_dir):
                  table["client_secret"], table.get("token_ttl_seconds", 5184000))
 
 
-class Reply:
-    """An Easemob answer: HTTP status, parsed JSON body (None if not JSON), raw bytes."""
+class Reply(JsonReply):
+    """An Easemob answer; error is its "error". creds: the app of the client that got it."""
 
     def __init__(self, status, body, headers, method=None):
-        self.status = status
-        self.raw = body
-        self.headers = headers
-        self.method = method
-        self.creds = None  # the app the client that got it calls
-        try:
-            self.json = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            self.json = None
+        super().__init__(status, body, headers, method)
+        self.creds = None
 
     @property
     def error(self):
-        return self.json.get("error") if isinstance(self.json, dict) else None
-
-    def get(self, key, default=None):
-        return self.json.get(key, default) if isinstance(self.json, dict) else default
-
-    def __getitem__(self, key):
-        return self.json[key]
-
-    def __contains__(self, key):
-        return isinstance(self.json, dict) and key in self.json
-
-    def __repr__(self):
-        return "Reply(%s http=%d, %s)" % (self.method, self.status, self.raw[:400])
+        return self.get("error")
 
 
 class Easemob:
@@ -380,8 +361,8 @@ class EasemobCase(ServerCase):
         j = reply.json
         self.assertIsInstance(j, dict, reply)
         self.assertNotIn("error", j, reply)
-        if reply.method:
-            self.assertEqual(j.get("action"), reply.method.split(" ")[0].lower(), reply)
+        if reply.label:
+            self.assertEqual(j.get("action"), reply.label.split(" ")[0].lower(), reply)
         self.assertIsInstance(j.get("timestamp"), int, reply)
         self.assertLess(abs(j["timestamp"] - time.time() * 1000), 60000, reply)
         self.assertIsInstance(j.get("duration"), int, reply)

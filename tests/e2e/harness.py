@@ -208,6 +208,58 @@ class Server:
         return status, body
 
 
+class JsonReply:
+    """An answer: HTTP status, parsed JSON body (None if not JSON), raw bytes, headers. Each
+    vendor client subclasses it with the name of its status field; `label` names the call in
+    failure messages."""
+
+    def __init__(self, status, body, headers, label=None):
+        self.status = status
+        self.raw = body
+        self.headers = headers
+        self.label = label
+        try:
+            self.json = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self.json = None
+
+    def get(self, key, default=None):
+        return self.json.get(key, default) if isinstance(self.json, dict) else default
+
+    def __getitem__(self, key):
+        return self.json[key]
+
+    def __contains__(self, key):
+        return isinstance(self.json, dict) and key in self.json
+
+    def __repr__(self):
+        return "Reply(%s http=%d, %s)" % (self.label, self.status, self.raw[:400])
+
+
+def run_threads(worker, count, timeout=120):
+    """Runs worker(0) … worker(count - 1) on threads at once; fails if one hangs, re-raises the
+    first exception one raised."""
+    errors = []
+    lock = threading.Lock()
+
+    def guarded(i):
+        try:
+            worker(i)
+        except BaseException as e:  # noqa: B902 - re-raised below
+            with lock:
+                errors.append(e)
+
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    if any(t.is_alive() for t in threads):
+        raise AssertionError("a worker hung")
+    if errors:
+        raise errors[0]
+
+
 class KeepAlive:
     """One kept-alive HTTP connection to a server, opened again once when the server closed it
     between two requests. Not thread-safe: one per thread."""

@@ -6,14 +6,13 @@ Standard library only; the server side comes from harness.py.
 """
 
 import hashlib
-import json
 import os
 import re
 import secrets
 import time
 import urllib.parse
 
-from harness import KeepAlive, ServerCase, unique
+from harness import JsonReply, KeepAlive, ServerCase, unique
 
 
 def read_demo_credentials(data_dir):
@@ -38,27 +37,12 @@ def sign(app_secret, nonce, cur_time):
     return hashlib.sha1((app_secret + nonce + cur_time).encode("utf-8")).hexdigest()
 
 
-class Reply:
-    """A NetEase answer: HTTP status, parsed JSON body (None if not JSON), raw bytes."""
-
-    def __init__(self, status, body, headers):
-        self.status = status
-        self.raw = body
-        self.headers = headers
-        try:
-            self.json = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            self.json = None
+class Reply(JsonReply):
+    """A NetEase answer; code is its "code"."""
 
     @property
     def code(self):
-        return self.json.get("code") if isinstance(self.json, dict) else None
-
-    def __getitem__(self, key):
-        return self.json[key]
-
-    def __repr__(self):
-        return "Reply(http=%d, %s)" % (self.status, self.raw[:300])
+        return self.get("code")
 
 
 class NetEase:

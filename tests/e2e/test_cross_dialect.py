@@ -8,7 +8,7 @@ import threading
 import unittest
 
 from easemob_client import MAIN, PASSWORD, Easemob, EasemobCase
-from harness import toml_config
+from harness import run_threads, toml_config
 from netease_client import NetEase
 from test_concurrency import GraphChecks
 
@@ -209,7 +209,6 @@ class RaceTests(CrossCase, GraphChecks):
         pairs = [(users[i], users[j]) for i in range(len(users)) for j in range(i + 1, len(users))
                  if (i + j) % 3 == 0]
         token = self.em.token()
-        errors, lock = [], threading.Lock()
         barrier = threading.Barrier(self.THREADS)
         allowed = {"em": {200, 404}, "ne": {200, 404}}
 
@@ -236,21 +235,11 @@ class RaceTests(CrossCase, GraphChecks):
                         st = ne.delete(a, b).code
                     if st not in allowed["em" if op < 2 else "ne"]:
                         raise AssertionError("op %d on %s,%s answered %s" % (op, a, b, st))
-            except BaseException as e:  # noqa: B902 - reported below
-                with lock:
-                    errors.append(e)
             finally:
                 em.close()
                 ne.close()
 
-        threads = [threading.Thread(target=worker, args=(s,)) for s in range(self.THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        self.assertFalse(any(t.is_alive() for t in threads), "a worker hung")
-        if errors:
-            raise errors[0]
+        run_threads(worker, self.THREADS)
         self.check_both(users)
         # One more burst on a single pair from all threads, crossing directions.
         a, b = pairs[0]

@@ -8,7 +8,7 @@ import threading
 import unittest
 
 from easemob_client import Creds, Easemob
-from harness import toml_config
+from harness import run_threads, toml_config
 from netease_client import NetEase
 from yuntongxun_client import (Yuntongxun, YuntongxunCase, app_table, new_app_id, png_bytes)
 
@@ -176,7 +176,6 @@ class RaceTests(CrossCase):
     def test_yuntongxun_and_netease_on_the_same_pairs(self):
         users = self.ne.users(6, prefix="cx")
         pairs = [(users[i], users[j]) for i in range(6) for j in range(i + 1, 6)]
-        errors, lock = [], threading.Lock()
         barrier = threading.Barrier(self.THREADS)
 
         def worker(seed):
@@ -209,21 +208,11 @@ class RaceTests(CrossCase):
                         want = {"000000", "160201"}
                     if code not in want:
                         raise AssertionError("op %d on %s,%s answered %r" % (op, a, b, code))
-            except BaseException as e:  # noqa: B902 - reported below
-                with lock:
-                    errors.append(e)
             finally:
                 y.close()
                 ne.close()
 
-        threads = [threading.Thread(target=worker, args=(s,)) for s in range(self.THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        self.assertFalse(any(t.is_alive() for t in threads), "a worker hung")
-        if errors:
-            raise errors[0]
+        run_threads(worker, self.THREADS)
         ytx = {u: self.ytx_names(u) for u in users}
         for u in users:
             with self.subTest(user=u):

@@ -28,7 +28,7 @@ import tomllib
 import urllib.parse
 import zlib
 
-from harness import KeepAlive, ServerCase, unique
+from harness import JsonReply, KeepAlive, ServerCase, unique
 
 SOFT_VERSION = "2013-12-26"
 JSON_TYPE = "application/json;charset=utf-8"
@@ -66,35 +66,12 @@ def auth_header(app_id, ts):
     return base64.b64encode(("%s:%s" % (app_id, ts)).encode("utf-8")).decode("ascii")
 
 
-class Reply:
-    """A Yuntongxun answer: HTTP status, parsed JSON body (None if not JSON), raw bytes, headers
-    (lower-cased names). code is the statusCode, None when the body has none."""
-
-    def __init__(self, status, body, headers, op=None):
-        self.status = status
-        self.raw = body
-        self.headers = headers
-        self.op = op
-        try:
-            self.json = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            self.json = None
+class Reply(JsonReply):
+    """A Yuntongxun answer; code is its statusCode (None when the body has none)."""
 
     @property
     def code(self):
         return self.get("statusCode")
-
-    def get(self, key, default=None):
-        return self.json.get(key, default) if isinstance(self.json, dict) else default
-
-    def __getitem__(self, key):
-        return self.json[key]
-
-    def __contains__(self, key):
-        return isinstance(self.json, dict) and key in self.json
-
-    def __repr__(self):
-        return "Reply(%s http=%d, %s)" % (self.op, self.status, self.raw[:400])
 
 
 class Yuntongxun:
