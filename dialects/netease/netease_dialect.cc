@@ -293,7 +293,7 @@ class Dialect {
     auto serverex = c.params.Optional("serverex", 256);
     if (!c.params.ok()) return c.respond(Refuse(c.params.status()));
     if (type == 3 || type == 4) {
-      // A refusal's msg is its reason, shown to the requester (Yuntongxun friendMessage).
+      // A refusal's msg is its reason, kept for the requester's request list (RespondRule).
       return service_.Respond(c.app, accid, faccid, type == 3 ? Answer::kAccept : Answer::kRefuse,
                               type == 4 ? msg.value_or("") : "",
                               kit::Reply(std::move(c.respond), kEnvelope));
