@@ -13,11 +13,11 @@ std::string NormalizeAccount(std::string_view account) {
   return out;
 }
 
-namespace {
-
 Status UserNotFound(std::string_view account) {
   return {Code::kUserNotFound, "user '" + std::string(account) + "' does not exist"};
 }
+
+namespace {
 
 void Apply(const EdgeFields& from, EdgeFields& to) {
   auto set = [](const std::optional<std::string>& src, std::optional<std::string>& dst) {

@@ -41,6 +41,14 @@ struct AppContext {
 // A user a call names: an account of the calling app, or of an app linked to it. Converts from a
 // plain account (the calling app) so that single-app dialects pass strings.
 struct UserRef {
+  // The user acting, for a dialect whose accounts exist from their first call (Yuntongxun): a
+  // write rule creates it with an empty profile, inside its own job, if it does not exist yet
+  // (core/rules.h). Reads ignore it.
+  static UserRef Acting(UserRef ref) {
+    ref.create_if_missing = true;
+    return ref;
+  }
+
   UserRef() = default;
   UserRef(std::string account) : account(std::move(account)) {}  // NOLINT(runtime/explicit)
   UserRef(const char* account) : account(account) {}             // NOLINT(runtime/explicit)
@@ -48,6 +56,7 @@ struct UserRef {
 
   AppId app = 0;  // 0: the calling app
   std::string account;
+  bool create_if_missing = false;  // see Acting()
 };
 
 class Change {
@@ -145,6 +154,9 @@ class Change {
 // The key `ref` names for a call of `app`: its account lower-cased, its app resolved.
 // kInvalidArgument for an app outside `app`'s link group.
 Result<UserKey> ResolveUser(const AppContext& app, const UserRef& ref);
+
+// kUserNotFound naming the account, as every rule and read reports it.
+Status UserNotFound(std::string_view account);
 
 // Lower-cases ASCII letters; the store keeps accounts this way.
 std::string NormalizeAccount(std::string_view account);

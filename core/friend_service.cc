@@ -22,10 +22,6 @@ void Guarded(F&& f) {
   }
 }
 
-Status UserNotFound(std::string_view account) {
-  return {Code::kUserNotFound, "user '" + std::string(account) + "' does not exist"};
-}
-
 // Where a page starts: `first` for the first page, else the key the cursor holds.
 Result<int64_t> FirstKey(std::string_view cursor, ListKind kind, int64_t list_id, int64_t first) {
   if (cursor.empty()) return first;

@@ -278,6 +278,45 @@ TEST_P(FriendServiceTest, BadArguments) {
             Code::kUserNotFound);
 }
 
+TEST_P(FriendServiceTest, AnActingUserIsCreatedByItsFirstWriteThatSucceeds) {
+  Create("known", AddPolicy::kAllowAny);
+  auto add = [&](const std::string& owner, const std::string& peer) {
+    AddArgs args;
+    args.owner = UserRef::Acting(owner);
+    args.peer = peer;
+    return Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); });
+  };
+  // A write by a new user creates it in the same job.
+  ASSERT_TRUE(add("New1", "known").ok());
+  EXPECT_TRUE(Alive("new1", "known"));
+  // Only the acting user is created: an unknown peer is an error, and the job that fails
+  // creates nobody.
+  auto ghost = add("new2", "ghost");
+  EXPECT_EQ(ghost.status().code(), Code::kUserNotFound);
+  EXPECT_NE(ghost.status().message().find("ghost"), std::string::npos);
+  EXPECT_FALSE(testing::GetUser(service_, app_, "new2").ok());
+  EXPECT_FALSE(testing::GetUser(service_, app_, "ghost").ok());
+  // A rule that fails after creating (no pending request to answer) creates nobody either.
+  auto answered = Wait<bool>([&](auto cb) {
+    service_.Respond(app_, UserRef::Acting("new3"), "known", Answer::kAccept, "", cb);
+  });
+  EXPECT_EQ(answered.status().code(), Code::kNoPendingRequest);
+  EXPECT_FALSE(testing::GetUser(service_, app_, "new3").ok());
+  // Profile writes create too; plain refs still need the user.
+  UserUpdate update;
+  update.profile.name = "Four";
+  auto four =
+      Wait<User>([&](auto cb) { service_.UpdateUser(app_, UserRef::Acting("new4"), update, cb); });
+  ASSERT_TRUE(four.ok()) << four.status().ToString();
+  EXPECT_EQ(four->profile.name, "Four");
+  auto plain = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "new5", update, cb); });
+  EXPECT_EQ(plain.status().code(), Code::kUserNotFound);
+  // Reads ignore the flag: a missing user is kUserNotFound.
+  auto read = Wait<FriendList>(
+      [&](auto cb) { service_.ListFriends(app_, UserRef::Acting("new6"), 0, false, cb); });
+  EXPECT_EQ(read.status().code(), Code::kUserNotFound);
+}
+
 TEST_P(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
   for (auto name : {"a", "b", "c", "d"}) Create(name);
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());

@@ -44,13 +44,49 @@ Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
   return u;
 }
 
+// Creates the user `key` names, with an empty profile, as part of the job.
+Result<User*> CreateEmpty(Change& change, const UserKey& key) {
+  if (key.account.empty()) return Status(Code::kInvalidArgument, "account is empty");
+  auto created = CreateIn(change, key, NewUser{});
+  if (!created.ok()) return created.status();
+  return change.Adopt(std::move(created).value());
+}
+
+// The user `key` names, locked; created with an empty profile if it does not exist.
+Result<User*> Ensure(Change& change, const UserKey& key) {
+  auto locked = change.LockMore({key});
+  if (!locked.empty()) return locked.front();
+  return CreateEmpty(change, key);
+}
+
 // Locks the user `ref` names: kInvalidArgument for an app that is not linked (as every call
-// naming a pair answers), kUserNotFound if the account does not exist.
+// naming a pair answers), kUserNotFound if the account does not exist and `ref` does not ask to
+// create it (UserRef::create_if_missing).
 Result<User*> LockUser(Change& change, const UserRef& ref) {
-  if (auto key = change.Resolve(ref); !key.ok()) return key.status();
+  auto key = change.Resolve(ref);
+  if (!key.ok()) return key.status();
+  if (ref.create_if_missing) return Ensure(change, key.value());
   User* u = change.Lock(ref);
-  if (!u) return Status(Code::kUserNotFound, "user '" + ref.account + "' does not exist");
+  if (!u) return UserNotFound(ref.account);
   return u;
+}
+
+// Change::LockPair, creating the user that asks for it (UserRef::create_if_missing) if it does
+// not exist. Both are locked together first, so locks keep their order; a user created here is
+// new, and nobody else can hold it.
+Status LockPair(Change& change, const UserRef& a, const UserRef& b, User*& ua, User*& ub) {
+  Status s = change.LockPair(a, b, ua, ub);
+  if (s.code() != Code::kUserNotFound) return s;
+  for (auto [ref, slot] : {std::pair{&a, &ua}, std::pair{&b, &ub}}) {
+    UserKey key = change.Resolve(*ref).value();  // LockPair resolved both
+    *slot = change.Find(key);
+    if (*slot) continue;
+    if (!ref->create_if_missing) return UserNotFound(ref->account);
+    auto created = CreateEmpty(change, key);
+    if (!created.ok()) return created.status();
+    *slot = created.value();
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -76,12 +112,9 @@ Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewU
 Result<User> EnsureUserRule(Change& change, const UserRef& ref) {
   auto key = change.Resolve(ref);
   if (!key.ok()) return key.status();
-  if (key.value().account.empty()) return Status(Code::kInvalidArgument, "account is empty");
-  auto locked = change.LockMore({key.value()});
-  if (!locked.empty()) return *locked.front();
-  auto created = CreateIn(change, key.value(), NewUser{});
-  if (!created.ok()) return created.status();
-  return *change.Adopt(std::move(created).value());
+  auto user = Ensure(change, key.value());
+  if (!user.ok()) return user.status();
+  return *user.value();
 }
 
 Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update) {
@@ -119,7 +152,7 @@ Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate
 Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   WriteTxn& txn = change.txn();
   User *owner, *peer;
-  if (Status s = change.LockPair(args.owner, args.peer, owner, peer); !s.ok()) return s;
+  if (Status s = LockPair(change, args.owner, args.peer, owner, peer); !s.ok()) return s;
   if (Status s = CheckEnabled({owner, peer}); !s.ok()) return s;
   if (Status s = CheckNotBlocked(txn, *peer, *owner); !s.ok()) return s;
   auto befriend = [&]() -> Result<AddOutcome> {
@@ -159,7 +192,7 @@ Result<bool> RespondRule(Change& change, const UserRef& recipient, const UserRef
                          Answer answer, const std::string& reply) {
   WriteTxn& txn = change.txn();
   User *to, *from;
-  if (Status s = change.LockPair(recipient, requester, to, from); !s.ok()) return s;
+  if (Status s = LockPair(change, recipient, requester, to, from); !s.ok()) return s;
   if (Status s = CheckEnabled({to, from}); !s.ok()) return s;
   auto request = txn.FindRequest(to->app, from->id, to->id);
   if (!request || request->state != RequestState::kPending) {
@@ -183,7 +216,7 @@ Result<bool> RespondRule(Change& change, const UserRef& recipient, const UserRef
 
 Result<bool> DeleteRule(Change& change, const DeleteArgs& args) {
   User *owner, *peer;
-  if (Status s = change.LockPair(args.owner, args.peer, owner, peer); !s.ok()) return s;
+  if (Status s = LockPair(change, args.owner, args.peer, owner, peer); !s.ok()) return s;
   if (!change.Tombstone(*owner, *peer, args.drop_alias)) return NotFriends(*owner, *peer);
   if (args.both) change.Tombstone(*peer, *owner, args.drop_alias);
   change.Commit();
@@ -193,7 +226,7 @@ Result<bool> DeleteRule(Change& change, const DeleteArgs& args) {
 Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef& peer,
                             const EdgeFields& fields) {
   User *o, *p;
-  if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
+  if (Status s = LockPair(change, owner, peer, o, p); !s.ok()) return s;
   if (!change.IsAlive(*o, *p)) return NotFriends(*o, *p);
   if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
   change.Commit();
@@ -224,7 +257,7 @@ Result<bool> SetRelationRule(Change& change, const UserRef& owner, const UserRef
                              Relation kind, bool on) {
   WriteTxn& txn = change.txn();
   User *o, *p;
-  if (Status s = change.LockPair(owner, peer, o, p); !s.ok()) return s;
+  if (Status s = LockPair(change, owner, peer, o, p); !s.ok()) return s;
   const AppLimits& limits = change.LimitsOf(o->app);
   int64_t limit = kind == Relation::kBlock ? limits.max_blocks : limits.max_mutes;
   if (on && !txn.HasRelation(o->app, o->id, p->id, kind) &&
@@ -250,14 +283,14 @@ Result<bool> SetRelationsRule(Change& change, const std::string& owner,
   // Every user of the job locked at once, in the store's order.
   std::vector<User*> locked = change.LockMore(keys);
   if (locked.empty() || locked.front()->account != owner_key.account) {
-    return Status(Code::kUserNotFound, "user '" + owner + "' does not exist");
+    return UserNotFound(owner);
   }
   if (locked.size() != keys.size()) {
     for (size_t i = 1, j = 1; i < keys.size(); ++i) {
       if (j < locked.size() && locked[j]->account == keys[i].account) {
         ++j;
       } else {
-        return Status(Code::kUserNotFound, "user '" + keys[i].account + "' does not exist");
+        return UserNotFound(keys[i].account);
       }
     }
   }
@@ -311,9 +344,7 @@ Result<size_t> ImportFriendsRule(Change& change,
   change.LockMore(keys);
   for (const UserKey& key : keys) {
     if (change.Find(key)) continue;
-    auto created = CreateIn(change, key, NewUser{});
-    if (!created.ok()) return created.status();
-    change.Adopt(std::move(created).value());
+    if (auto created = CreateEmpty(change, key); !created.ok()) return created.status();
   }
   for (size_t i = 0; i < keyed.size(); ++i) {
     User& a = *change.Find(keyed[i].first);

@@ -316,7 +316,7 @@ class Dialect {
     auto run = [this, state, user, cursor, with_removed](Callback<FriendList> done) {
       service_.ListFriends(state->app, user, cursor, with_removed, std::move(done));
     };
-    WithOperator<FriendList>(
+    ReadAsOperator<FriendList>(
         c, user, run,
         [this, state, respond = std::move(c.respond), cursor, size, whole,
          simp](Result<FriendList> list) mutable {
@@ -368,7 +368,7 @@ class Dialect {
       service_.ListRequests(state->app, user, cursor, newest_first, static_cast<size_t>(size),
                             std::move(done));
     };
-    WithOperator<std::vector<RequestView>>(
+    ReadAsOperator<std::vector<RequestView>>(
         c, user, run,
         kit::Reply(
             std::move(c.respond), kEnvelope,
@@ -407,13 +407,7 @@ class Dialect {
     args.source = c.params.Optional("source", 64).value_or("");
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    UserRef owner = args.owner;
-    WithOperator<AddOutcome>(
-        c, owner,
-        [this, state, args = std::move(args)](Callback<AddOutcome> done) {
-          service_.Add(state->app, args, std::move(done));
-        },
-        kit::Reply(std::move(c.respond), kEnvelope));
+    service_.Add(c.app(), std::move(args), kit::Reply(std::move(c.respond), kEnvelope));
   }
 
   void SetFriendRemark(Call& c) {
@@ -424,19 +418,15 @@ class Dialect {
     fields.alias = c.params.Optional("remarkName", 128);
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    WithOperator<bool>(
-        c, owner,
-        [this, state, owner, peer, fields](Callback<bool> done) {
-          service_.UpdateEdge(state->app, owner, peer, fields, std::move(done));
-        },
-        kit::Reply(std::move(c.respond), kEnvelope, [this, state](bool) {
-          http::JsonWriter w;
-          Success(w)
-              .Key("timestamp")
-              .String(FormatSeconds(clock_.NowMs(), state->settings.offset_min));
-          w.EndObject();
-          return Json(w.Take());
-        }));
+    service_.UpdateEdge(c.app(), std::move(owner), std::move(peer), std::move(fields),
+                        kit::Reply(std::move(c.respond), kEnvelope, [this, state](bool) {
+                          http::JsonWriter w;
+                          Success(w)
+                              .Key("timestamp")
+                              .String(FormatSeconds(clock_.NowMs(), state->settings.offset_min));
+                          w.EndObject();
+                          return Json(w.Take());
+                        }));
   }
 
   void SetUserVerify(Call& c) {
@@ -453,7 +443,7 @@ class Dialect {
     UserRef user = Operator(c);
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    WithOperator<User>(
+    ReadAsOperator<User>(
         c, user,
         [this, state, user](Callback<User> done) {
           service_.GetUser(state->app, user, std::move(done));
@@ -477,13 +467,7 @@ class Dialect {
     args.both = Flag(c, "allDel");
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    UserRef owner = args.owner;
-    WithOperator<bool>(
-        c, owner,
-        [this, state, args = std::move(args)](Callback<bool> done) {
-          service_.Delete(state->app, args, std::move(done));
-        },
-        kit::Reply(std::move(c.respond), kEnvelope));
+    service_.Delete(c.app(), std::move(args), kit::Reply(std::move(c.respond), kEnvelope));
   }
 
   void ImportFriends(Call& c) {
@@ -562,11 +546,8 @@ class Dialect {
     }
     std::string url = base + "/avatars/" + avatar.key + "." + std::string(type->extension);
     const AppState* state = &c.state;
-    WithOperator<Avatar>(
-        c, user,
-        [this, state, user, avatar = std::move(avatar), url](Callback<Avatar> done) {
-          service_.SetAvatar(state->app, user, avatar, url, std::move(done));
-        },
+    service_.SetAvatar(
+        c.app(), std::move(user), std::move(avatar), url,
         kit::Reply(std::move(c.respond), kEnvelope, [state, url](const Avatar& a) {
           http::JsonWriter w;
           Success(w).Key("avatar").String(url);
@@ -581,14 +562,14 @@ class Dialect {
     auto known = Time(c, "updateTime");
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    WithOperator<Person>(
+    ReadAsOperator<Person>(
         c, user,
         [this, state, user](Callback<Person> done) {
           service_.GetPeople(
               state->app, std::nullopt, {user},
               [user, done = std::move(done)](Result<std::vector<std::optional<Person>>> people) {
                 if (!people.ok()) return done(people.status());
-                if (!people.value()[0]) return done(UserNotFound(user));
+                if (!people.value()[0]) return done(UserNotFound(user.account));
                 done(std::move(*people.value()[0]));
               });
         },
@@ -629,7 +610,7 @@ class Dialect {
             Result<std::vector<std::optional<Person>>> people) mutable {
           if (!people.ok()) return respond(Refuse(people.status()));
           for (size_t i = 0; i < users.size(); ++i) {
-            if (!people.value()[i]) return respond(Refuse(UserNotFound(users[i])));
+            if (!people.value()[i]) return respond(Refuse(UserNotFound(users[i].account)));
           }
           http::JsonWriter w;
           Success(w).Key("avatarList").StartArray();
@@ -710,7 +691,10 @@ class Dialect {
     if (!parsed) c.Fail(Refuse(parsed.code, parsed.message));
     return parsed.ref;
   }
-  UserRef Operator(Call& c) { return Account(c, "useracc"); }
+  // The caller's account: Yuntongxun accounts exist from their first call, so a write creates it
+  // inside its own job (UserRef::Acting) and a read by a new account first makes sure it exists
+  // (ReadAsOperator).
+  UserRef Operator(Call& c) { return UserRef::Acting(Account(c, "useracc")); }
 
   // A required text field: absent, null or "" is its own statusCode (the reader would call ""
   // missing but answer it as an invalid parameter).
@@ -750,18 +734,16 @@ class Dialect {
     return it == app_ids_.end() ? std::string(account) : it->second + "#" + std::string(account);
   }
 
-  static Status UserNotFound(const UserRef& user) {
-    return {Code::kUserNotFound, "user '" + user.account + "' does not exist"};
-  }
   static http::Response Counted(http::Response r) {
     return kit::Counted(kEnvelope, std::move(r), Code::kOk);
   }
 
-  // Runs `run` for the operator's call; if core says a user is missing, makes sure the operator
-  // exists (Yuntongxun creates accounts on their first call) and runs it once more. A missing
-  // friend then fails again with its own error.
+  // Runs the read `run` for the operator's call. A new operator gets kUserNotFound from it (the
+  // read's only user that can be missing: `run` reports nothing else as kUserNotFound), so this
+  // makes sure the operator exists (Yuntongxun creates accounts on their first call) and runs it
+  // once more.
   template <typename T, typename Run, typename Done>
-  void WithOperator(Call& c, const UserRef& op, Run run, Done done) {
+  void ReadAsOperator(Call& c, const UserRef& op, Run run, Done done) {
     const AppContext* app = &c.app();
     auto retry = [this, app, op, run, done](Result<T> result) mutable {
       if (result.ok() || result.status().code() != Code::kUserNotFound) {
@@ -784,22 +766,13 @@ class Dialect {
         answer == fg::Answer::kRefuse ? c.params.Optional("message", 256).value_or("") : "";
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    WithOperator<bool>(
-        c, recipient,
-        [this, state, recipient, requester, answer, reason](Callback<bool> done) {
-          service_.Respond(state->app, recipient, requester, answer, reason, std::move(done));
-        },
-        kit::Reply(std::move(c.respond), kEnvelope));
+    service_.Respond(c.app(), std::move(recipient), std::move(requester), answer, std::move(reason),
+                     kit::Reply(std::move(c.respond), kEnvelope));
   }
 
   void UpdateUser(Call& c, const UserRef& user, fg::UserUpdate update) {
-    const AppState* state = &c.state;
-    WithOperator<User>(
-        c, user,
-        [this, state, user, update = std::move(update)](Callback<User> done) {
-          service_.UpdateUser(state->app, user, update, std::move(done));
-        },
-        kit::Reply(std::move(c.respond), kEnvelope));
+    service_.UpdateUser(c.app(), user, std::move(update),
+                        kit::Reply(std::move(c.respond), kEnvelope));
   }
 
   void PersonInfo(Call& c, std::string_view target_field, bool friends_only) {
@@ -808,41 +781,43 @@ class Dialect {
     bool simp = Flag(c, "isSimpUseracc");
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
-    auto run = [this, state, viewer, target, friends_only](Callback<Person> done) {
-      service_.GetPeople(
-          state->app, viewer, {target},
-          [target, friends_only,
-           done = std::move(done)](Result<std::vector<std::optional<Person>>> people) {
-            if (!people.ok()) return done(people.status());
-            if (!people.value()[0]) return done(UserNotFound(target));
-            Person& p = *people.value()[0];
-            if (friends_only && !(p.edge && p.edge->alive)) {
-              return done(Status(Code::kNotFriends, "'" + p.user.account + "' is not a friend"));
-            }
-            done(std::move(p));
-          });
-    };
-    WithOperator<Person>(
-        c, viewer, run,
-        kit::Reply(
-            std::move(c.respond), kEnvelope, [this, state, simp, friends_only](const Person& p) {
-              const Profile& profile = p.user.profile;
-              bool alive = p.edge && p.edge->alive;
-              http::JsonWriter w;
-              Success(w).Key("useracc").String(Useracc(*state, p.user.app, p.user.account, simp));
-              w.Key("phoneNumber").String(Or(profile.mobile));
-              w.Key("nickName").String(Or(profile.name));
-              w.Key("region").String(Or(profile.region));
-              w.Key("sign").String(Or(profile.sign));
-              w.Key("avatar").String(Or(profile.icon));
-              if (!friends_only) w.Key("state").String(alive ? "1" : "0");
-              w.Key("birthDay").String(Or(profile.birth));
-              int gender = profile.gender.value_or(0);
-              w.Key("sex").String(gender == 1 ? "1" : gender == 2 ? "2" : "");
-              w.Key("remarkName").String(alive ? Or(p.edge->fields.alias) : "");
-              w.EndObject();
-              return Json(w.Take());
-            }));
+    auto reply = kit::Reply(
+        std::move(c.respond), kEnvelope, [this, state, simp, friends_only](const Person& p) {
+          const Profile& profile = p.user.profile;
+          bool alive = p.edge && p.edge->alive;
+          http::JsonWriter w;
+          Success(w).Key("useracc").String(Useracc(*state, p.user.app, p.user.account, simp));
+          w.Key("phoneNumber").String(Or(profile.mobile));
+          w.Key("nickName").String(Or(profile.name));
+          w.Key("region").String(Or(profile.region));
+          w.Key("sign").String(Or(profile.sign));
+          w.Key("avatar").String(Or(profile.icon));
+          if (!friends_only) w.Key("state").String(alive ? "1" : "0");
+          w.Key("birthDay").String(Or(profile.birth));
+          int gender = profile.gender.value_or(0);
+          w.Key("sex").String(gender == 1 ? "1" : gender == 2 ? "2" : "");
+          w.Key("remarkName").String(alive ? Or(p.edge->fields.alias) : "");
+          w.EndObject();
+          return Json(w.Take());
+        });
+    // Only a missing viewer fails GetPeople with kUserNotFound. A missing target is answered
+    // after ReadAsOperator, so that it never sets off ReadAsOperator's retry.
+    using People = std::vector<std::optional<Person>>;
+    ReadAsOperator<People>(
+        c, viewer,
+        [this, state, viewer, target](Callback<People> done) {
+          service_.GetPeople(state->app, viewer, {target}, std::move(done));
+        },
+        [target, friends_only, reply = std::move(reply)](Result<People> people) mutable {
+          if (!people.ok()) return reply(Result<Person>(people.status()));
+          if (!people.value()[0]) return reply(Result<Person>(UserNotFound(target.account)));
+          Person& p = *people.value()[0];
+          if (friends_only && !(p.edge && p.edge->alive)) {
+            return reply(Result<Person>(
+                Status(Code::kNotFriends, "'" + p.user.account + "' is not a friend")));
+          }
+          reply(Result<Person>(std::move(p)));
+        });
   }
 
   // On success points `state` at the caller's app; otherwise fills `refusal`. Every check

@@ -456,15 +456,21 @@ TEST_F(YuntongxunDialectTest, OperatorsAreCreatedOnFirstUseFriendsAreNot) {
   auto user = testing::GetUser(service_, app, "newbie");
   ASSERT_TRUE(user.ok());
   EXPECT_FALSE(user->profile.name.has_value());
-  // An unknown friendUseracc or searchContent is not created.
+  // A write by a new operator creates it in the same job.
+  EXPECT_EQ(CodeOf("addFriend", Pair("writer", "newbie")), "000000");
+  EXPECT_TRUE(testing::GetUser(service_, app, "writer").ok());
+  // An unknown friendUseracc or searchContent is not created, and a write that fails creates
+  // nobody: it is one job, all or nothing.
   Answer missing = Call("addFriend", Pair("other", "ghost"));
   EXPECT_EQ(missing.Code(), "160200");
   EXPECT_NE(missing.Str("statusMsg").find("ghost"), std::string::npos) << missing.body;
+  EXPECT_FALSE(testing::GetUser(service_, app, "other").ok());
   EXPECT_EQ(CodeOf("getPersonInfo", Body("other", "\"searchContent\":\"ghost\"")), "160200");
+  EXPECT_EQ(CodeOf("getFriendInfo", Pair("newbie", "ghost")), "160200");
   EXPECT_EQ(CodeOf("batchGetUserAvatar", R"({"useraccList":["newbie","ghost2"]})"), "160200");
   EXPECT_FALSE(testing::GetUser(service_, app, "ghost").ok());
   EXPECT_FALSE(testing::GetUser(service_, app, "ghost2").ok());
-  EXPECT_TRUE(testing::GetUser(service_, app, "other").ok());  // the operator was
+  EXPECT_TRUE(testing::GetUser(service_, app, "other").ok());  // a read by a new operator
 }
 
 TEST_F(YuntongxunDialectTest, FriendRequestsAgreeRefuseAndTheirErrors) {
