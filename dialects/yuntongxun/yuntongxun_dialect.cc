@@ -212,6 +212,9 @@ class Dialect {
   using Op = void (Dialect::*)(Call&);
 
   void Serve(const http::Request& request, http::Responder respond, Op op) {
+    if (request.path_params.empty() || request.path_params[0].second != kSoftVersion) {
+      return respond(Refuse(kBadSoftVersion, "SoftVersion must be 2013-12-26"));
+    }
     const AppState* state = nullptr;
     auto query = http::ParseForm(request.query);
     if (!query.ok())
@@ -825,11 +828,7 @@ class Dialect {
   // spend the app's rate limit.
   bool Authenticate(const http::Request& request, const http::Params& query, const AppState*& state,
                     http::Response& refusal) {
-    const auto& path = request.path_params;  // version, appId, op
-    if (path.size() < 2 || path[0].second != kSoftVersion) {
-      refusal = Refuse(kBadSoftVersion, "SoftVersion must be 2013-12-26");
-      return false;
-    }
+    const auto& path = request.path_params;  // version (checked by Serve), appId, op
     int count = request.HeaderCount("authorization");
     if (count != 1) {
       refusal =
@@ -948,7 +947,8 @@ void Register(http::Router& router, FriendService& service, Clock& clock,
   router.Add("*", "/{version}/Application/*",
              [dialect](const http::Request& req, http::Responder respond) {
                dialect->Unrouted(req, std::move(respond));
-             });
+             },
+             {0, [] { return Refuse(kBodyTooLarge, "the request body is too large"); }});
   auto avatar = [dialect](const http::Request& req, http::Responder respond) {
     dialect->ServeAvatar(req, std::move(respond));
   };

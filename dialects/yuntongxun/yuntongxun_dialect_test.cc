@@ -239,6 +239,8 @@ TEST_F(YuntongxunDialectTest, AuthenticationChecksInTheDocumentedOrder) {
   r.headers.clear();
   r.query.clear();
   EXPECT_EQ(Send(r).Code(), "160009");  // SoftVersion first, before anything else
+  r.query = "sig=%zz";
+  EXPECT_EQ(Send(r).Code(), "160009");  // even before a malformed query string
 
   r = Signed("noSuchOp", body);
   r.headers.clear();
