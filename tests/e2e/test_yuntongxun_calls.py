@@ -412,12 +412,20 @@ class FriendTests(CallCase):
         a, b = unique("op"), unique("op")
         self.code("getPersonInfo", {"useracc": self.acc(b), "searchContent": self.acc(a)},
                   "160200")
-        # a's own first call creates a; b's search then finds it.
+        # A write that fails creates nobody: it is one job, all or nothing.
         self.assertCode(self.add(a, unique("ghost")), "160200")
+        self.code("getPersonInfo", {"useracc": self.acc(b), "searchContent": self.acc(a)},
+                  "160200")
+        # a's own first call that succeeds creates a, asking for verification by default; b's
+        # search then finds it.
+        self.assertEqual(self.ok("getUserVerify", {"useracc": self.acc(a)})["addVerify"], "1")
         j = self.ok("getPersonInfo", {"useracc": self.acc(b), "searchContent": self.acc(a)})
         self.assertEqual((j["useracc"], j["state"]), (self.acc(a), "0"))
-        # A new account asks for verification by default.
-        self.assertEqual(self.ok("getUserVerify", {"useracc": self.acc(a)})["addVerify"], "1")
+        # A write by a new account creates it in the same job.
+        c = unique("op")
+        self.assertCode(self.add(c, a), OK)
+        self.assertEqual(self.ok("friendMessage", {"useracc": self.acc(a)})["inviteList"][0]
+                         ["friendUseracc"], self.acc(c))
         # Accounts are matched in any case, stored lower-case; a bare account is this app's.
         mixed = unique("Op") + "MiX"
         self.ok("getUserVerify", {"useracc": self.acc(mixed)})
