@@ -113,6 +113,10 @@ void Change::MarkTouched(const User& user) {
 
 int64_t Change::Tick(User& user) {
   MarkTouched(user);
+  return Advance(user);
+}
+
+int64_t Change::Advance(User& user) {
   user.version += 1;
   user.clock_ms = std::max(now_ms_, user.clock_ms + 1);
   return user.clock_ms;
@@ -181,9 +185,10 @@ bool Change::TouchReverse(User& peer, UserId owner, bool owner_alive) {
 
 void Change::PutRequest(FriendRequest request, User& from, User& to) {
   request.from_app = from.app;
-  request.updated_ms = Tick(from);
+  // Requests are in no cached list: the users' counters move, their cached lists stay.
+  request.updated_ms = Advance(from);
   request.from_version = from.version;
-  request.to_clock_ms = Tick(to);
+  request.to_clock_ms = Advance(to);
   request.to_version = to.version;
   if (request.created_ms == 0) request.created_ms = request.updated_ms;
   txn_.PutRequest(to.app, request);

@@ -67,7 +67,8 @@ class Change {
   WriteTxn& txn() { return txn_; }
   const AppContext& app() const { return app_; }
   int64_t now_ms() const { return now_ms_; }
-  // Users whose edges or requests this job changed: their cached lists are stale after it.
+  // Users whose edges this job changed (or who it deleted): their cached lists are stale after
+  // it.
   const std::vector<UserKey>& touched() const { return touched_; }
   // Users whose profile (or anything else a listing shows of them) this job changed or who it
   // deleted: their cached cards are stale after it.
@@ -87,8 +88,11 @@ class Change {
   // one names an app that is not linked, kUserNotFound naming the first that does not exist.
   Status LockPair(const UserRef& a, const UserRef& b, User*& ua, User*& ub);
 
-  // Advances the user's counter and clock for one change; returns the clock value.
+  // Advances the user's counter and clock for one change to an edge the user owns, which makes
+  // the user's cached list stale (touched()); returns the clock value.
   int64_t Tick(User& user);
+  // The same for a change that is in no cached list (a request): touched() stays as it is.
+  int64_t Advance(User& user);
 
   // Edge rows live in their owner's app.
   bool IsAlive(const User& owner, const User& peer);

@@ -317,6 +317,28 @@ TEST_P(FriendServiceTest, AnActingUserIsCreatedByItsFirstWriteThatSucceeds) {
   EXPECT_EQ(read.status().code(), Code::kUserNotFound);
 }
 
+TEST_P(FriendServiceTest, RequestsLeaveCachedFriendListsInPlace) {
+  Create("a");
+  Create("b");
+  Create("c");
+  ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
+  ASSERT_TRUE(testing::ListFriends(service_, app_, "a", 0, false).ok());  // cached now
+  ASSERT_TRUE(testing::ListFriends(service_, app_, "c", 0, false).ok());
+  FriendListCache::Ticket ticket{};
+  ASSERT_TRUE(cache_.Find(app_.id, "a", &ticket));
+  // A request and its refusal change no friend list: both cached lists stay.
+  ASSERT_EQ(Add("c", "a", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  ASSERT_TRUE(Respond("a", "c", Answer::kRefuse).ok());
+  EXPECT_TRUE(cache_.Find(app_.id, "a", &ticket));
+  EXPECT_TRUE(cache_.Find(app_.id, "c", &ticket));
+  // Accepting one makes friends: both lists go.
+  ASSERT_EQ(Add("c", "a", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  ASSERT_TRUE(Respond("a", "c", Answer::kAccept).ok());
+  EXPECT_FALSE(cache_.Find(app_.id, "a", &ticket));
+  EXPECT_FALSE(cache_.Find(app_.id, "c", &ticket));
+  EXPECT_EQ(testing::ListFriends(service_, app_, "a", 0, false)->size(), 2u);
+}
+
 TEST_P(FriendServiceTest, ChangesSinceAreExactWhenTheClockStandsStill) {
   for (auto name : {"a", "b", "c", "d"}) Create(name);
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());
