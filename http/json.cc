@@ -16,11 +16,14 @@
 namespace fg::http {
 
 struct JsonWriter::Impl {
+  explicit Impl(size_t capacity) : buffer(nullptr, capacity) {}
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer{buffer};
 };
 
-JsonWriter::JsonWriter() : impl_(std::make_unique<Impl>()) {}
+JsonWriter::JsonWriter(size_t expected_bytes)
+    : impl_(std::make_unique<Impl>(
+          std::max(expected_bytes, size_t{rapidjson::StringBuffer::kDefaultCapacity}))) {}
 JsonWriter::~JsonWriter() = default;
 
 JsonWriter& JsonWriter::StartObject() {

@@ -18,7 +18,9 @@ namespace fg::http {
 // for anything that came from a client); control characters are escaped. Not thread-safe.
 class JsonWriter {
  public:
-  JsonWriter();
+  // `expected_bytes`: room reserved up front, so that a large answer whose size the caller can
+  // guess is written without growing the buffer step by step.
+  explicit JsonWriter(size_t expected_bytes = 0);
   ~JsonWriter();
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;

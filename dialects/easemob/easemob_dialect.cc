@@ -130,9 +130,10 @@ struct Envelope {
   std::string_view dialect() const { return "easemob"; }
 
   // {"action",…,"uri", <body>, "timestamp","duration","organization","applicationName"}.
+  // `expected_bytes`: see JsonWriter.
   template <typename Body>
-  http::Response Answer(Body&& body) const {
-    http::JsonWriter w;
+  http::Response Answer(Body&& body, size_t expected_bytes = 0) const {
+    http::JsonWriter w(expected_bytes);
     w.StartObject().Key("action").String(action);
     if (app) w.Key("application").String(app->uuid);
     w.Key("path").String(path).Key("uri").String(uri);
@@ -816,24 +817,26 @@ void Calls::ContactsPage(CallPtr c) {
   service_.ListFriendsPage(c->app->app, std::move(owner), std::move(cursor),
                            static_cast<size_t>(limit), [c, remarks](Result<Page<FriendView>> page) {
                              if (!page.ok()) return c->Fail(page.status());
-                             c->Answer(c->envelope.Answer([&](http::JsonWriter& w) {
-                               w.Key("entities").StartArray().EndArray();
-                               w.Key("count").Int(static_cast<int64_t>(page->items.size()));
-                               w.Key("data").StartObject().Key("contacts").StartArray();
-                               for (const FriendView& f : page->items) {
-                                 w.StartObject().Key("remark");
-                                 const auto& alias = f.edge.fields.alias;
-                                 if (remarks && alias && !alias->empty()) {
-                                   w.String(*alias);
-                                 } else {
-                                   w.Null();
-                                 }
-                                 w.Key("username").String(f.peer_account).EndObject();
-                               }
-                               w.EndArray().EndObject();
-                               if (!page->next_cursor.empty())
-                                 w.Key("cursor").String(page->next_cursor);
-                             }));
+                             c->Answer(c->envelope.Answer(
+                                 [&](http::JsonWriter& w) {
+                                   w.Key("entities").StartArray().EndArray();
+                                   w.Key("count").Int(static_cast<int64_t>(page->items.size()));
+                                   w.Key("data").StartObject().Key("contacts").StartArray();
+                                   for (const FriendView& f : page->items) {
+                                     w.StartObject().Key("remark");
+                                     const auto& alias = f.edge.fields.alias;
+                                     if (remarks && alias && !alias->empty()) {
+                                       w.String(*alias);
+                                     } else {
+                                       w.Null();
+                                     }
+                                     w.Key("username").String(f.peer_account).EndObject();
+                                   }
+                                   w.EndArray().EndObject();
+                                   if (!page->next_cursor.empty())
+                                     w.Key("cursor").String(page->next_cursor);
+                                 },
+                                 512 + page->items.size() * 64));
                            });
 }
 

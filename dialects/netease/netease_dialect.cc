@@ -337,7 +337,7 @@ class Dialect {
     if (!c.params.ok()) return c.respond(Refuse(c.params.status()));
     service_.ListFriends(c.app, std::move(accid), since, /*include_tombstones=*/false,
                          kit::Reply(std::move(c.respond), kEnvelope, [](const FriendList& list) {
-                           http::JsonWriter w;
+                           http::JsonWriter w(64 + list->size() * 160);  // about an entry's size
                            w.StartObject().Key("code").Int(kOk);
                            w.Key("size").Int(static_cast<int64_t>(list->size()));
                            w.Key("friends").StartArray();

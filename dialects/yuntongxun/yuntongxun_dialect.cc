@@ -335,14 +335,16 @@ class Dialect {
               std::move(ids), [this, state, respond = std::move(respond), friends, n, next,
                                simp](Result<std::vector<UserCache::Entry>> users) mutable {
                 if (!users.ok()) return respond(Refuse(users.status()));
-                http::JsonWriter w;
+                http::JsonWriter w(128 + n * 192);  // about what each entry takes
+                std::string acc;                    // Useracc's buffer
                 Success(w).Key("timestamp").String(FormatMillis(next, state->settings.offset_min));
                 w.Key("friendsList").StartArray();
                 for (size_t i = 0; i < n; ++i) {
                   const FriendView& f = (*friends)[i];
                   const UserCache::Entry& u = users.value()[i];
                   w.StartObject();
-                  w.Key("useracc").String(Useracc(*state, f.edge.peer_app, f.peer_account, simp));
+                  w.Key("useracc").String(
+                      Useracc(*state, f.edge.peer_app, f.peer_account, simp, acc));
                   w.Key("remarkName").String(Or(f.edge.fields.alias));
                   w.Key("nickName").String(u ? Or(u->profile.name) : "");
                   w.Key("avatar").String(u ? Or(u->profile.icon) : "");
@@ -377,7 +379,8 @@ class Dialect {
             std::move(c.respond), kEnvelope,
             [this, state, empty_next, simp](const std::vector<RequestView>& list) {
               int64_t next = list.empty() ? empty_next : list.back().clock_ms;
-              http::JsonWriter w;
+              http::JsonWriter w(128 + list.size() * 256);
+              std::string acc;  // Useracc's buffer
               Success(w).Key("timestamp").String(FormatMillis(next, state->settings.offset_min));
               w.Key("inviteList").StartArray();
               for (const RequestView& v : list) {
@@ -385,7 +388,8 @@ class Dialect {
                 // The requester reads a refusal's reason where they wrote their message.
                 bool reason = v.sent && r.state == RequestState::kRefused && !r.reply.empty();
                 w.StartObject();
-                w.Key("friendUseracc").String(Useracc(*state, v.peer.app, v.peer.account, simp));
+                w.Key("friendUseracc")
+                    .String(Useracc(*state, v.peer.app, v.peer.account, simp, acc));
                 w.Key("message").String(reason ? r.reply : r.message);
                 w.Key("source").String(r.source);
                 w.Key("isInvited").String(v.sent ? "0" : "1");
@@ -409,7 +413,6 @@ class Dialect {
     args.message = c.params.Optional("message", 256).value_or("");
     args.source = c.params.Optional("source", 64).value_or("");
     if (c.Failed()) return c.respond(c.Refusal());
-    const AppState* state = &c.state;
     service_.Add(c.app(), std::move(args), kit::Reply(std::move(c.respond), kEnvelope));
   }
 
@@ -469,7 +472,6 @@ class Dialect {
     args.peer = Account(c, "friendUseracc");
     args.both = Flag(c, "allDel");
     if (c.Failed()) return c.respond(c.Refusal());
-    const AppState* state = &c.state;
     service_.Delete(c.app(), std::move(args), kit::Reply(std::move(c.respond), kEnvelope));
   }
 
@@ -616,10 +618,11 @@ class Dialect {
             if (!people.value()[i]) return respond(Refuse(UserNotFound(users[i].account)));
           }
           http::JsonWriter w;
+          std::string acc;  // Useracc's buffer
           Success(w).Key("avatarList").StartArray();
           for (const auto& p : people.value()) {
             w.StartObject();
-            w.Key("useracc").String(Useracc(*state, p->user.app, p->user.account, simp));
+            w.Key("useracc").String(Useracc(*state, p->user.app, p->user.account, simp, acc));
             w.Key("avatar").String(Or(p->user.profile.icon));
             w.Key("updateTime").String(FormatMillis(AvatarTime(*p), state->settings.offset_min));
             w.EndObject();
@@ -728,13 +731,21 @@ class Dialect {
     return ms;
   }
 
-  std::string Useracc(const AppState& caller, AppId app, std::string_view account,
-                      bool simp) const {
+  // An account as answers write it: "appId#account", or bare for the caller's own app with
+  // isSimpUseracc (and for an app with no Yuntongxun appId). A view of `account`, or of `buffer`
+  // holding the composed text.
+  std::string_view Useracc(const AppState& caller, AppId app, std::string_view account, bool simp,
+                           std::string& buffer) const {
+    const std::string* app_id = &caller.settings.app_id;
     if (app == caller.app.id) {
-      return simp ? std::string(account) : caller.settings.app_id + "#" + std::string(account);
+      if (simp) return account;
+    } else if (auto it = app_ids_.find(app); it != app_ids_.end()) {
+      app_id = &it->second;
+    } else {
+      return account;
     }
-    auto it = app_ids_.find(app);
-    return it == app_ids_.end() ? std::string(account) : it->second + "#" + std::string(account);
+    buffer.assign(*app_id).append(1, '#').append(account);
+    return buffer;
   }
 
   static http::Response Counted(http::Response r) {
@@ -768,7 +779,6 @@ class Dialect {
     std::string reason =
         answer == fg::Answer::kRefuse ? c.params.Optional("message", 256).value_or("") : "";
     if (c.Failed()) return c.respond(c.Refusal());
-    const AppState* state = &c.state;
     service_.Respond(c.app(), std::move(recipient), std::move(requester), answer, std::move(reason),
                      kit::Reply(std::move(c.respond), kEnvelope));
   }
@@ -789,7 +799,8 @@ class Dialect {
           const Profile& profile = p.user.profile;
           bool alive = p.edge && p.edge->alive;
           http::JsonWriter w;
-          Success(w).Key("useracc").String(Useracc(*state, p.user.app, p.user.account, simp));
+          std::string acc;  // Useracc's buffer
+          Success(w).Key("useracc").String(Useracc(*state, p.user.app, p.user.account, simp, acc));
           w.Key("phoneNumber").String(Or(profile.mobile));
           w.Key("nickName").String(Or(profile.name));
           w.Key("region").String(Or(profile.region));
