@@ -61,6 +61,9 @@ struct User {
   // A time in ms, strictly increasing per user and never behind the clock when it changes, so a
   // user created again under a deleted user's name never takes up the old one's tokens.
   int64_t epoch = 0;
+  // When profile.icon last changed (0: never set): strictly increasing per user, so that a
+  // client holding this time knows whether the icon changed since (Yuntongxun getUserAvatar).
+  int64_t icon_ms = 0;
 };
 
 // Edge fields a caller may set. Absent = leave as it is.

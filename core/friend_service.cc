@@ -221,8 +221,6 @@ void FriendService::GetPeople(const AppContext& app, std::optional<UserRef> view
           }
           Person p;
           if (v) p.edge = txn.FindEdge(v->app, v->id, u.value().id);
-          p.avatar = txn.FindAvatar(u.value().app, u.value().id);
-          if (p.avatar) p.avatar->bytes.clear();
           p.user = std::move(u).value();
           out.push_back(std::move(p));
         }
@@ -287,7 +285,7 @@ void FriendService::ImportFriends(const AppContext& app,
 }
 
 void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t since_ms,
-                                bool include_tombstones, Callback<FriendList> done) {
+                                bool include_tombstones, size_t limit, Callback<FriendList> done) {
   auto key = ResolveUser(app, owner);
   if (!key.ok()) return done(key.status());
   bool whole_list = since_ms <= 0 && !include_tombstones;
@@ -298,13 +296,15 @@ void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t si
       return done(std::move(cached));
     }
   }
+  // A list the cache can hold is read whole, so that the next read finds it.
+  if (cache) limit = SIZE_MAX;
   Query<FriendList>(std::move(done),
                     [key = std::move(key).value(), owner = std::move(owner.account), since_ms,
-                     include_tombstones, cache, ticket](ReadTxn& txn) -> Result<FriendList> {
+                     include_tombstones, limit, cache, ticket](ReadTxn& txn) -> Result<FriendList> {
                       auto u = txn.FindUser(key.app, key.account);
                       if (!u) return UserNotFound(owner);
                       auto list = std::make_shared<const std::vector<FriendView>>(
-                          txn.ListFriends(key.app, u->id, since_ms, include_tombstones));
+                          txn.ListFriends(key.app, u->id, since_ms, include_tombstones, limit));
                       if (cache) cache->Install(key.app, key.account, ticket, list);
                       return FriendList(list);
                     });
@@ -335,7 +335,7 @@ void FriendService::ListFriendsPage(const AppContext& app, UserRef owner, std::s
           // Read the whole list once (it is at most max_friends long) so that the next pages
           // come from memory.
           auto list = std::make_shared<const std::vector<FriendView>>(
-              txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false));
+              txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false, SIZE_MAX));
           cache->Install(app_id, account, ticket, list);
           return PageOf(*list, u->id, cursor, limit);
         }
@@ -406,10 +406,12 @@ void FriendService::SetAvatar(const AppContext& app, UserRef user, Avatar avatar
                      Change& change) { return SetAvatarRule(change, user, avatar, url); });
 }
 
-void FriendService::GetAvatarByKey(std::string key, Callback<std::optional<Avatar>> done) {
+void FriendService::GetAvatarByKey(std::string key, bool with_bytes,
+                                   Callback<std::optional<Avatar>> done) {
   Query<std::optional<Avatar>>(
-      std::move(done), [key = std::move(key)](ReadTxn& txn) -> Result<std::optional<Avatar>> {
-        return txn.FindAvatarByKey(key);
+      std::move(done),
+      [key = std::move(key), with_bytes](ReadTxn& txn) -> Result<std::optional<Avatar>> {
+        return txn.FindAvatarByKey(key, with_bytes);
       });
 }
 

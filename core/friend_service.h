@@ -51,7 +51,6 @@ struct RequestView {
 struct Person {
   User user;
   std::optional<FriendEdge> edge;  // the viewer's edge to the user, alive or a tombstone
-  std::optional<Avatar> avatar;    // the user's uploaded avatar, without its bytes
 };
 
 // One page of a list (DESIGN.md §2c). next_cursor is empty on the last page.
@@ -112,9 +111,11 @@ class FriendService {
   void ImportFriends(const AppContext& app, std::vector<std::pair<UserRef, UserRef>> pairs,
                      Callback<size_t> done);
   // owner's edges changed after since_ms (alive only unless include_tombstones), oldest first,
-  // shared and immutable. kUserNotFound if owner does not exist.
+  // shared and immutable: the first `limit` of them (SIZE_MAX: all), or more (a whole list, as
+  // the friend-list cache holds it), so callers that page take the first `limit`. kUserNotFound
+  // if owner does not exist.
   void ListFriends(const AppContext& app, UserRef owner, int64_t since_ms, bool include_tombstones,
-                   Callback<FriendList> done);
+                   size_t limit, Callback<FriendList> done);
   // owner's alive friends by peer id, `limit` at most from `cursor` ("" = the first page).
   // kUserNotFound; kInvalidArgument for a malformed cursor or one from another list.
   void ListFriendsPage(const AppContext& app, UserRef owner, std::string cursor, size_t limit,
@@ -130,8 +131,8 @@ class FriendService {
   // Avatars. See SetAvatarRule.
   void SetAvatar(const AppContext& app, UserRef user, Avatar avatar, std::string url,
                  Callback<Avatar> done);
-  // The avatar `key` names, with its bytes; nullopt if none does.
-  void GetAvatarByKey(std::string key, Callback<std::optional<Avatar>> done);
+  // The avatar `key` names, with its bytes only if `with_bytes`; nullopt if none does.
+  void GetAvatarByKey(std::string key, bool with_bytes, Callback<std::optional<Avatar>> done);
 
   // Blocks and mutes; see SetRelationRule.
   void SetRelation(const AppContext& app, UserRef owner, UserRef peer, Relation kind, bool on,

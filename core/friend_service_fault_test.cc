@@ -84,7 +84,8 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
       auto rel = testing::ListRelations(service_, app_, name);
       out += " blocks " + std::to_string(rel->blocked.size()) + "\n";
     }
-    auto avatar = Wait<std::optional<Avatar>>([&](auto cb) { service_.GetAvatarByKey("ka", cb); });
+    auto avatar =
+        Wait<std::optional<Avatar>>([&](auto cb) { service_.GetAvatarByKey("ka", true, cb); });
     out += avatar.ok() && avatar.value() ? "avatar " + avatar.value()->bytes : "no avatar";
     return out;
   }
@@ -195,7 +196,7 @@ TEST_P(FriendServiceFaultTest, CompletionsRunOnTheExecutor) {
                [&](Result<AddOutcome>) { write_thread.set_value(std::this_thread::get_id()); });
   service_.GetUser(app_, "a",
                    [&](Result<User>) { read_thread.set_value(std::this_thread::get_id()); });
-  service_.ListFriends(app_, "a", 7, true, [&](Result<FriendList>) {
+  service_.ListFriends(app_, "a", 7, true, SIZE_MAX, [&](Result<FriendList>) {
     list_thread.set_value(std::this_thread::get_id());
   });
   EXPECT_EQ(write_thread.get_future().get(), executor_.thread_id());

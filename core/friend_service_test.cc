@@ -312,8 +312,9 @@ TEST_P(FriendServiceTest, AnActingUserIsCreatedByItsFirstWriteThatSucceeds) {
   auto plain = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "new5", update, cb); });
   EXPECT_EQ(plain.status().code(), Code::kUserNotFound);
   // Reads ignore the flag: a missing user is kUserNotFound.
-  auto read = Wait<FriendList>(
-      [&](auto cb) { service_.ListFriends(app_, UserRef::Acting("new6"), 0, false, cb); });
+  auto read = Wait<FriendList>([&](auto cb) {
+    service_.ListFriends(app_, UserRef::Acting("new6"), 0, false, SIZE_MAX, cb);
+  });
   EXPECT_EQ(read.status().code(), Code::kUserNotFound);
 }
 

@@ -71,7 +71,7 @@ class ImportAndAvatarTest : public ::testing::TestWithParam<testing::BackendPara
     });
   }
   std::optional<Avatar> AvatarByKey(const std::string& key) {
-    auto r = Wait<std::optional<Avatar>>([&](auto cb) { service_.GetAvatarByKey(key, cb); });
+    auto r = Wait<std::optional<Avatar>>([&](auto cb) { service_.GetAvatarByKey(key, true, cb); });
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r.value() : std::nullopt;
   }
@@ -271,6 +271,7 @@ TEST_P(ImportAndAvatarTest, AnAvatarIsStoredWithItsBytesAndBecomesTheIcon) {
   EXPECT_EQ(set->updated_ms, clock_.NowMs());
   EXPECT_TRUE(set->bytes.empty());  // the caller has them
   EXPECT_EQ(Get("a")->profile.icon, "https://fg.test/a/0a1b2c");
+  EXPECT_EQ(Get("a")->icon_ms, set->updated_ms);
 
   auto stored = AvatarByKey("0a1b2c");
   ASSERT_TRUE(stored.has_value());
@@ -313,6 +314,47 @@ TEST_P(ImportAndAvatarTest, AReplacedAvatarIsGoneAndItsTimeStrictlyLater) {
   // Uploading under the same key again replaces it in place.
   ASSERT_TRUE(SetAvatar("a", "back", "y").ok());
   EXPECT_EQ(AvatarByKey("back")->bytes, "y");
+  // Without its bytes, when asked so.
+  auto bare = Wait<std::optional<Avatar>>(
+      [&](auto cb) { service_.GetAvatarByKey("back", /*with_bytes=*/false, cb); });
+  ASSERT_TRUE(bare.ok() && bare.value().has_value());
+  EXPECT_TRUE(bare.value()->bytes.empty());
+  EXPECT_EQ(bare.value()->content_type, "image/png");
+}
+
+TEST_P(ImportAndAvatarTest, TheIconTimeMovesOnlyWithTheIconAndAlwaysForward) {
+  User a = Create("a");
+  EXPECT_EQ(a.icon_ms, 0);  // never set
+  auto update = [&](std::optional<std::string> icon, std::optional<std::string> name) {
+    UserUpdate u;
+    u.profile.icon = std::move(icon);
+    u.profile.name = std::move(name);
+    auto r = Wait<User>([&](auto cb) { service_.UpdateUser(app_, "a", u, cb); });
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->icon_ms : -1;
+  };
+  // The clock stands still: each change still moves the time on.
+  int64_t t1 = update("https://x/1.png", std::nullopt);
+  EXPECT_EQ(t1, clock_.NowMs());
+  EXPECT_EQ(update(std::nullopt, "name"), t1);     // another field: the icon time stays
+  EXPECT_EQ(update("https://x/1.png", "n2"), t1);  // the same icon again: stays
+  int64_t t2 = update("https://x/2.png", std::nullopt);
+  EXPECT_GT(t2, t1);
+  auto uploaded = SetAvatar("a", "k", "bytes");
+  ASSERT_TRUE(uploaded.ok());
+  EXPECT_GT(uploaded->updated_ms, t2);  // an upload is an icon change too
+  EXPECT_EQ(Get("a")->icon_ms, uploaded->updated_ms);
+  clock_.Advance(-60'000);
+  int64_t t3 = update("", std::nullopt);  // cleared, with the clock gone back
+  EXPECT_GT(t3, uploaded->updated_ms);
+  // A user created with an icon has its time from the start.
+  NewUser b;
+  b.account = "b";
+  b.profile.icon = "https://x/b.png";
+  auto created = Wait<User>([&](auto cb) { service_.CreateUser(app_, b, cb); });
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->icon_ms, clock_.NowMs());
+  EXPECT_EQ(Get("b")->icon_ms, clock_.NowMs());
 }
 
 TEST_P(ImportAndAvatarTest, AKeyInUseByAnotherUserIsRefusedAndKeepsItsAvatar) {
@@ -338,11 +380,10 @@ TEST_P(ImportAndAvatarTest, DeletingAUserRemovesItsAvatar) {
   auto people = People("v", {"a"});
   ASSERT_TRUE(people.ok());
   ASSERT_TRUE(people->at(0).has_value());
-  EXPECT_FALSE(people->at(0)->avatar.has_value());
   EXPECT_FALSE(people->at(0)->user.profile.icon.has_value());
 }
 
-TEST_P(ImportAndAvatarTest, PeopleShowTheViewersEdgeAndTheAvatarWithoutBytes) {
+TEST_P(ImportAndAvatarTest, PeopleShowTheViewersEdgeAndTheIcon) {
   Create("viewer");
   User f = Create("friend");
   Create("former");
@@ -360,16 +401,12 @@ TEST_P(ImportAndAvatarTest, PeopleShowTheViewersEdgeAndTheAvatarWithoutBytes) {
   EXPECT_EQ(people->at(0)->user.app, app_.id);
   ASSERT_TRUE(people->at(0)->edge.has_value());
   EXPECT_TRUE(people->at(0)->edge->alive);
-  EXPECT_FALSE(people->at(0)->avatar.has_value());
   ASSERT_TRUE(people->at(1).has_value());
   ASSERT_TRUE(people->at(1)->edge.has_value());
   EXPECT_FALSE(people->at(1)->edge->alive);  // a tombstone
   ASSERT_TRUE(people->at(2).has_value());
   EXPECT_FALSE(people->at(2)->edge.has_value());
-  ASSERT_TRUE(people->at(2)->avatar.has_value());
-  EXPECT_EQ(people->at(2)->avatar->key, "s1");
-  EXPECT_EQ(people->at(2)->avatar->content_type, "image/bmp");
-  EXPECT_TRUE(people->at(2)->avatar->bytes.empty());
+  EXPECT_EQ(people->at(2)->user.icon_ms, clock_.NowMs());
   EXPECT_EQ(people->at(2)->user.profile.icon, "https://fg.test/a/s1");
   EXPECT_FALSE(people->at(3).has_value());
   ASSERT_TRUE(people->at(4).has_value());  // the viewer, with no edge to themselves

@@ -61,8 +61,8 @@ class LinkedAppsTest : public ::testing::TestWithParam<testing::BackendParam> {
   // The owner's whole list (through the cache unless tombstones are asked for).
   Result<std::vector<FriendView>> List(const AppContext& app, UserRef owner,
                                        bool tombstones = false) {
-    auto r =
-        Wait<FriendList>([&](auto cb) { service_.ListFriends(app, owner, 0, tombstones, cb); });
+    auto r = Wait<FriendList>(
+        [&](auto cb) { service_.ListFriends(app, owner, 0, tombstones, SIZE_MAX, cb); });
     if (!r.ok()) return r.status();
     return *r.value();
   }
@@ -310,6 +310,30 @@ TEST_P(LinkedAppsTest, DeletingAUserTombstonesTheOtherAppsEdgeAndDropsItsCachedL
   User again = Create(one_, "a");
   EXPECT_NE(again.id, a.id);
   EXPECT_EQ(Friend(two_, "b", In(one_, "a")).status().code(), Code::kNotFriends);
+}
+
+TEST_P(LinkedAppsTest, ABlockOnAUserOfAnotherAppGoesWithThatUser) {
+  one_.limits.max_blocks = 1;  // a block left behind would use up the owner's only one
+  Create(one_, "owner");
+  Create(one_, "local");  // the same id space: a user of app one that is not the blocked one
+  Create(two_, "blocked");
+  auto relate = [&](UserRef peer, Relation kind) {
+    return Wait<bool>([&](auto cb) { service_.SetRelation(one_, "owner", peer, kind, true, cb); });
+  };
+  ASSERT_TRUE(relate(In(two_, "blocked"), Relation::kBlock).ok());
+  ASSERT_TRUE(relate("local", Relation::kMute).ok());
+  // The block holds across apps: the blocked user cannot ask.
+  EXPECT_EQ(Add(two_, "blocked", In(one_, "owner"), AddMode::kRequest).status().code(),
+            Code::kBlocked);
+  ASSERT_TRUE(DeleteUser(two_, "blocked").ok());
+  auto relations = Wait<Relations>([&](auto cb) { service_.ListRelations(one_, "owner", cb); });
+  ASSERT_TRUE(relations.ok());
+  EXPECT_TRUE(relations->blocked.empty());
+  EXPECT_EQ(relations->muted, std::vector<std::string>{"local"});  // the same-app one stays
+  // Created again, it starts with no block against it, and the owner's one block is free.
+  Create(two_, "blocked");
+  EXPECT_TRUE(Add(two_, "blocked", In(one_, "owner"), AddMode::kRequest).ok());
+  EXPECT_TRUE(relate("local", Relation::kBlock).ok());
 }
 
 TEST_P(LinkedAppsTest, DeletingAFriendBothWaysAcrossApps) {

@@ -24,6 +24,12 @@ Status NotFriends(const User& owner, const User& peer) {
   return {Code::kNotFriends, "'" + peer.account + "' is not a friend of '" + owner.account + "'"};
 }
 
+// Moves the user's icon time on (User::icon_ms): now, or just after the last one. Returns it.
+int64_t IconChanged(const Change& change, User& user) {
+  user.icon_ms = std::max(change.now_ms(), user.icon_ms + 1);
+  return user.icon_ms;
+}
+
 // Inserts the user `key` names (its account already checked); kAlreadyExists if it is taken.
 Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
   User u;
@@ -38,6 +44,7 @@ Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
   // again under a deleted user's name starts past the old one's, so its tokens do not speak
   // for the new user.
   u.epoch = change.now_ms();
+  if (u.profile.icon && !u.profile.icon->empty()) u.icon_ms = change.now_ms();
   auto id = change.txn().InsertUser(u.app, u);
   if (!id) return Status(Code::kAlreadyExists, "user '" + u.account + "' already exists");
   u.id = *id;
@@ -126,6 +133,7 @@ Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate
     if (src) dst = src;
   };
   set(p.name, u->profile.name);
+  if (p.icon && p.icon != u->profile.icon) IconChanged(change, *u);
   set(p.icon, u->profile.icon);
   set(p.sign, u->profile.sign);
   set(p.email, u->profile.email);
@@ -241,7 +249,8 @@ Result<bool> DeleteUserRule(Change& change, const UserRef& ref) {
   // Every peer that may still have an alive edge to the user: all adds make both edges, and a
   // delete leaves a tombstone, so the user's own rows name them all (in their own apps).
   std::vector<UserKey> peers;
-  for (const auto& e : txn.ListFriends(user->app, user->id, 0, /*include_tombstones=*/true)) {
+  for (const auto& e :
+       txn.ListFriends(user->app, user->id, 0, /*include_tombstones=*/true, SIZE_MAX)) {
     peers.push_back({e.edge.peer_app, e.peer_account});
   }
   for (User* peer : change.LockMore(peers)) {
@@ -265,7 +274,7 @@ Result<bool> SetRelationRule(Change& change, const UserRef& owner, const UserRef
     return Status(Code::kRelationLimit,
                   "'" + o->account + "' has reached the limit of " + std::to_string(limit));
   }
-  txn.PutRelation(o->app, o->id, p->id, kind, on, change.now_ms());
+  txn.PutRelation(o->app, o->id, p->app, p->id, kind, on, change.now_ms());
   return true;
 }
 
@@ -309,7 +318,7 @@ Result<bool> SetRelationsRule(Change& change, const std::string& owner,
   for (size_t i = 1; i < locked.size(); ++i) {
     // Already set: nothing to write, and it keeps its place in the list.
     if (on && txn.HasRelation(app.id, o.id, locked[i]->id, kind)) continue;
-    txn.PutRelation(app.id, o.id, locked[i]->id, kind, on, change.now_ms());
+    txn.PutRelation(app.id, o.id, locked[i]->app, locked[i]->id, kind, on, change.now_ms());
   }
   return true;
 }
@@ -363,10 +372,9 @@ Result<Avatar> SetAvatarRule(Change& change, const UserRef& ref, Avatar avatar,
   auto locked = LockUser(change, ref);
   if (!locked.ok()) return locked.status();
   User* u = locked.value();
-  auto previous = change.txn().FindAvatar(u->app, u->id);
   avatar.user = u->id;
-  // Strictly after the one it replaces: a client that holds the old time always sees a change.
-  avatar.updated_ms = std::max(change.now_ms(), previous ? previous->updated_ms + 1 : 0);
+  // The icon's new time, strictly after every earlier icon (uploaded or not) of the user.
+  avatar.updated_ms = IconChanged(change, *u);
   change.txn().PutAvatar(u->app, avatar);
   u->profile.icon = url;
   u->updated_ms = change.now_ms();

@@ -23,6 +23,7 @@
 //   StoreFailure never leaves Store's methods.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,11 +53,12 @@ class ReadTxn {
   // Up to `limit` users of the app with id > after_id, by id.
   virtual std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
-  // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked.
-  // bidirectional = alive && peer_alive, as stored. Costs one row read per edge returned
-  // (since_ms = 0 reads the owner's rows in key order; otherwise the change index is used).
+  // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked;
+  // the first `limit` of them (SIZE_MAX: all). bidirectional = alive && peer_alive, as stored.
+  // Costs one row read per edge returned (since_ms = 0 with no limit reads the owner's rows in key
+  // order; otherwise the change index is used).
   virtual std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
-                                              bool include_tombstones) = 0;
+                                              bool include_tombstones, size_t limit) = 0;
   // Up to `limit` of owner's alive edges with peer > after_peer, by peer id (keyset paging:
   // stable while other edges come and go).
   virtual std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
@@ -69,9 +71,8 @@ class ReadTxn {
   // user's clock never repeats, so the order is total and a cursor never splits a tie.
   virtual std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
                                                   bool newest_first, size_t limit) = 0;
-  // The user's avatar; the one that `key` names (any app).
-  virtual std::optional<Avatar> FindAvatar(AppId app, UserId user) = 0;
-  virtual std::optional<Avatar> FindAvatarByKey(std::string_view key) = 0;
+  // The avatar that `key` names (any app); its bytes only if `with_bytes` (else never read).
+  virtual std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) = 0;
   virtual bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) = 0;
   virtual int64_t CountRelations(AppId app, UserId owner, Relation kind) = 0;
   // Accounts owner has in relation `kind`, in the order they were added.
@@ -91,8 +92,8 @@ class WriteTxn : public ReadTxn {
   virtual std::vector<User> LockUsers(const std::vector<UserKey>& keys) = 0;
   // Inserts a user (user.id is ignored) and returns its new id; nullopt if the account is taken.
   virtual std::optional<UserId> InsertUser(AppId app, const User& user) = 0;
-  // Writes the user's profile, token, add policy, disabled flag, password hash, epoch and
-  // updated_ms; never the counters. REQUIRES: the user was locked by LockUsers.
+  // Writes the user's profile, token, add policy, disabled flag, password hash, epoch, icon_ms
+  // and updated_ms; never the counters. REQUIRES: the user was locked by LockUsers.
   virtual void UpdateUserFields(AppId app, const User& user) = 0;
   // Writes the user's version, clock_ms and friend_count.
   // REQUIRES: the user was locked by LockUsers in this transaction.
@@ -103,8 +104,10 @@ class WriteTxn : public ReadTxn {
   virtual void PutRequest(AppId app, const FriendRequest& request) = 0;
   // Inserts or replaces the user's avatar (avatar.user). A key already in use is StoreFailure.
   virtual void PutAvatar(AppId app, const Avatar& avatar) = 0;
-  virtual void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
-                           int64_t now_ms) = 0;
+  // Sets or clears owner's relation to peer; `app` is the owner's (the row's), `peer_app` the
+  // peer's.
+  virtual void PutRelation(AppId app, UserId owner, AppId peer_app, UserId peer, Relation kind,
+                           bool on, int64_t now_ms) = 0;
   // Removes the user, the edges it owns, its avatar, every request from or to it (in any app)
   // and every relation it owns or is the peer of. Edges other users own towards it stay (core/
   // tombstones them first). REQUIRES: the user was locked by LockUsers.

@@ -110,7 +110,7 @@ TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
-                    auto all = txn.ListFriends(this->app_, a, 0, true);
+                    auto all = txn.ListFriends(this->app_, a, 0, true, SIZE_MAX);
                     ASSERT_EQ(all.size(), 2u);
                     EXPECT_EQ(all[0].peer_account, "c");
                     EXPECT_FALSE(all[0].edge.alive);
@@ -118,12 +118,19 @@ TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
                     EXPECT_EQ(all[1].peer_account, "b");
                     EXPECT_TRUE(all[1].bidirectional);
                     EXPECT_EQ(all[1].edge.fields.alias, "bee");
-                    EXPECT_EQ(txn.ListFriends(this->app_, a, 0, false).size(), 1u);
-                    auto since = txn.ListFriends(this->app_, a, 20, true);
+                    EXPECT_EQ(txn.ListFriends(this->app_, a, 0, false, SIZE_MAX).size(), 1u);
+                    auto since = txn.ListFriends(this->app_, a, 20, true, SIZE_MAX);
                     ASSERT_EQ(since.size(), 1u);
                     EXPECT_EQ(since[0].peer_account, "b");
                     EXPECT_TRUE(since[0].bidirectional);
-                    EXPECT_TRUE(txn.ListFriends(this->app_, a, 30, true).empty());
+                    EXPECT_TRUE(txn.ListFriends(this->app_, a, 30, true, SIZE_MAX).empty());
+                    // A limit keeps the oldest changes, with or without a cursor.
+                    auto first = txn.ListFriends(this->app_, a, 0, true, 1);
+                    ASSERT_EQ(first.size(), 1u);
+                    EXPECT_EQ(first[0].peer_account, "c");
+                    EXPECT_EQ(txn.ListFriends(this->app_, a, 0, false, 1)[0].peer_account, "b");
+                    EXPECT_EQ(txn.ListFriends(this->app_, a, 10, true, 1)[0].peer_account, "c");
+                    EXPECT_TRUE(txn.ListFriends(this->app_, a, 0, true, 0).empty());
                     EXPECT_TRUE(txn.FindEdge(this->app_, a, b).has_value());
                     EXPECT_FALSE(txn.FindEdge(this->app_, b, c).has_value());
                   })
@@ -140,10 +147,10 @@ TYPED_TEST(StoreContractTest, RequestsAndRelations) {
                 r.from_version = 1;
                 r.to_version = 2;
                 txn.PutRequest(this->app_, r);
-                txn.PutRelation(this->app_, a, c, Relation::kBlock, true, 1);
-                txn.PutRelation(this->app_, a, b, Relation::kBlock, true, 1);
-                txn.PutRelation(this->app_, a, b, Relation::kMute, true, 1);
-                txn.PutRelation(this->app_, a, b, Relation::kMute, false, 1);
+                txn.PutRelation(this->app_, a, this->app_, c, Relation::kBlock, true, 1);
+                txn.PutRelation(this->app_, a, this->app_, b, Relation::kBlock, true, 1);
+                txn.PutRelation(this->app_, a, this->app_, b, Relation::kMute, true, 1);
+                txn.PutRelation(this->app_, a, this->app_, b, Relation::kMute, false, 1);
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
@@ -310,10 +317,10 @@ TYPED_TEST(StoreContractTest, KeysetListings) {
                 txn.PutEdge(this->app_, this->Edge(a, c, "c", true, 5));
                 txn.PutEdge(this->app_, this->Edge(a, b, "b", true, 9));
                 txn.PutEdge(this->app_, this->Edge(a, d, "d", false, 7));
-                txn.PutRelation(this->app_, a, c, Relation::kBlock, true, 1);
-                txn.PutRelation(this->app_, a, b, Relation::kBlock, true, 2);
-                txn.PutRelation(this->app_, a, d, Relation::kBlock, true, 3);
-                txn.PutRelation(this->app_, a, d, Relation::kMute, true, 3);
+                txn.PutRelation(this->app_, a, this->app_, c, Relation::kBlock, true, 1);
+                txn.PutRelation(this->app_, a, this->app_, b, Relation::kBlock, true, 2);
+                txn.PutRelation(this->app_, a, this->app_, d, Relation::kBlock, true, 3);
+                txn.PutRelation(this->app_, a, this->app_, d, Relation::kMute, true, 3);
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
@@ -353,8 +360,8 @@ TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
                 r.from = c;
                 r.to = a;
                 txn.PutRequest(this->app_, r);
-                txn.PutRelation(this->app_, b, a, Relation::kBlock, true, 1);
-                txn.PutRelation(this->app_, a, c, Relation::kMute, true, 1);
+                txn.PutRelation(this->app_, b, this->app_, a, Relation::kBlock, true, 1);
+                txn.PutRelation(this->app_, a, this->app_, c, Relation::kMute, true, 1);
                 txn.LockUsers({{this->app_, "a"}});
                 txn.DeleteUserRows(this->app_, a);
                 return Status::Ok();
@@ -487,7 +494,6 @@ TYPED_TEST(StoreContractTest, RequestReplyRoundTripsAndDeletingAUserTakesItsRequ
 }
 
 TYPED_TEST(StoreContractTest, AvatarsRoundTripTheirBytesAndAreFoundByKey) {
-  AppId other = this->store_->EnsureApp("other").value();
   UserId a = this->AddUser("a"), b = this->AddUser("b");
   std::string bytes("\0\x01\xff\0GIF89a\0", 11);
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
@@ -495,20 +501,20 @@ TYPED_TEST(StoreContractTest, AvatarsRoundTripTheirBytesAndAreFoundByKey) {
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
-                    auto mine = txn.FindAvatar(this->app_, a);
+                    auto mine = txn.FindAvatarByKey("k1", /*with_bytes=*/true);
                     ASSERT_TRUE(mine.has_value());
                     EXPECT_EQ(mine->user, a);
                     EXPECT_EQ(mine->key, "k1");
                     EXPECT_EQ(mine->content_type, "image/gif");
                     EXPECT_EQ(mine->bytes, bytes);
                     EXPECT_EQ(mine->updated_ms, 7);
-                    auto by_key = txn.FindAvatarByKey("k1");
-                    ASSERT_TRUE(by_key.has_value());
-                    EXPECT_EQ(by_key->bytes, bytes);
-                    EXPECT_EQ(by_key->user, a);
-                    EXPECT_FALSE(txn.FindAvatar(this->app_, b).has_value());
-                    EXPECT_FALSE(txn.FindAvatar(other, a).has_value());
-                    EXPECT_FALSE(txn.FindAvatarByKey("k2").has_value());
+                    auto bare = txn.FindAvatarByKey("k1", /*with_bytes=*/false);
+                    ASSERT_TRUE(bare.has_value());
+                    EXPECT_EQ(bare->user, a);
+                    EXPECT_EQ(bare->content_type, "image/gif");
+                    EXPECT_EQ(bare->updated_ms, 7);
+                    EXPECT_TRUE(bare->bytes.empty());
+                    EXPECT_FALSE(txn.FindAvatarByKey("k2", true).has_value());
                   })
                   .ok());
   // A new upload replaces the user's avatar, key and all.
@@ -518,9 +524,9 @@ TYPED_TEST(StoreContractTest, AvatarsRoundTripTheirBytesAndAreFoundByKey) {
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
-                    EXPECT_FALSE(txn.FindAvatarByKey("k1").has_value());
-                    EXPECT_EQ(txn.FindAvatar(this->app_, a)->key, "k2");
-                    EXPECT_EQ(txn.FindAvatarByKey("k2")->bytes, "png");
+                    EXPECT_FALSE(txn.FindAvatarByKey("k1", true).has_value());
+                    EXPECT_EQ(txn.FindAvatarByKey("k2", true)->bytes, "png");
+                    EXPECT_EQ(txn.FindAvatarByKey("k2", true)->user, a);
                   })
                   .ok());
   // A key another user's avatar holds is a failure, and that avatar stays.
@@ -530,9 +536,9 @@ TYPED_TEST(StoreContractTest, AvatarsRoundTripTheirBytesAndAreFoundByKey) {
   });
   EXPECT_EQ(clash.code(), Code::kInternal) << clash.ToString();
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
-                    EXPECT_EQ(txn.FindAvatarByKey("k2")->user, a);
-                    EXPECT_EQ(txn.FindAvatar(this->app_, a)->bytes, "png");
-                    EXPECT_EQ(txn.FindAvatar(this->app_, b)->key, "kb");
+                    EXPECT_EQ(txn.FindAvatarByKey("k2", true)->user, a);
+                    EXPECT_EQ(txn.FindAvatarByKey("k2", true)->bytes, "png");
+                    EXPECT_EQ(txn.FindAvatarByKey("kb", true)->bytes, "b");
                   })
                   .ok());
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
@@ -541,9 +547,8 @@ TYPED_TEST(StoreContractTest, AvatarsRoundTripTheirBytesAndAreFoundByKey) {
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
-                    EXPECT_FALSE(txn.FindAvatar(this->app_, a).has_value());
-                    EXPECT_FALSE(txn.FindAvatarByKey("k2").has_value());
-                    EXPECT_TRUE(txn.FindAvatar(this->app_, b).has_value());
+                    EXPECT_FALSE(txn.FindAvatarByKey("k2", true).has_value());
+                    EXPECT_TRUE(txn.FindAvatarByKey("kb", false).has_value());
                   })
                   .ok());
 }

@@ -37,13 +37,23 @@ char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A
 
 }  // namespace
 
+constexpr ImageType kJpeg{"image/jpeg", "jpg"};
+constexpr ImageType kPng{"image/png", "png"};
+constexpr ImageType kGif{"image/gif", "gif"};
+constexpr ImageType kBmp{"image/bmp", "bmp"};
+
 std::optional<ImageType> SniffImage(std::string_view bytes) {
-  if (bytes.starts_with("\xFF\xD8\xFF"sv)) return ImageType{"image/jpeg", "jpg"};
-  if (bytes.starts_with("\x89PNG\r\n\x1A\n"sv)) return ImageType{"image/png", "png"};
-  if (bytes.starts_with("GIF87a"sv) || bytes.starts_with("GIF89a"sv)) {
-    return ImageType{"image/gif", "gif"};
+  if (bytes.starts_with("\xFF\xD8\xFF"sv)) return kJpeg;
+  if (bytes.starts_with("\x89PNG\r\n\x1A\n"sv)) return kPng;
+  if (bytes.starts_with("GIF87a"sv) || bytes.starts_with("GIF89a"sv)) return kGif;
+  if (IsBmp(bytes)) return kBmp;
+  return std::nullopt;
+}
+
+std::optional<ImageType> ImageTypeOf(std::string_view content_type) {
+  for (const ImageType& type : {kJpeg, kPng, kGif, kBmp}) {
+    if (type.content_type == content_type) return type;
   }
-  if (IsBmp(bytes)) return ImageType{"image/bmp", "bmp"};
   return std::nullopt;
 }
 

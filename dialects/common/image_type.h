@@ -26,6 +26,9 @@ struct ImageType {
 // nullopt for anything else, including a signature cut short.
 std::optional<ImageType> SniffImage(std::string_view bytes);
 
+// The format SniffImage names `content_type` with ("image/png" → png); nullopt for any other.
+std::optional<ImageType> ImageTypeOf(std::string_view content_type);
+
 // True when `file_name` ends in ".jpg", ".jpeg", ".gif", ".png" or ".bmp", in any case, after
 // at least one other character ("1.JPG" yes; ".jpg", "jpg" and "1.jpg " no). Looks at the name
 // only: whether the bytes are that format is SniffImage's question.

@@ -100,6 +100,16 @@ TEST(ImageTypeTest, ARenamedTextFileIsRefused) {
   EXPECT_EQ(SniffImage("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), std::nullopt);
 }
 
+TEST(ImageTypeTest, ImageTypeOfNamesTheSniffedTypes) {
+  for (std::string_view type : {"image/jpeg", "image/png", "image/gif", "image/bmp"}) {
+    ASSERT_TRUE(ImageTypeOf(type).has_value()) << type;
+    EXPECT_EQ(ImageTypeOf(type)->content_type, type);
+  }
+  EXPECT_EQ(ImageTypeOf("image/jpeg")->extension, "jpg");
+  EXPECT_EQ(ImageTypeOf("image/svg+xml"), std::nullopt);
+  EXPECT_EQ(ImageTypeOf("IMAGE/PNG"), std::nullopt);  // only the exact names the store keeps
+}
+
 TEST(ImageTypeTest, ExtensionAllowedIgnoresCase) {
   for (const char* name : {"1.jpg", "1.jpeg", "1.gif", "1.png", "1.bmp", "1.JPG", "photo.JpEg",
                            "a.b.PNG", "x.Gif", "y.BMP", "..jpg"}) {

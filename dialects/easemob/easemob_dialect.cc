@@ -843,7 +843,7 @@ void Calls::ContactsPage(CallPtr c) {
 void Calls::AllContacts(CallPtr c) {
   std::string owner = PathUser(*c, "owner");
   if (owner.empty()) return;
-  service_.ListFriends(c->app->app, std::move(owner), 0, /*include_tombstones=*/false,
+  service_.ListFriends(c->app->app, std::move(owner), 0, /*include_tombstones=*/false, SIZE_MAX,
                        [c](Result<FriendList> friends) {
                          if (!friends.ok()) return c->Fail(friends.status());
                          const std::vector<FriendView>& list = *friends.value();

@@ -335,7 +335,7 @@ class Dialect {
         !c.params.Has("updatetime") && c.params.Has("createtime") ? "createtime" : "updatetime";
     int64_t since = c.params.RequiredInt(since_name, 0, INT64_MAX);
     if (!c.params.ok()) return c.respond(Refuse(c.params.status()));
-    service_.ListFriends(c.app, std::move(accid), since, /*include_tombstones=*/false,
+    service_.ListFriends(c.app, std::move(accid), since, /*include_tombstones=*/false, SIZE_MAX,
                          kit::Reply(std::move(c.respond), kEnvelope, [](const FriendList& list) {
                            http::JsonWriter w(64 + list->size() * 160);  // about an entry's size
                            w.StartObject().Key("code").Int(kOk);

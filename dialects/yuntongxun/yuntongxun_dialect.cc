@@ -166,16 +166,6 @@ struct AppState {
   kit::RateLimiter limiter;
 };
 
-// The avatar's time as getUserAvatar reports it: the upload's when the profile still shows the
-// uploaded image, else the profile's last change (the icon came from another dialect).
-int64_t AvatarTime(const Person& p) {
-  if (p.avatar && p.user.profile.icon &&
-      p.user.profile.icon->find("/avatars/" + p.avatar->key) != std::string::npos) {
-    return p.avatar->updated_ms;
-  }
-  return p.user.updated_ms;
-}
-
 std::string_view Or(const std::optional<std::string>& value) {
   return value ? std::string_view(*value) : std::string_view();
 }
@@ -261,35 +251,49 @@ class Dialect {
     std::string_view file = request.path_params.empty()
                                 ? std::string_view()
                                 : std::string_view(request.path_params[0].second);
-    std::string key(file.substr(0, file.find('.')));
-    auto not_found = [](http::Responder& respond) {
+    size_t dot = file.find('.');
+    std::string key(file.substr(0, dot));
+    std::string extension(dot == std::string_view::npos ? "" : file.substr(dot + 1));
+    auto plain = [](int status, std::string body, std::string_view cache_control) {
       http::Response r;
-      r.status = 404;
+      r.status = status;
       r.content_type = "text/plain; charset=utf-8";
-      r.body = "no such avatar\n";
-      respond(std::move(r));
+      r.body = std::move(body);
+      r.headers.emplace_back("Cache-Control", cache_control);
+      r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+      return r;
     };
-    if (key.size() != 32 || !HexDecode(key)) return not_found(respond);
+    auto not_found = [plain] { return plain(404, "no such avatar\n", "no-cache"); };
+    if (key.size() != 32 || !HexDecode(key)) return respond(not_found());
     std::string etag = "\"" + key + "\"";
-    std::optional<std::string> if_none_match;
-    if (auto h = request.Header("if-none-match")) if_none_match = std::string(*h);
-    service_.GetAvatarByKey(key, [respond = std::move(respond), etag, if_none_match,
-                                  not_found](Result<std::optional<Avatar>> avatar) mutable {
-      if (!avatar.ok()) return respond(Refuse(avatar.status()));
-      if (!avatar.value()) return not_found(respond);
-      http::Response r;
-      r.headers.emplace_back("ETag", etag);
-      r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
-      if (if_none_match && (*if_none_match == etag || *if_none_match == "*" ||
-                            if_none_match->find(etag) != std::string::npos)) {
-        r.status = 304;
-        r.content_type.clear();
-        return respond(std::move(r));
-      }
-      r.content_type = avatar.value()->content_type;
-      r.body = std::move(avatar.value()->bytes);
-      respond(std::move(r));
-    });
+    // The ETag is the key, so a match is decided before reading: a 304 never reads the bytes (a
+    // HEAD does: its Content-Length is theirs).
+    bool revalidated = false;
+    if (auto h = request.Header("if-none-match")) {
+      revalidated = *h == "*" || h->find(etag) != std::string_view::npos;
+    }
+    service_.GetAvatarByKey(
+        key, /*with_bytes=*/!revalidated,
+        [respond = std::move(respond), etag, extension, revalidated, plain,
+         not_found](Result<std::optional<Avatar>> avatar) mutable {
+          if (!avatar.ok()) return respond(plain(503, "try again later\n", "no-store"));
+          // Only the name the upload answered: the key with its own format's extension.
+          auto type =
+              avatar.value() ? kit::ImageTypeOf(avatar.value()->content_type) : std::nullopt;
+          if (!type || type->extension != extension) return respond(not_found());
+          http::Response r;
+          r.headers.emplace_back("ETag", etag);
+          r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+          r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+          if (revalidated) {
+            r.status = 304;
+            r.content_type.clear();
+            return respond(std::move(r));
+          }
+          r.content_type = avatar.value()->content_type;
+          r.body = std::move(avatar.value()->bytes);
+          respond(std::move(r));
+        });
   }
 
   // Anything under /{SoftVersion}/Application/ that no call matched.
@@ -316,8 +320,9 @@ class Dialect {
     if (c.Failed()) return c.respond(c.Refusal());
     int64_t cursor = since.value_or(0);
     const AppState* state = &c.state;
-    auto run = [this, state, user, cursor, with_removed](Callback<FriendList> done) {
-      service_.ListFriends(state->app, user, cursor, with_removed, std::move(done));
+    size_t limit = whole ? SIZE_MAX : static_cast<size_t>(size);
+    auto run = [this, state, user, cursor, with_removed, limit](Callback<FriendList> done) {
+      service_.ListFriends(state->app, user, cursor, with_removed, limit, std::move(done));
     };
     ReadAsOperator<FriendList>(
         c, user, run,
@@ -579,7 +584,7 @@ class Dialect {
               });
         },
         kit::Reply(std::move(c.respond), kEnvelope, [state, known](const Person& p) {
-          int64_t time = AvatarTime(p);
+          int64_t time = p.user.icon_ms;
           http::JsonWriter w;
           Success(w);
           // The caller holds this one already: nothing to send.
@@ -624,7 +629,7 @@ class Dialect {
             w.StartObject();
             w.Key("useracc").String(Useracc(*state, p->user.app, p->user.account, simp, acc));
             w.Key("avatar").String(Or(p->user.profile.icon));
-            w.Key("updateTime").String(FormatMillis(AvatarTime(*p), state->settings.offset_min));
+            w.Key("updateTime").String(FormatMillis(p->user.icon_ms, state->settings.offset_min));
             w.EndObject();
           }
           w.EndArray().EndObject();

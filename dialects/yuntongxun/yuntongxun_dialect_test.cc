@@ -13,6 +13,7 @@
 #include "dialects/yuntongxun/auth.h"
 #include "dialects/yuntongxun/yuntongxun_time.h"
 #include "http/json.h"
+#include "store/testing/faulty_store.h"
 #include "tests/support/test_env.h"
 
 namespace fg::yuntongxun {
@@ -775,6 +776,14 @@ TEST_F(YuntongxunDialectTest, AvatarsAreUploadedServedByETagAndReplaced) {
   EXPECT_EQ(Get("/avatars/0123456789abcdef0123456789abcdef.png").status, 404);
   EXPECT_EQ(Get("/avatars/nothex.png").status, 404);
   EXPECT_EQ(Get("/avatars/" + key.substr(1) + ".png").status, 404);
+  // Only under the name the upload answered: another extension, or none, is not it.
+  for (std::string other : {".gif", ".jpg", ".PNG", ".png.png", ""}) {
+    Answer wrong = Get("/avatars/" + key + other);
+    EXPECT_EQ(wrong.status, 404) << other;
+    EXPECT_EQ(wrong.Header("X-Content-Type-Options"), "nosniff");
+  }
+  EXPECT_EQ(image.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(cached.Header("X-Content-Type-Options"), "nosniff");
 
   // The profile's avatar is the URL, in every read.
   EXPECT_EQ(Call("getPersonInfo", Body("x", "\"searchContent\":\"pic\"")).Str("avatar"), url);
@@ -812,6 +821,53 @@ TEST_F(YuntongxunDialectTest, AvatarsAreUploadedServedByETagAndReplaced) {
   EXPECT_EQ(second.Str("avatar").substr(second.Str("avatar").size() - 4), ".jpg");
   EXPECT_EQ(Get(path).status, 404);
   EXPECT_EQ(Get(second.Str("avatar").substr(15)).content_type, "image/jpeg");
+
+  // An icon set through another dialect has its own time, which only an icon change moves.
+  clock_.Advance(1000);
+  UserUpdate icon;
+  icon.profile.icon = "https://cdn.test/pic.png";
+  ASSERT_TRUE(
+      testing::Wait<User>([&](auto cb) { service_.UpdateUser(a_.app, "pic", icon, cb); }).ok());
+  Answer elsewhere = Call("getUserAvatar", Body("pic"));
+  EXPECT_EQ(elsewhere.Str("avatar"), "https://cdn.test/pic.png");
+  EXPECT_EQ(elsewhere.Str("updateTime"), "2023-11-15 06:13:22.500");
+  clock_.Advance(1000);
+  EXPECT_EQ(CodeOf("setPersonInfo", Body("pic", R"("nickName":"Pic")")), "000000");
+  EXPECT_EQ(Call("getUserAvatar", Body("pic")).Str("updateTime"), "2023-11-15 06:13:22.500");
+}
+
+TEST_F(YuntongxunDialectTest, AStoreFailureServingAnAvatarIsA503ThatNoCacheKeeps) {
+  Answer up = Upload(std::string(kA) + "%23pic", "me.png", kPng);
+  ASSERT_EQ(up.Code(), "000000") << up.body;
+  const std::string path = up.Str("avatar").substr(std::string("http://img.test").size());
+  testing::FaultyStore faulty(*store_);
+  FriendService service(faulty, clock_, completions_);
+  http::Router router;
+  Register(router, service, clock_, {a_});
+  auto get = [&] {
+    http::Request r;
+    r.method = "GET";
+    r.path = path;
+    auto match = router.Find(r.method, r.path);
+    r.path_params = std::move(match.params);
+    std::promise<http::Response> answered;
+    (*match.handler)(r, [&](http::Response response) { answered.set_value(std::move(response)); });
+    return answered.get_future().get();
+  };
+  faulty.FailNextRead();
+  http::Response failed = get();
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(failed.content_type, "text/plain; charset=utf-8");
+  auto header = [](const http::Response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(header(failed, "Cache-Control"), "no-store");
+  http::Response served = get();  // the next read works again
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(served.body, kPng);
 }
 
 TEST_F(YuntongxunDialectTest, UploadsMustBeSmallImagesNamedAsImages) {

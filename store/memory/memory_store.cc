@@ -15,6 +15,7 @@ namespace {
 struct RelationRow {
   int64_t seq = 0;  // insertion order, for listing
   int64_t created_ms = 0;
+  AppId peer_app = 0;
 };
 
 struct Data {
@@ -108,7 +109,7 @@ class MemoryTxn final : public WriteTxn {
   }
 
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
-                                      bool include_tombstones) override {
+                                      bool include_tombstones, size_t limit) override {
     std::vector<FriendView> out;
     for (auto it = d_.edges.lower_bound({app, owner, 0});
          it != d_.edges.end() && std::get<0>(it->first) == app && std::get<1>(it->first) == owner;
@@ -120,6 +121,7 @@ class MemoryTxn final : public WriteTxn {
     std::sort(out.begin(), out.end(), [](const FriendView& a, const FriendView& b) {
       return a.edge.updated_ms < b.edge.updated_ms;
     });
+    if (out.size() > limit) out.resize(limit);
     return out;
   }
 
@@ -142,15 +144,12 @@ class MemoryTxn final : public WriteTxn {
     return out;
   }
 
-  std::optional<Avatar> FindAvatar(AppId app, UserId user) override {
-    auto it = d_.avatars.find({app, user});
-    if (it == d_.avatars.end()) return std::nullopt;
-    return it->second;
-  }
-
-  std::optional<Avatar> FindAvatarByKey(std::string_view key) override {
+  std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) override {
     for (const auto& [k, avatar] : d_.avatars) {
-      if (avatar.key == key) return avatar;
+      if (avatar.key != key) continue;
+      Avatar found = avatar;
+      if (!with_bytes) found.bytes.clear();
+      return found;
     }
     return std::nullopt;
   }
@@ -200,6 +199,7 @@ class MemoryTxn final : public WriteTxn {
     row->disabled = user.disabled;
     row->password_hash = user.password_hash;
     row->epoch = user.epoch;
+    row->icon_ms = user.icon_ms;
   }
 
   void SaveCounters(AppId app, const User& user) override {
@@ -233,7 +233,7 @@ class MemoryTxn final : public WriteTxn {
     d_.avatars[key] = avatar;
   }
 
-  void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
+  void PutRelation(AppId app, UserId owner, AppId peer_app, UserId peer, Relation kind, bool on,
                    int64_t now_ms) override {
     std::tuple<AppId, UserId, int, UserId> key{app, owner, static_cast<int>(kind), peer};
     bool present = d_.relations.count(key) > 0;
@@ -242,7 +242,7 @@ class MemoryTxn final : public WriteTxn {
     if (on) {
       int64_t next = d_.next_id;
       undo_.push_back([this, next] { d_.next_id = next; });
-      d_.relations[key] = {d_.next_id++, now_ms};
+      d_.relations[key] = {d_.next_id++, now_ms, peer_app};
     } else {
       d_.relations.erase(key);
     }
@@ -261,8 +261,9 @@ class MemoryTxn final : public WriteTxn {
       return (std::get<0>(key) == app && r.to == id) || (r.from_app == app && r.from == id);
     });
     EraseIf(d_.avatars, [&](const auto& key, const Avatar&) { return key == std::pair{app, id}; });
-    EraseIf(d_.relations, [&](const auto& key, const RelationRow&) {
-      return std::get<0>(key) == app && (std::get<1>(key) == id || std::get<3>(key) == id);
+    EraseIf(d_.relations, [&](const auto& key, const RelationRow& row) {
+      return (std::get<0>(key) == app && std::get<1>(key) == id) ||
+             (row.peer_app == app && std::get<3>(key) == id);
     });
   }
 

@@ -1,15 +1,105 @@
 #include "store/sqlite/sqlite_schema.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 namespace fg::sqlite {
 namespace {
 
+// A migration: SQL, then (if any) a step in C++ for what SQL cannot say, in the same transaction.
+struct Migration {
+  const char* sql;
+  Status (*step)(sqlite3* db) = nullptr;
+};
+
+// A prepared statement that finalizes itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  sqlite3_stmt* get() const { return stmt_; }
+  Status status() const {
+    return ok_ ? Status::Ok() : Status(Code::kInternal, sqlite3_errmsg(db_));
+  }
+  // Runs a statement that returns no rows, with these parameters, and resets it.
+  Status Run(std::initializer_list<int64_t> params) {
+    int i = 0;
+    for (int64_t p : params) sqlite3_bind_int64(stmt_, ++i, p);
+    int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    return rc == SQLITE_DONE ? Status::Ok() : Status(Code::kInternal, sqlite3_errmsg(db_));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  bool ok_ = false;
+};
+
+// Makes each user's request clock values distinct: the values of the requests a user sent
+// (updated_ms) and received (to_clock_ms) together. Going through a user's values in order, each
+// becomes at least one more than the one before (so values move up by as little as they must,
+// and their order stays); then the user's clock_ms is raised to at least the largest, so that the
+// next change comes after all of them, as core's Tick guarantees for new ones.
+Status SpreadRequestClocks(sqlite3* db) {
+  struct Entry {
+    int64_t value;
+    bool sent;    // the user's sent side (updated_ms); else the received side (to_clock_ms)
+    int64_t app;  // the request's key: its row's app, from_user, to_user
+    int64_t from;
+    int64_t to;
+  };
+  std::map<int64_t, std::vector<Entry>> by_user;
+  Statement all(db, "SELECT app, from_user, to_user, updated_ms, to_clock_ms FROM requests");
+  if (Status s = all.status(); !s.ok()) return s;
+  int rc;
+  while ((rc = sqlite3_step(all.get())) == SQLITE_ROW) {
+    auto col = [&](int i) { return sqlite3_column_int64(all.get(), i); };
+    by_user[col(1)].push_back({col(3), true, col(0), col(1), col(2)});
+    by_user[col(2)].push_back({col(4), false, col(0), col(1), col(2)});
+  }
+  if (rc != SQLITE_DONE) return {Code::kInternal, sqlite3_errmsg(db)};
+  Statement sent(
+      db, "UPDATE requests SET updated_ms = ? WHERE app = ? AND from_user = ? AND to_user = ?");
+  Statement received(
+      db, "UPDATE requests SET to_clock_ms = ? WHERE app = ? AND from_user = ? AND to_user = ?");
+  Statement clock(db, "UPDATE users SET clock_ms = max(clock_ms, ?) WHERE id = ?");
+  for (Statement* st : {&sent, &received, &clock}) {
+    if (Status s = st->status(); !s.ok()) return s;
+  }
+  for (auto& [user, entries] : by_user) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      return std::tie(a.value, a.sent, a.from, a.to) < std::tie(b.value, b.sent, b.from, b.to);
+    });
+    int64_t last = INT64_MIN;
+    for (const Entry& e : entries) {
+      int64_t value = last == INT64_MIN ? e.value : std::max(e.value, last + 1);
+      if (value != e.value) {
+        Statement& update = e.sent ? sent : received;
+        if (Status s = update.Run({value, e.app, e.from, e.to}); !s.ok()) return s;
+      }
+      last = value;
+    }
+    if (Status s = clock.Run({last, user}); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 // Migration N brings user_version from N to N + 1. Never edit a released entry: append one.
 // Keys lead with (app, owner) so a distributed engine can shard by owner (DESIGN.md §5).
-constexpr const char* kMigrations[] = {
-    R"sql(
+constexpr Migration kMigrations[] = {
+    {R"sql(
 CREATE TABLE apps (
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
@@ -68,20 +158,20 @@ CREATE TABLE relations (
   created_ms INTEGER NOT NULL,
   UNIQUE (app, owner, kind, peer)
 );
-)sql",
+)sql"},
     // 2: room for a peer in another app (Yuntongxun links apps): the peer's app on edges,
     // relations and requests. Every row written so far has both ends in its own app.
-    R"sql(
+    {R"sql(
 ALTER TABLE edges ADD COLUMN peer_app INTEGER NOT NULL DEFAULT 0;
 UPDATE edges SET peer_app = app;
 ALTER TABLE requests ADD COLUMN from_app INTEGER NOT NULL DEFAULT 0;
 UPDATE requests SET from_app = app;
 ALTER TABLE relations ADD COLUMN peer_app INTEGER NOT NULL DEFAULT 0;
 UPDATE relations SET peer_app = app;
-)sql",
+)sql"},
     // 3: disabled accounts, passwords, token epochs; installation settings; keyset paging of
     // users (by id) and of block lists (newest first); relations by peer, for deleting a user.
-    R"sql(
+    {R"sql(
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
@@ -92,11 +182,11 @@ CREATE TABLE settings (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 4: user ids are never used again. Without AUTOINCREMENT SQLite hands a deleted user's id
     // (the highest) to the next user, who would inherit others' tombstones towards it, its
     // opaque ids and its cursors. The table is rebuilt, as SQLite cannot add the keyword.
-    R"sql(
+    {R"sql(
 CREATE TABLE users_v4 (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
   app        INTEGER NOT NULL,
@@ -125,10 +215,10 @@ INSERT INTO users_v4 (id, app, account, name, icon, sign, email, birth, mobile, 
 DROP TABLE users;
 ALTER TABLE users_v4 RENAME TO users;
 CREATE INDEX users_by_app ON users (app, id);
-)sql",
+)sql"},
     // 5: request lists (Yuntongxun friendMessage) by each side's own clock, a refusal's reason,
     // the sent side reachable across apps; avatars.
-    R"sql(
+    {R"sql(
 ALTER TABLE requests ADD COLUMN reply TEXT NOT NULL DEFAULT '';
 ALTER TABLE requests ADD COLUMN to_clock_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE requests SET to_clock_ms = updated_ms;
@@ -143,7 +233,36 @@ CREATE TABLE avatars (
   updated_ms   INTEGER NOT NULL,
   PRIMARY KEY (app, user)
 ) WITHOUT ROWID;
+)sql"},
+    // 6: a user's request clock values distinct (migration 5 gave a received request the
+    // sender's clock, which two senders can share: SpreadRequestClocks fixes them); relations
+    // found by the peer's own app; avatars as a rowid table with the bytes last (a query that
+    // does not ask for them never reads their pages); when each user's icon last changed.
+    {R"sql(
+DROP INDEX relations_by_peer;
+CREATE INDEX relations_by_peer ON relations (peer_app, peer);
+CREATE TABLE avatars_v6 (
+  id           INTEGER PRIMARY KEY,
+  app          INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL,
+  key          TEXT NOT NULL UNIQUE,
+  content_type TEXT NOT NULL,
+  updated_ms   INTEGER NOT NULL,
+  bytes        BLOB NOT NULL,
+  UNIQUE (app, user_id)
+);
+INSERT INTO avatars_v6 (app, user_id, key, content_type, updated_ms, bytes)
+  SELECT app, user, key, content_type, updated_ms, bytes FROM avatars;
+DROP TABLE avatars;
+ALTER TABLE avatars_v6 RENAME TO avatars;
+ALTER TABLE users ADD COLUMN icon_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET icon_ms = coalesce(
+    (SELECT a.updated_ms FROM avatars a
+      WHERE a.app = users.app AND a.user_id = users.id AND instr(users.icon, a.key) > 0),
+    updated_ms)
+  WHERE icon IS NOT NULL AND icon <> '';
 )sql",
+     SpreadRequestClocks},
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -177,7 +296,9 @@ Result<int> ReadVersion(sqlite3* db, const std::function<bool(std::string_view)>
 
 }  // namespace
 
-Status Migrate(sqlite3* db, const std::function<bool(std::string_view)>& inject_failure) {
+Status Migrate(sqlite3* db, const std::function<bool(std::string_view)>& inject_failure,
+               int up_to) {
+  const int target = std::min(up_to, kNewest);
   auto exec = [&](const char* sql) { return Exec(db, sql, inject_failure); };
   if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   // Every failure below leaves through here, so the transaction is never left open.
@@ -192,13 +313,15 @@ Status Migrate(sqlite3* db, const std::function<bool(std::string_view)>& inject_
                                          " is newer than this binary knows (" +
                                          std::to_string(kNewest) + ")"});
   }
-  if (version.value() == kNewest) return abandon(Status::Ok());
-  for (int v = version.value(); v < kNewest; ++v) {
-    if (Status s = exec(kMigrations[v]); !s.ok()) {
+  if (version.value() >= target) return abandon(Status::Ok());
+  for (int v = version.value(); v < target; ++v) {
+    Status s = exec(kMigrations[v].sql);
+    if (s.ok() && kMigrations[v].step) s = kMigrations[v].step(db);
+    if (!s.ok()) {
       return abandon({Code::kInternal, "migration " + std::to_string(v + 1) + ": " + s.message()});
     }
   }
-  std::string set_version = "PRAGMA user_version = " + std::to_string(kNewest);
+  std::string set_version = "PRAGMA user_version = " + std::to_string(target);
   if (Status s = exec(set_version.c_str()); !s.ok()) return abandon(s);
   if (Status s = exec("COMMIT"); !s.ok()) return abandon(s);
   return Status::Ok();

@@ -140,7 +140,8 @@ class Query {
 
 constexpr const char* kUserColumns =
     "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
-    "created_ms, updated_ms, version, clock_ms, friend_count, disabled, password_hash, epoch";
+    "created_ms, updated_ms, version, clock_ms, friend_count, disabled, password_hash, epoch, "
+    "icon_ms";
 
 User ReadUser(const Query& q, AppId app) {
   User u;
@@ -166,6 +167,7 @@ User ReadUser(const Query& q, AppId app) {
   u.disabled = q.Int(18) != 0;
   u.password_hash = q.Text(19);
   u.epoch = q.Int(20);
+  u.icon_ms = q.Int(21);
   return u;
 }
 
@@ -220,13 +222,17 @@ FriendRequest ReadRequest(const Query& q) {
   return r;
 }
 
-Avatar ReadAvatar(const Query& q) {
+// Columns 0..3 of every avatar query, in this order; the bytes (column 4) only when asked. The
+// blob is the row's last column, so a query that does not name it never reads its pages.
+#define FG_AVATAR_COLUMNS "user_id, key, content_type, updated_ms"
+
+Avatar ReadAvatar(const Query& q, bool with_bytes) {
   Avatar a;
   a.user = q.Int(0);
   a.key = q.Text(1);
   a.content_type = q.Text(2);
-  a.bytes = q.Blob(3);
-  a.updated_ms = q.Int(4);
+  a.updated_ms = q.Int(3);
+  if (with_bytes) a.bytes = q.Blob(4);
   return a;
 }
 
@@ -303,7 +309,7 @@ class SqliteTxn final : public WriteTxn {
   }
 
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
-                                      bool include_tombstones) override {
+                                      bool include_tombstones, size_t limit) override {
     std::vector<FriendView> out;
     auto collect = [&](Query& q) {
       while (q.Step()) {
@@ -314,7 +320,7 @@ class SqliteTxn final : public WriteTxn {
         out.push_back(std::move(v));
       }
     };
-    if (since_ms <= 0) {
+    if (since_ms <= 0 && limit == SIZE_MAX) {
       // The whole list: the owner's rows in primary-key order (no index hop), sorted here.
       Query q(conn_, "SELECT " FG_EDGE_COLUMNS
                      " FROM edges e WHERE e.app = ? AND e.owner = ? AND (? OR e.alive = 1)");
@@ -327,8 +333,9 @@ class SqliteTxn final : public WriteTxn {
       Query q(conn_, "SELECT " FG_EDGE_COLUMNS
                      " FROM edges e INDEXED BY edges_by_change"
                      " WHERE e.app = ? AND e.owner = ? AND e.updated_ms > ? AND (? OR e.alive = 1)"
-                     " ORDER BY e.updated_ms");
+                     " ORDER BY e.updated_ms LIMIT ?");
       q.Bind(app).Bind(owner).Bind(since_ms).Bind(int64_t{include_tombstones});
+      q.Bind(limit > INT64_MAX ? int64_t{-1} : static_cast<int64_t>(limit));  // -1: no limit
       collect(q);
     }
     return out;
@@ -366,20 +373,12 @@ class SqliteTxn final : public WriteTxn {
     return out;
   }
 
-  std::optional<Avatar> FindAvatar(AppId app, UserId user) override {
-    Query q(conn_,
-            "SELECT user, key, content_type, bytes, updated_ms FROM avatars"
-            " WHERE app = ? AND user = ?");
-    q.Bind(app).Bind(user);
-    if (!q.Step()) return std::nullopt;
-    return ReadAvatar(q);
-  }
-
-  std::optional<Avatar> FindAvatarByKey(std::string_view key) override {
-    Query q(conn_, "SELECT user, key, content_type, bytes, updated_ms FROM avatars WHERE key = ?");
+  std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) override {
+    Query q(conn_, with_bytes ? "SELECT " FG_AVATAR_COLUMNS ", bytes FROM avatars WHERE key = ?"
+                              : "SELECT " FG_AVATAR_COLUMNS " FROM avatars WHERE key = ?");
     q.Bind(key);
     if (!q.Step()) return std::nullopt;
-    return ReadAvatar(q);
+    return ReadAvatar(q, with_bytes);
   }
 
   bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
@@ -419,8 +418,8 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_,
             "INSERT INTO users (app, account, name, icon, sign, email, birth, mobile, region,"
             " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms,"
-            " friend_count, disabled, password_hash, epoch)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " friend_count, disabled, password_hash, epoch, icon_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (app, account) DO NOTHING");
     q.Bind(app).Bind(u.account);
     BindProfile(q, u.profile);
@@ -433,7 +432,8 @@ class SqliteTxn final : public WriteTxn {
         .Bind(u.friend_count)
         .Bind(int64_t{u.disabled})
         .Bind(u.password_hash)
-        .Bind(u.epoch);
+        .Bind(u.epoch)
+        .Bind(u.icon_ms);
     q.Run();
     if (sqlite3_changes(conn_.db()) == 0) return std::nullopt;
     return sqlite3_last_insert_rowid(conn_.db());
@@ -443,10 +443,10 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_,
             "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
             " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, updated_ms = ?,"
-            " disabled = ?, password_hash = ?, epoch = ? WHERE app = ? AND id = ?");
+            " disabled = ?, password_hash = ?, epoch = ?, icon_ms = ? WHERE app = ? AND id = ?");
     BindProfile(q, u.profile);
     q.Bind(u.token).Bind(int64_t{static_cast<int>(u.add_policy)}).Bind(u.updated_ms);
-    q.Bind(int64_t{u.disabled}).Bind(u.password_hash).Bind(u.epoch);
+    q.Bind(int64_t{u.disabled}).Bind(u.password_hash).Bind(u.epoch).Bind(u.icon_ms);
     q.Bind(app).Bind(u.id);
     q.Run();
   }
@@ -487,24 +487,25 @@ class SqliteTxn final : public WriteTxn {
   void PutAvatar(AppId app, const Avatar& a) override {
     // An upsert on the user only: OR REPLACE would also resolve a clash on the unique key by
     // deleting the other user's avatar, where the contract wants a StoreFailure.
-    Query q(conn_,
-            "INSERT INTO avatars (app, user, key, content_type, bytes, updated_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app, user) DO UPDATE SET key = excluded.key,"
-            " content_type = excluded.content_type, bytes = excluded.bytes,"
-            " updated_ms = excluded.updated_ms");
+    Query q(
+        conn_,
+        "INSERT INTO avatars (app, user_id, key, content_type, bytes, updated_ms)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app, user_id) DO UPDATE SET key = excluded.key,"
+        " content_type = excluded.content_type, bytes = excluded.bytes,"
+        " updated_ms = excluded.updated_ms");
     q.Bind(app).Bind(a.user).Bind(a.key).Bind(a.content_type).BindBlob(a.bytes);
     q.Bind(a.updated_ms);
     q.Run();
   }
 
-  void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
+  void PutRelation(AppId app, UserId owner, AppId peer_app, UserId peer, Relation kind, bool on,
                    int64_t now_ms) override {
     if (on) {
       Query q(conn_,
               "INSERT OR IGNORE INTO relations (app, owner, kind, peer, created_ms, peer_app)"
               " VALUES (?, ?, ?, ?, ?, ?)");
       q.Bind(app).Bind(owner).Bind(int64_t{static_cast<int>(kind)}).Bind(peer).Bind(now_ms);
-      q.Bind(app);  // both ends in this app until apps are linked
+      q.Bind(peer_app);
       q.Run();
     } else {
       Query q(conn_, "DELETE FROM relations WHERE app = ? AND owner = ? AND kind = ? AND peer = ?");
@@ -519,13 +520,14 @@ class SqliteTxn final : public WriteTxn {
              "DELETE FROM edges WHERE app = ? AND owner = ?",
              "DELETE FROM requests WHERE from_app = ? AND from_user = ?",
              "DELETE FROM requests WHERE app = ? AND to_user = ?",
-             "DELETE FROM avatars WHERE app = ? AND user = ?",
+             "DELETE FROM avatars WHERE app = ? AND user_id = ?",
              "DELETE FROM relations WHERE app = ? AND owner = ?",
          }) {
       Query q(conn_, sql);
       q.Bind(app).Bind(id).Run();
     }
-    Query q(conn_, "DELETE FROM relations WHERE app = ? AND peer = ?");
+    // Relations others hold towards the user, in any app (relations_by_peer).
+    Query q(conn_, "DELETE FROM relations WHERE peer_app = ? AND peer = ?");
     q.Bind(app).Bind(id).Run();
   }
 

@@ -165,5 +165,56 @@ TEST_F(MigrateTest, AFailedMigrationChangesNothing) {
   EXPECT_EQ(UserVersion(), 0);
 }
 
+TEST_F(MigrateTest, RequestClocksCopiedFromTheSenderAreSpreadPerUser) {
+  // A database as migration 5 left it: two requests that `hub` received in the same millisecond
+  // (to_clock_ms copied from each sender's clock) and one it sent in that millisecond too.
+  ASSERT_TRUE(sqlite::Migrate(db_, nullptr, 5).ok());
+  ASSERT_EQ(UserVersion(), 5);
+  auto exec = [&](const std::string& sql) {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+    sqlite3_free(err);
+  };
+  exec("INSERT INTO apps (id, name) VALUES (1, 'a')");
+  // r's clock is behind the value it received: the migration raises it.
+  exec(
+      "INSERT INTO users (id, app, account, token, add_policy, created_ms, updated_ms, version,"
+      " clock_ms, friend_count) VALUES (1, 1, 'hub', '', 1, 0, 0, 0, 100, 0),"
+      " (2, 1, 's1', '', 1, 0, 0, 0, 100, 0), (3, 1, 's2', '', 1, 0, 0, 0, 100, 0),"
+      " (4, 1, 'r', '', 1, 0, 0, 0, 90, 0)");
+  auto request = [&](int from, int to, int64_t updated, int64_t to_clock) {
+    exec(
+        "INSERT INTO requests (app, from_user, to_user, message, source, state, created_ms,"
+        " updated_ms, from_version, to_version, from_app, to_clock_ms) VALUES (1, " +
+        std::to_string(from) + ", " + std::to_string(to) + ", '', '', 0, 0, " +
+        std::to_string(updated) + ", 1, 1, 1, " + std::to_string(to_clock) + ")");
+  };
+  request(2, 1, 100, 100);
+  request(3, 1, 100, 100);
+  request(1, 4, 100, 100);
+  ASSERT_TRUE(sqlite::Migrate(db_, nullptr).ok());
+  auto ints = [&](const char* sql) {
+    std::vector<int64_t> out;
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
+    while (sqlite3_step(stmt) == SQLITE_ROW) out.push_back(sqlite3_column_int64(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+  };
+  // hub's values, received and sent together, are distinct and in their first order.
+  EXPECT_EQ(ints("SELECT v FROM (SELECT to_clock_ms AS v, from_user AS k FROM requests"
+                 " WHERE to_user = 1 UNION ALL SELECT updated_ms, 10 + to_user FROM requests"
+                 " WHERE from_user = 1) ORDER BY k"),
+            (std::vector<int64_t>{100, 101, 102}));
+  // The senders' own sides did not need to move; r's received value is its own.
+  EXPECT_EQ(ints("SELECT updated_ms FROM requests WHERE to_user = 1 ORDER BY from_user"),
+            (std::vector<int64_t>{100, 100}));
+  EXPECT_EQ(ints("SELECT to_clock_ms FROM requests WHERE to_user = 4"),
+            (std::vector<int64_t>{100}));
+  // Each clock is at least its user's last value, so the next change comes after all of them.
+  EXPECT_EQ(ints("SELECT clock_ms FROM users ORDER BY id"),
+            (std::vector<int64_t>{102, 100, 100, 100}));
+}
+
 }  // namespace
 }  // namespace fg

@@ -30,8 +30,8 @@ class FaultyTxn final : public WriteTxn {
     return inner_.ListRelationsBefore(app, owner, kind, before_seq, limit);
   }
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
-                                      bool include_tombstones) override {
-    return inner_.ListFriends(app, owner, since_ms, include_tombstones);
+                                      bool include_tombstones, size_t limit) override {
+    return inner_.ListFriends(app, owner, since_ms, include_tombstones, limit);
   }
   std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
     return inner_.FindRequest(app, from, to);
@@ -49,11 +49,8 @@ class FaultyTxn final : public WriteTxn {
                                           bool newest_first, size_t limit) override {
     return inner_.ListRequests(app, user, cursor_ms, newest_first, limit);
   }
-  std::optional<Avatar> FindAvatar(AppId app, UserId user) override {
-    return inner_.FindAvatar(app, user);
-  }
-  std::optional<Avatar> FindAvatarByKey(std::string_view key) override {
-    return inner_.FindAvatarByKey(key);
+  std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) override {
+    return inner_.FindAvatarByKey(key, with_bytes);
   }
   std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
     return inner_.LockUsers(keys);
@@ -83,10 +80,10 @@ class FaultyTxn final : public WriteTxn {
     BeforeWrite();
     inner_.PutAvatar(app, avatar);
   }
-  void PutRelation(AppId app, UserId owner, UserId peer, Relation kind, bool on,
+  void PutRelation(AppId app, UserId owner, AppId peer_app, UserId peer, Relation kind, bool on,
                    int64_t now_ms) override {
     BeforeWrite();
-    inner_.PutRelation(app, owner, peer, kind, on, now_ms);
+    inner_.PutRelation(app, owner, peer_app, peer, kind, on, now_ms);
   }
   void DeleteUserRows(AppId app, UserId id) override {
     BeforeWrite();

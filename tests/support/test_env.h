@@ -113,7 +113,7 @@ inline Result<std::vector<FriendView>> ListFriends(FriendService& s, const AppCo
                                                    const std::string& owner, int64_t since_ms,
                                                    bool include_tombstones) {
   auto r = Wait<FriendList>(
-      [&](auto cb) { s.ListFriends(app, owner, since_ms, include_tombstones, cb); });
+      [&](auto cb) { s.ListFriends(app, owner, since_ms, include_tombstones, SIZE_MAX, cb); });
   if (!r.ok()) return r.status();
   return *r.value();
 }
