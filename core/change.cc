@@ -228,7 +228,9 @@ Status Change::BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fie
     EdgeFields back_fields = back ? back->fields : EdgeFields{};
     WriteAlive(peer, owner, std::move(back), back_fields, revive_back, source);
   }
-  // A user this job created has no requests yet (bulk imports create most of theirs).
+  // Invariant: a user this job created has no request rows. Its id is new (ids are never used
+  // again), and no rule puts a request and then befriends in one job. So there is nothing to
+  // accept, and bulk imports, which create most of their users, skip the lookups.
   if (!created_.count(owner.id) && !created_.count(peer.id)) AcceptPending(owner, peer);
   return Status::Ok();
 }

@@ -98,7 +98,7 @@ class Change {
   bool IsAlive(const User& owner, const User& peer);
   // Makes owner -> peer alive (reviving a tombstone keeps its fields), then applies `fields`.
   // Does nothing if it is alive already and no field changes. kFriendLimit if reviving would put
-  // the owner over the app's friend limit.
+  // the owner over the friend limit of the owner's own app (LimitsOf).
   Status MakeAlive(User& owner, User& peer, const EdgeFields& fields, std::string_view source);
   // Tombstones owner -> peer; false if it was not alive.
   bool Tombstone(User& owner, User& peer, bool drop_alias);

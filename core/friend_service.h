@@ -4,9 +4,9 @@
 // Writes: each call is one job on the store's writer (store/store.h), so it sees a consistent
 // graph and lands whole or not at all; concurrent calls resolve to one consistent graph (two
 // users inviting each other at once, accept racing delete, a request sent twice).
-// Reads: a whole friend list found in the friend-list cache answers inline, on the calling
-// thread; every other read is a store read job (never run on the calling thread, since it may
-// block).
+// Reads: a whole friend list found in the friend-list cache, and profiles all found in the user
+// cache (GetProfiles), answer inline, on the calling thread; every other read is a store read
+// job (never run on the calling thread, since it may block).
 // Completions: every callback that does not answer inline runs on `completions` (in the server,
 // the HTTP threads), never on a store thread, exactly once; an exception it throws is caught and
 // logged. Thread-safe.
