@@ -29,6 +29,11 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
+// Session::Linger's bounds: enough to take in a body tens of MiB over its limit at LAN speed,
+// short enough that a client cannot hold a connection slot for long.
+constexpr size_t kLingerBytes = 64 << 20;
+constexpr std::chrono::seconds kLingerTime{5};
+
 class ServerImpl;
 class ConnectionTable;
 
@@ -89,6 +94,12 @@ class Session : public std::enable_shared_from_this<Session>,
   void Fail(int status, std::string_view message);
   // A body over the route's limit: the route's own answer (RouteOptions::too_large) or 413.
   void TooLarge();
+  // After an answer written while the client may still be sending its request: stops sending,
+  // then reads and drops what comes (at most kLingerBytes, for at most kLingerTime) before
+  // closing. Closing at once with unread bytes would make the kernel reset the connection, and a
+  // client still sending (most send the whole body before they read) would lose the answer.
+  void Linger();
+  void DrainSome();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -103,6 +114,10 @@ class Session : public std::enable_shared_from_this<Session>,
   bool keep_alive_ = false;
   bool head_ = false;       // a HEAD request: the answer goes without its body
   bool in_flight_ = false;  // a handler has the request; counted in Metrics::in_flight
+  bool unread_ = false;     // the answer goes before the request was read whole: Linger()
+  size_t drained_ = 0;      // bytes Linger() has dropped
+  SteadyClock::time_point linger_until_;
+  std::array<char, 16 << 10> drain_;
   SteadyClock::time_point started_;
   unsigned version_ = 11;
 };
@@ -436,6 +451,7 @@ void Session::ReadHeader() {
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
   head_ = false;
+  unread_ = true;  // until the whole request is read (Dispatch)
   stream_.expires_after(options.header_timeout);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
@@ -512,6 +528,7 @@ void Session::OnBody(beast::error_code ec) {
 }
 
 void Session::Dispatch() {
+  unread_ = false;
   stream_.expires_never();
   started_ = SteadyClock::now();
   Request request = std::move(request_);
@@ -587,9 +604,31 @@ void Session::Write(Response response, bool keep_alive) {
                          self->in_flight_ = false;
                          self->server_.metrics().AddInFlight(-1);
                        }
-                       if (ec || !keep_alive) return self->Close();
+                       if (ec) return self->Close();
+                       if (!keep_alive) return self->unread_ ? self->Linger() : self->Close();
                        self->AwaitRequest();
                      });
+}
+
+void Session::Linger() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return Close();
+  drained_ = 0;
+  linger_until_ = SteadyClock::now() + kLingerTime;
+  DrainSome();
+}
+
+void Session::DrainSome() {
+  auto left = linger_until_ - SteadyClock::now();
+  if (drained_ >= kLingerBytes || left <= SteadyClock::duration::zero()) return Close();
+  stream_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(left));
+  stream_.async_read_some(asio::buffer(drain_),
+                          [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            self->drained_ += n;
+                            if (ec) return self->Close();  // the client's end, or the time cap
+                            self->DrainSome();
+                          });
 }
 
 void Session::Close() {
