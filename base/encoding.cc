@@ -110,6 +110,14 @@ std::optional<std::string> Base64Decode(std::string_view text, Base64Alphabet al
   return out;
 }
 
+std::string AsciiLowerCase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string PercentEncodeUnprintable(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -19,6 +19,10 @@ std::string HexEncodeUpper(std::string_view bytes);
 // JSON or a log line whatever bytes a client sent (a request target may hold any byte).
 std::string PercentEncodeUnprintable(std::string_view text);
 
+// `text` with ASCII letters lower-cased, other bytes as they are (case-insensitive ids: accounts,
+// hex appIds).
+std::string AsciiLowerCase(std::string_view text);
+
 // The bytes of an even number of hex digits, either case. nullopt on anything else.
 std::optional<std::string> HexDecode(std::string_view text);
 

@@ -16,6 +16,11 @@ TEST(PercentEncodeUnprintableTest, KeepsPrintableAsciiAndEncodesTheRest) {
   EXPECT_EQ(PercentEncodeUnprintable(""), "");
 }
 
+TEST(AsciiLowerCaseTest, LowersAsciiLettersOnly) {
+  EXPECT_EQ(AsciiLowerCase("AbC-09_Z\xc3\x84"), "abc-09_z\xc3\x84");  // UTF-8 bytes as they are
+  EXPECT_EQ(AsciiLowerCase(""), "");
+}
+
 TEST(HexTest, EncodesBothCasesAndDecodesEither) {
   EXPECT_EQ(HexEncode(std::string("\x00\x1f\xa0\xff", 4)), "001fa0ff");
   EXPECT_EQ(HexEncodeUpper(std::string("\x00\x1f\xa0\xff", 4)), "001FA0FF");

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "base/encoding.h"
+
 namespace fg {
 
-std::string NormalizeAccount(std::string_view account) {
-  std::string out(account);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string NormalizeAccount(std::string_view account) { return AsciiLowerCase(account); }
 
 Status UserNotFound(std::string_view account) {
   return {Code::kUserNotFound, "user '" + std::string(account) + "' does not exist"};

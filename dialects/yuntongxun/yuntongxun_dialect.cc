@@ -676,8 +676,15 @@ class Dialect {
       return out;
     }
     AppId app = 0;
+    if (hash == std::string_view::npos && apps_.Find(AsciiLowerCase(text))) {
+      // "appId#account" in a query string with '#' not encoded: the client cut it at the '#'
+      // (a URL fragment), and an appId alone would be taken for an account.
+      out.code = kBadParameter;
+      out.message = label + " is an appId with no account: write '#' as %23 in a query string";
+      return out;
+    }
     if (hash != std::string_view::npos) {
-      const AppState* owner = apps_.Find(text.substr(0, hash));
+      const AppState* owner = apps_.Find(AsciiLowerCase(text.substr(0, hash)));
       bool linked =
           owner && (owner == &caller ||
                     (caller.app.group &&
@@ -857,12 +864,14 @@ class Dialect {
       refusal = Refuse(kBadAuthorization, "Authorization must be Base64 of appId:yyyyMMddHHmmss");
       return false;
     }
-    AppState* app = apps_.Find(path[1].second);
+    // An appId matches in either case (it is hex); the sig is over the appId as the client sent
+    // it, since that is the one its SDK signed.
+    AppState* app = apps_.Find(AsciiLowerCase(path[1].second));
     if (!app) {
       refusal = Refuse(kUnknownApp, "unknown appId");
       return false;
     }
-    if (auth->app_id != app->settings.app_id) {
+    if (AsciiLowerCase(auth->app_id) != app->settings.app_id) {
       refusal = Refuse(kAppMismatch, "the appId of the Authorization header is not the path's");
       return false;
     }
@@ -881,7 +890,7 @@ class Dialect {
       refusal = Refuse(kNoSig, "sig is missing");
       return false;
     }
-    if (!SigMatches(*sig, app->settings.app_id, app->settings.app_token, auth->timestamp)) {
+    if (!SigMatches(*sig, auth->app_id, app->settings.app_token, auth->timestamp)) {
       refusal = Refuse(kBadSig, "sig does not match");
       return false;
     }

@@ -98,6 +98,14 @@ std::string Base64(std::string_view text) {
   return Base64Encode(text, Base64Alphabet::kStandard, Base64Padding::kPadded);
 }
 
+std::string AsciiUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
 class YuntongxunDialectTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -448,6 +456,23 @@ TEST_F(YuntongxunDialectTest, UseraccsNameThisAppALinkedOneOrABareAccount) {
   Answer from_b = Call("getFriends", "{\"useracc\":\"peer\",\"isSimpUseracc\":1}", &b_);
   ASSERT_EQ(from_b.Items("friendsList").size(), 1u) << from_b.body;
   EXPECT_EQ(from_b.Items("friendsList")[0].at("useracc"), Acc(kA, "u"));
+  // An appId matches in either case: in a useracc, in the path and the Authorization header
+  // (signed as the client sent it).
+  std::string upper = AsciiUpper(kA);
+  EXPECT_EQ(Call("getPersonInfo", Body("u", "\"searchContent\":\"" + Acc(upper, "zhangsan") + "\""))
+                .Str("nickName"),
+            "Z");
+  YuntongxunApp shouting = a_;
+  shouting.settings.app_id = upper;
+  EXPECT_EQ(Call("getUserVerify", Body("u"), &shouting).Code(), "000000");
+  // A bare appId is no account: the '#' of a useracc in a query string was left unencoded, and
+  // the client cut the query there.
+  Answer cut = Call("getUserVerify", "{\"useracc\":\"" + std::string(kA) + "\"}");
+  EXPECT_EQ(cut.Code(), "160102");
+  EXPECT_NE(cut.Str("statusMsg").find("%23"), std::string::npos) << cut.body;
+  EXPECT_EQ(CodeOf("getUserVerify", "{\"useracc\":\"" + upper + "\"}"), "160102");
+  EXPECT_EQ(CodeOf("getUserVerify", "{\"useracc\":\"" + std::string(kB) + "\"}"), "160102");
+  EXPECT_EQ(Upload(kA, "a.png", kPng).Code(), "160102");
 }
 
 TEST_F(YuntongxunDialectTest, OperatorsAreCreatedOnFirstUseFriendsAreNot) {

@@ -44,6 +44,8 @@ class YuntongxunPluginImpl final : public Dialect {
     while (!settings.public_url.empty() && settings.public_url.back() == '/') {
       settings.public_url.pop_back();
     }
+    // Hex in either case names the same app: kept lower-case, and looked up so (the dialect).
+    settings.app_id = AsciiLowerCase(settings.app_id);
     table.Unique("app_id", settings.app_id);
     return settings;
   }

@@ -57,10 +57,12 @@ TEST(YuntongxunPluginTest, ReadsItsTable) {
   auto utc = Parse(std::string(kTable) + "time_zone = \"Z\"\nmax_avatar_bytes = 67108864\n");
   ASSERT_TRUE(utc.ok()) << utc.status().ToString();
   EXPECT_EQ(Settings(utc->apps[0]).offset_min, 0);
-  // Upper-case hex digits are hex digits too.
-  EXPECT_TRUE(Parse("[[apps]]\nname = \"a\"\n[apps.yuntongxun]\n"
-                    "app_id = \"ABCDEF0123456789ABCDEF0123456789\"\napp_token = \"t\"\n")
-                  .ok());
+  // Upper-case hex digits are hex digits too, kept lower-case (lookups ignore case).
+  auto upper = Parse(
+      "[[apps]]\nname = \"a\"\n[apps.yuntongxun]\n"
+      "app_id = \"ABCDEF0123456789ABCDEF0123456789\"\napp_token = \"t\"\n");
+  ASSERT_TRUE(upper.ok()) << upper.status().ToString();
+  EXPECT_EQ(Settings(upper->apps[0]).app_id, "abcdef0123456789abcdef0123456789");
 }
 
 TEST(YuntongxunPluginTest, ErrorsNameTheKeyAndLine) {
@@ -107,6 +109,13 @@ TEST(YuntongxunPluginTest, ErrorsNameTheKeyAndLine) {
   EXPECT_EQ(Error("[[apps]]\nname = \"b\"\n[apps.yuntongxun]\n"
                   "app_id = \"20150314000000110000000000000010\"\napp_token = \"u\"\n"),
             "c.toml:9: 'apps[1].yuntongxun.app_id' is used by another app");
+  EXPECT_EQ(Parse("[[apps]]\nname = \"a\"\n[apps.yuntongxun]\n"
+                  "app_id = \"abcdef0123456789abcdef0123456789\"\napp_token = \"t\"\n"
+                  "[[apps]]\nname = \"b\"\n[apps.yuntongxun]\n"
+                  "app_id = \"ABCDEF0123456789ABCDEF0123456789\"\napp_token = \"u\"\n")
+                .status()
+                .message(),
+            "c.toml:9: 'apps[1].yuntongxun.app_id' is used by another app");  // in any case
   EXPECT_TRUE(Parse(std::string(kTable) +
                     "[[apps]]\nname = \"b\"\n[apps.yuntongxun]\n"
                     "app_id = \"20150314000000110000000000000011\"\napp_token = \"t\"\n")
