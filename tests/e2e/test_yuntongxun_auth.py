@@ -145,8 +145,13 @@ class AuthTests(YuntongxunCase):
         ts = sdk_timestamp()
         self.assertCode(self.verify(app_id_in_path=B[0], timestamp=ts,
                                     authorization=auth_header(B[0], ts)), "160006")
-        # And the path appId compared exactly: a case change is another (unknown) app.
-        self.assertCode(self.verify(app_id_in_path=A[0].upper()), "160007")
+        # An appId is hex: in either case it is the same app, in the path and in the header
+        # (signed as sent).
+        self.assertOk(self.verify(app_id_in_path=A[0].upper()))
+        ts = sdk_timestamp()
+        self.assertOk(self.verify(app_id_in_path=A[0].upper(), timestamp=ts,
+                                  authorization=auth_header(A[0].upper(), ts),
+                                  sig=sign(A[0].upper(), A[1], ts)))
 
     def test_wrong_soft_version_is_160009(self):
         for v in ["2013-12-25", "2014-06-30", "v1", "2013-12-26x"]:
