@@ -117,7 +117,6 @@ class Session : public std::enable_shared_from_this<Session>,
   bool unread_ = false;     // the answer goes before the request was read whole: Linger()
   size_t drained_ = 0;      // bytes Linger() has dropped
   SteadyClock::time_point linger_until_;
-  std::array<char, 16 << 10> drain_;
   SteadyClock::time_point started_;
   unsigned version_ = 11;
 };
@@ -623,7 +622,9 @@ void Session::DrainSome() {
   auto left = linger_until_ - SteadyClock::now();
   if (drained_ >= kLingerBytes || left <= SteadyClock::duration::zero()) return Close();
   stream_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(left));
-  stream_.async_read_some(asio::buffer(drain_),
+  // Into the request buffer, which no request needs any more: memory only while lingering.
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(16 << 10),
                           [self = shared_from_this()](beast::error_code ec, size_t n) {
                             self->drained_ += n;
                             if (ec) return self->Close();  // the client's end, or the time cap
