@@ -333,6 +333,7 @@ TEST_P(ImportAndAvatarTest, TheIconTimeMovesOnlyWithTheIconAndAlwaysForward) {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->icon_ms : -1;
   };
+  EXPECT_EQ(update("", std::nullopt), 0);  // an empty icon is no icon: nothing changed
   // The clock stands still: each change still moves the time on.
   int64_t t1 = update("https://x/1.png", std::nullopt);
   EXPECT_EQ(t1, clock_.NowMs());

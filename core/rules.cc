@@ -133,7 +133,8 @@ Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate
     if (src) dst = src;
   };
   set(p.name, u->profile.name);
-  if (p.icon && p.icon != u->profile.icon) IconChanged(change, *u);
+  // An icon never set and an empty one are the same: no icon.
+  if (p.icon && *p.icon != u->profile.icon.value_or("")) IconChanged(change, *u);
   set(p.icon, u->profile.icon);
   set(p.sign, u->profile.sign);
   set(p.email, u->profile.email);

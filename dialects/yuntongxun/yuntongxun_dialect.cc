@@ -174,8 +174,10 @@ class Dialect {
  public:
   Dialect(FriendService& service, Clock& clock) : service_(service), clock_(clock) {}
 
-  void AddApp(const YuntongxunApp& app) {
+  void AddApp(YuntongxunApp app) {
+    // Hex in either case names the same app: kept lower-case, as every lookup asks for it.
     // Duplicate appIds are refused by the config reader.
+    app.settings.app_id = AsciiLowerCase(app.settings.app_id);
     if (AppState* state = apps_.Add(app.settings.app_id, app, clock_)) {
       app_ids_[state->app.id] = state->settings.app_id;
     }
@@ -676,7 +678,7 @@ class Dialect {
       return out;
     }
     AppId app = 0;
-    if (hash == std::string_view::npos && apps_.Find(AsciiLowerCase(text))) {
+    if (hash == std::string_view::npos && Reaches(caller, apps_.Find(AsciiLowerCase(text)))) {
       // "appId#account" in a query string with '#' not encoded: the client cut it at the '#'
       // (a URL fragment), and an appId alone would be taken for an account.
       out.code = kBadParameter;
@@ -685,12 +687,7 @@ class Dialect {
     }
     if (hash != std::string_view::npos) {
       const AppState* owner = apps_.Find(AsciiLowerCase(text.substr(0, hash)));
-      bool linked =
-          owner && (owner == &caller ||
-                    (caller.app.group &&
-                     std::any_of(caller.app.group->begin(), caller.app.group->end(),
-                                 [&](const auto& g) { return g.first == owner->app.id; })));
-      if (!linked) {
+      if (!Reaches(caller, owner)) {
         out.code = kUnlinkedApp;
         out.message = label + " names an appId that is not this app or linked to it";
         return out;
@@ -699,6 +696,15 @@ class Dialect {
     }
     out.ref = UserRef(app, std::string(account));
     return out;
+  }
+
+  // Whether `caller` may name users of `app`: its own, or an app of its link group. Other apps,
+  // configured or not, are alike to a caller (nothing tells it which appIds exist).
+  static bool Reaches(const AppState& caller, const AppState* app) {
+    return app &&
+           (app == &caller || (caller.app.group &&
+                               std::any_of(caller.app.group->begin(), caller.app.group->end(),
+                                           [&](const auto& g) { return g.first == app->app.id; })));
   }
 
   // A required useracc field.

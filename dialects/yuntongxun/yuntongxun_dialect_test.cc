@@ -123,7 +123,7 @@ class YuntongxunDialectTest : public ::testing::Test {
     a_.settings.max_avatar_bytes = 64;
     b_.settings.app_id = kB;
     b_.settings.app_token = "token-b";
-    c_.settings.app_id = kC;
+    c_.settings.app_id = AsciiUpper(kC);  // registered in upper case: the dialect lowers it
     c_.settings.app_token = "token-c";
     c_.settings.rate_limit_per_second = 2;
     c_.settings.time_zone = "-05:30";
@@ -472,6 +472,8 @@ TEST_F(YuntongxunDialectTest, UseraccsNameThisAppALinkedOneOrABareAccount) {
   EXPECT_NE(cut.Str("statusMsg").find("%23"), std::string::npos) << cut.body;
   EXPECT_EQ(CodeOf("getUserVerify", "{\"useracc\":\"" + upper + "\"}"), "160102");
   EXPECT_EQ(CodeOf("getUserVerify", "{\"useracc\":\"" + std::string(kB) + "\"}"), "160102");
+  // Another tenant's appId is an account like any other here: nothing tells which appIds exist.
+  EXPECT_EQ(CodeOf("getUserVerify", "{\"useracc\":\"" + std::string(kC) + "\"}"), "000000");
   EXPECT_EQ(Upload(kA, "a.png", kPng).Code(), "160102");
 }
 
