@@ -165,7 +165,7 @@ TEST_F(MigrateTest, AFailedMigrationChangesNothing) {
   EXPECT_EQ(UserVersion(), 0);
 }
 
-TEST_F(MigrateTest, RequestClocksCopiedFromTheSenderAreSpreadPerUser) {
+TEST_F(MigrateTest, Migration6SpreadsRequestClocksAndKeepsAvatarsAndIconTimes) {
   // A database as migration 5 left it: two requests that `hub` received in the same millisecond
   // (to_clock_ms copied from each sender's clock) and one it sent in that millisecond too.
   ASSERT_TRUE(sqlite::Migrate(db_, nullptr, 5).ok());
@@ -177,11 +177,17 @@ TEST_F(MigrateTest, RequestClocksCopiedFromTheSenderAreSpreadPerUser) {
   };
   exec("INSERT INTO apps (id, name) VALUES (1, 'a')");
   // r's clock is behind the value it received: the migration raises it.
+  // Icons as migration 5 left them: an upload (its avatar row says when), a URL set elsewhere (the
+  // profile's last change says when), none, and an empty one.
   exec(
-      "INSERT INTO users (id, app, account, token, add_policy, created_ms, updated_ms, version,"
-      " clock_ms, friend_count) VALUES (1, 1, 'hub', '', 1, 0, 0, 0, 100, 0),"
-      " (2, 1, 's1', '', 1, 0, 0, 0, 100, 0), (3, 1, 's2', '', 1, 0, 0, 0, 100, 0),"
-      " (4, 1, 'r', '', 1, 0, 0, 0, 90, 0)");
+      "INSERT INTO users (id, app, account, icon, token, add_policy, created_ms, updated_ms,"
+      " version, clock_ms, friend_count) VALUES"
+      " (1, 1, 'hub', 'http://h/avatars/0123456789abcdef0123456789abcdef.png', '', 1, 0, 160, 0,"
+      " 100, 0), (2, 1, 's1', 'https://cdn.test/s1.png', '', 1, 0, 120, 0, 100, 0),"
+      " (3, 1, 's2', NULL, '', 1, 0, 130, 0, 100, 0), (4, 1, 'r', '', '', 1, 0, 140, 0, 90, 0)");
+  exec(
+      "INSERT INTO avatars (app, user, key, content_type, bytes, updated_ms) VALUES"
+      " (1, 1, '0123456789abcdef0123456789abcdef', 'image/png', x'89504e47', 150)");
   auto request = [&](int from, int to, int64_t updated, int64_t to_clock) {
     exec(
         "INSERT INTO requests (app, from_user, to_user, message, source, state, created_ms,"
@@ -214,6 +220,11 @@ TEST_F(MigrateTest, RequestClocksCopiedFromTheSenderAreSpreadPerUser) {
   // Each clock is at least its user's last value, so the next change comes after all of them.
   EXPECT_EQ(ints("SELECT clock_ms FROM users ORDER BY id"),
             (std::vector<int64_t>{102, 100, 100, 100}));
+  // Each icon's time, as getUserAvatar reported it before; the avatar under its new column.
+  EXPECT_EQ(ints("SELECT icon_ms FROM users ORDER BY id"), (std::vector<int64_t>{150, 120, 0, 0}));
+  EXPECT_EQ(ints("SELECT user_id FROM avatars WHERE key = '0123456789abcdef0123456789abcdef'"
+                 " AND bytes = x'89504e47' AND updated_ms = 150"),
+            (std::vector<int64_t>{1}));
 }
 
 }  // namespace
