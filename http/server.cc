@@ -98,6 +98,9 @@ class Session : public std::enable_shared_from_this<Session>,
   // then reads and drops what comes (at most kLingerBytes, for at most kLingerTime) before
   // closing. Closing at once with unread bytes would make the kernel reset the connection, and a
   // client still sending (most send the whole body before they read) would lose the answer.
+  // The connection keeps its slot meanwhile, so that oversized requests cannot open sockets past
+  // max_connections; a client that closes once it has read the answer ends it at once. A
+  // shutdown does not wait for lingering connections (only for requests in flight).
   void Linger();
   void DrainSome();
 
