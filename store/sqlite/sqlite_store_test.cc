@@ -1,15 +1,19 @@
 // SQLite-only behaviour (the shared contract is in store/store_contract_test.cc): group commit
-// when the transaction plumbing fails, and migrations that fail.
+// when the transaction plumbing fails, migrations that fail, and what migration 6 repairs.
 #include "store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstdint>
 #include <future>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "core/change.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "tests/support/test_env.h"
 
@@ -134,6 +138,39 @@ class MigrateTest : public ::testing::Test {
     sqlite3_finalize(stmt);
     return v;
   }
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+    sqlite3_free(err);
+  }
+  // A database as migration 5 left it: two requests that `hub` received in the same millisecond
+  // (to_clock_ms copied from each sender's clock) and one it sent in that millisecond too; r's
+  // clock behind the value it received. Icons: an upload (its avatar row says when), a URL set
+  // elsewhere (the profile's last change says when), none, and an empty one.
+  void BuildVersion5() {
+    ASSERT_TRUE(sqlite::Migrate(db_, nullptr, 5).ok());
+    ASSERT_EQ(UserVersion(), 5);
+    Exec("INSERT INTO apps (id, name) VALUES (1, 'a')");
+    Exec(
+        "INSERT INTO users (id, app, account, icon, token, add_policy, created_ms, updated_ms,"
+        " version, clock_ms, friend_count) VALUES"
+        " (1, 1, 'hub', 'http://h/avatars/0123456789abcdef0123456789abcdef.png', '', 1, 0, 160, 0,"
+        " 100, 0), (2, 1, 's1', 'https://cdn.test/s1.png', '', 1, 0, 120, 0, 100, 0),"
+        " (3, 1, 's2', NULL, '', 1, 0, 130, 0, 100, 0), (4, 1, 'r', '', '', 1, 0, 140, 0, 90, 0)");
+    Exec(
+        "INSERT INTO avatars (app, user, key, content_type, bytes, updated_ms) VALUES"
+        " (1, 1, '0123456789abcdef0123456789abcdef', 'image/png', x'89504e47', 150)");
+    auto request = [&](int from, int to, int64_t updated, int64_t to_clock) {
+      Exec(
+          "INSERT INTO requests (app, from_user, to_user, message, source, state, created_ms,"
+          " updated_ms, from_version, to_version, from_app, to_clock_ms) VALUES (1, " +
+          std::to_string(from) + ", " + std::to_string(to) + ", '', '', 0, 0, " +
+          std::to_string(updated) + ", 1, 1, 1, " + std::to_string(to_clock) + ")");
+    };
+    request(2, 1, 100, 100);
+    request(3, 1, 100, 100);
+    request(1, 4, 100, 100);
+  }
   TempDir dir_;
   sqlite3* db_ = nullptr;
 };
@@ -166,38 +203,7 @@ TEST_F(MigrateTest, AFailedMigrationChangesNothing) {
 }
 
 TEST_F(MigrateTest, Migration6SpreadsRequestClocksAndKeepsAvatarsAndIconTimes) {
-  // A database as migration 5 left it: two requests that `hub` received in the same millisecond
-  // (to_clock_ms copied from each sender's clock) and one it sent in that millisecond too.
-  ASSERT_TRUE(sqlite::Migrate(db_, nullptr, 5).ok());
-  ASSERT_EQ(UserVersion(), 5);
-  auto exec = [&](const std::string& sql) {
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-    sqlite3_free(err);
-  };
-  exec("INSERT INTO apps (id, name) VALUES (1, 'a')");
-  // r's clock is behind the value it received: the migration raises it.
-  // Icons as migration 5 left them: an upload (its avatar row says when), a URL set elsewhere (the
-  // profile's last change says when), none, and an empty one.
-  exec(
-      "INSERT INTO users (id, app, account, icon, token, add_policy, created_ms, updated_ms,"
-      " version, clock_ms, friend_count) VALUES"
-      " (1, 1, 'hub', 'http://h/avatars/0123456789abcdef0123456789abcdef.png', '', 1, 0, 160, 0,"
-      " 100, 0), (2, 1, 's1', 'https://cdn.test/s1.png', '', 1, 0, 120, 0, 100, 0),"
-      " (3, 1, 's2', NULL, '', 1, 0, 130, 0, 100, 0), (4, 1, 'r', '', '', 1, 0, 140, 0, 90, 0)");
-  exec(
-      "INSERT INTO avatars (app, user, key, content_type, bytes, updated_ms) VALUES"
-      " (1, 1, '0123456789abcdef0123456789abcdef', 'image/png', x'89504e47', 150)");
-  auto request = [&](int from, int to, int64_t updated, int64_t to_clock) {
-    exec(
-        "INSERT INTO requests (app, from_user, to_user, message, source, state, created_ms,"
-        " updated_ms, from_version, to_version, from_app, to_clock_ms) VALUES (1, " +
-        std::to_string(from) + ", " + std::to_string(to) + ", '', '', 0, 0, " +
-        std::to_string(updated) + ", 1, 1, 1, " + std::to_string(to_clock) + ")");
-  };
-  request(2, 1, 100, 100);
-  request(3, 1, 100, 100);
-  request(1, 4, 100, 100);
+  ASSERT_NO_FATAL_FAILURE(BuildVersion5());
   ASSERT_TRUE(sqlite::Migrate(db_, nullptr).ok());
   auto ints = [&](const char* sql) {
     std::vector<int64_t> out;
@@ -225,6 +231,61 @@ TEST_F(MigrateTest, Migration6SpreadsRequestClocksAndKeepsAvatarsAndIconTimes) {
   EXPECT_EQ(ints("SELECT user_id FROM avatars WHERE key = '0123456789abcdef0123456789abcdef'"
                  " AND bytes = x'89504e47' AND updated_ms = 150"),
             (std::vector<int64_t>{1}));
+}
+
+// What migration 6 is for: a database migration 5 left, opened by the store, pages hub's request
+// list one entry at a time (friendMessage with size 1) without losing or repeating one, either
+// way, and a request made afterwards, by core's own rules, comes after all of them.
+TEST_F(MigrateTest, AfterMigration6ARequestListPagesOneByOneAndANewRequestComesLast) {
+  ASSERT_NO_FATAL_FAILURE(BuildVersion5());
+  sqlite3_close(db_);
+  db_ = nullptr;
+  SqliteOptions options;
+  options.path = dir_.File("m.db");
+  options.synchronous_full = false;
+  auto opened = OpenSqliteStore(options);  // migrates
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Store& store = *opened.value();
+  constexpr AppId kApp = 1;
+  constexpr UserId kHub = 1;
+  // hub's list walked with a limit of 1, each page's cursor the last entry's value (as the
+  // dialect pages it): each request as (from, to).
+  auto walk = [&](bool newest_first) {
+    std::vector<std::pair<UserId, UserId>> seen;
+    int64_t cursor = newest_first ? INT64_MAX : 0;
+    for (int pages = 0; pages < 10; ++pages) {
+      std::vector<FriendRequest> page;
+      EXPECT_TRUE(ReadAndWait(store, [&](ReadTxn& txn) {
+                    page = txn.ListRequests(kApp, kHub, cursor, newest_first, 1);
+                    return Status::Ok();
+                  }).ok());
+      if (page.empty()) break;
+      EXPECT_EQ(page.size(), 1u);
+      seen.emplace_back(page[0].from, page[0].to);
+      cursor = ClockOf(page[0], kHub);
+    }
+    return seen;
+  };
+  using Seen = std::vector<std::pair<UserId, UserId>>;
+  EXPECT_EQ(walk(false), (Seen{{2, 1}, {3, 1}, {1, 4}}));
+  EXPECT_EQ(walk(true), (Seen{{1, 4}, {3, 1}, {2, 1}}));
+
+  // r asks hub with the clock still in that millisecond: hub's clock moves past every value.
+  ASSERT_TRUE(WriteAndWait(store, [&](WriteTxn& txn) {
+                AppContext app;
+                app.id = kApp;
+                Change change(txn, app, /*now_ms=*/100);
+                User *from = nullptr, *to = nullptr;
+                if (Status s = change.LockPair("r", "hub", from, to); !s.ok()) return s;
+                FriendRequest request;
+                request.from = from->id;
+                request.to = to->id;
+                change.PutRequest(request, *from, *to);
+                change.Commit();
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(walk(false), (Seen{{2, 1}, {3, 1}, {1, 4}, {4, 1}}));
+  EXPECT_EQ(walk(true), (Seen{{4, 1}, {1, 4}, {3, 1}, {2, 1}}));
 }
 
 }  // namespace
