@@ -50,7 +50,10 @@ class Statement {
 // (updated_ms) and received (to_clock_ms) together. Going through a user's values in order, each
 // becomes at least one more than the one before (so values move up by as little as they must,
 // and their order stays); then the user's clock_ms is raised to at least the largest, so that the
-// next change comes after all of them, as core's Tick guarantees for new ones.
+// next change comes after all of them, as core's Tick guarantees for new ones. Among equal values
+// the sent ones go first, so that a tie moves a received value, not a sent one: a sent value is a
+// real tick of the user's clock (every change to a request ticked its sender), where a received
+// one may be a copy of its sender's clock (migration 5).
 Status SpreadRequestClocks(sqlite3* db) {
   // Who has requests, each in its app (16 bytes a user), then one user at a time through the
   // two indexes: memory stays small however many requests there are.
@@ -98,7 +101,8 @@ Status SpreadRequestClocks(sqlite3* db) {
     sqlite3_reset(mine.get());
     if (rc != SQLITE_DONE) return {Code::kInternal, sqlite3_errmsg(db)};
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return std::tie(a.value, a.sent, a.from, a.to) < std::tie(b.value, b.sent, b.from, b.to);
+      return std::make_tuple(a.value, !a.sent, a.from, a.to) <
+             std::make_tuple(b.value, !b.sent, b.from, b.to);
     });
     int64_t last = INT64_MIN;
     for (const Entry& e : entries) {

@@ -213,11 +213,12 @@ TEST_F(MigrateTest, Migration6SpreadsRequestClocksAndKeepsAvatarsAndIconTimes) {
     sqlite3_finalize(stmt);
     return out;
   };
-  // hub's values, received and sent together, are distinct and in their first order.
+  // hub's values, received (from s1, s2) and sent (to r) together, are distinct: the one it sent
+  // keeps its value (a real tick of its clock), the two it received move up past it, in order.
   EXPECT_EQ(ints("SELECT v FROM (SELECT to_clock_ms AS v, from_user AS k FROM requests"
                  " WHERE to_user = 1 UNION ALL SELECT updated_ms, 10 + to_user FROM requests"
                  " WHERE from_user = 1) ORDER BY k"),
-            (std::vector<int64_t>{100, 101, 102}));
+            (std::vector<int64_t>{101, 102, 100}));
   // The senders' own sides did not need to move; r's received value is its own.
   EXPECT_EQ(ints("SELECT updated_ms FROM requests WHERE to_user = 1 ORDER BY from_user"),
             (std::vector<int64_t>{100, 100}));
@@ -267,8 +268,8 @@ TEST_F(MigrateTest, AfterMigration6ARequestListPagesOneByOneAndANewRequestComesL
     return seen;
   };
   using Seen = std::vector<std::pair<UserId, UserId>>;
-  EXPECT_EQ(walk(false), (Seen{{2, 1}, {3, 1}, {1, 4}}));
-  EXPECT_EQ(walk(true), (Seen{{1, 4}, {3, 1}, {2, 1}}));
+  EXPECT_EQ(walk(false), (Seen{{1, 4}, {2, 1}, {3, 1}}));
+  EXPECT_EQ(walk(true), (Seen{{3, 1}, {2, 1}, {1, 4}}));
 
   // r asks hub with the clock still in that millisecond: hub's clock moves past every value.
   ASSERT_TRUE(WriteAndWait(store, [&](WriteTxn& txn) {
@@ -284,8 +285,8 @@ TEST_F(MigrateTest, AfterMigration6ARequestListPagesOneByOneAndANewRequestComesL
                 change.Commit();
                 return Status::Ok();
               }).ok());
-  EXPECT_EQ(walk(false), (Seen{{2, 1}, {3, 1}, {1, 4}, {4, 1}}));
-  EXPECT_EQ(walk(true), (Seen{{4, 1}, {1, 4}, {3, 1}, {2, 1}}));
+  EXPECT_EQ(walk(false), (Seen{{1, 4}, {2, 1}, {3, 1}, {4, 1}}));
+  EXPECT_EQ(walk(true), (Seen{{4, 1}, {3, 1}, {2, 1}, {1, 4}}));
 }
 
 }  // namespace
