@@ -353,6 +353,8 @@ TYPED_TEST(StoreContractTest, KeysetListings) {
 
 TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
   UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
+  AppId other = this->store_->EnsureApp("other").value();
+  UserId o = this->AddUser("o", other);  // a user of a linked app
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
                 txn.PutEdge(this->app_, this->Edge(a, b, "b", true, 1));
                 txn.PutEdge(this->app_, this->Edge(b, a, "a", false, 1));
@@ -362,6 +364,7 @@ TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
                 txn.PutRequest(this->app_, r);
                 txn.PutRelation(this->app_, b, this->app_, a, Relation::kBlock, true, 1);
                 txn.PutRelation(this->app_, a, this->app_, c, Relation::kMute, true, 1);
+                txn.PutRelation(other, o, this->app_, a, Relation::kBlock, true, 1);
                 txn.LockUsers({{this->app_, "a"}});
                 txn.DeleteUserRows(this->app_, a);
                 return Status::Ok();
@@ -372,6 +375,9 @@ TYPED_TEST(StoreContractTest, DeletingUserRowsLeavesOthersEdgesToIt) {
                     EXPECT_TRUE(txn.FindEdge(this->app_, b, a).has_value());
                     EXPECT_FALSE(txn.FindRequest(this->app_, c, a).has_value());
                     EXPECT_FALSE(txn.HasRelation(this->app_, b, a, Relation::kBlock));
+                    // A relation held on it from another app goes too (its row is in that app).
+                    EXPECT_FALSE(txn.HasRelation(other, o, a, Relation::kBlock));
+                    EXPECT_EQ(txn.CountRelations(other, o, Relation::kBlock), 0);
                     EXPECT_EQ(txn.CountRelations(this->app_, a, Relation::kMute), 0);
                   })
                   .ok());
