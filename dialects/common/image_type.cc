@@ -57,6 +57,14 @@ std::optional<ImageType> ImageTypeOf(std::string_view content_type) {
   return std::nullopt;
 }
 
+std::optional<ImageType> ImageTypeOfExtension(std::string_view extension) {
+  if (extension == "jpeg") return kJpeg;  // the format's other common name
+  for (const ImageType& type : {kJpeg, kPng, kGif, kBmp}) {
+    if (type.extension == extension) return type;
+  }
+  return std::nullopt;
+}
+
 bool ExtensionAllowed(std::string_view file_name) {
   for (std::string_view extension : {".jpg"sv, ".jpeg"sv, ".gif"sv, ".png"sv, ".bmp"sv}) {
     if (file_name.size() <= extension.size()) continue;  // nothing before the extension

@@ -29,6 +29,11 @@ std::optional<ImageType> SniffImage(std::string_view bytes);
 // The format SniffImage names `content_type` with ("image/png" → png); nullopt for any other.
 std::optional<ImageType> ImageTypeOf(std::string_view content_type);
 
+// The format a URL's extension names: "jpg" or "jpeg" → JPEG, "png", "gif", "bmp" → theirs.
+// Exactly as given, lower-case and without the dot (the extensions friendgraph writes in URLs);
+// nullopt for anything else ("PNG", ".png", "tif").
+std::optional<ImageType> ImageTypeOfExtension(std::string_view extension);
+
 // True when `file_name` ends in ".jpg", ".jpeg", ".gif", ".png" or ".bmp", in any case, after
 // at least one other character ("1.JPG" yes; ".jpg", "jpg" and "1.jpg " no). Looks at the name
 // only: whether the bytes are that format is SniffImage's question.

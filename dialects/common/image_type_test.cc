@@ -110,6 +110,17 @@ TEST(ImageTypeTest, ImageTypeOfNamesTheSniffedTypes) {
   EXPECT_EQ(ImageTypeOf("IMAGE/PNG"), std::nullopt);  // only the exact names the store keeps
 }
 
+TEST(ImageTypeTest, ImageTypeOfExtensionNamesJpegTwice) {
+  EXPECT_EQ(ImageTypeOfExtension("jpg")->content_type, "image/jpeg");
+  EXPECT_EQ(ImageTypeOfExtension("jpeg")->content_type, "image/jpeg");
+  EXPECT_EQ(ImageTypeOfExtension("png")->content_type, "image/png");
+  EXPECT_EQ(ImageTypeOfExtension("gif")->content_type, "image/gif");
+  EXPECT_EQ(ImageTypeOfExtension("bmp")->content_type, "image/bmp");
+  for (std::string_view other : {"", "JPG", "Png", ".png", "jpe", "tif", "svg", "png.png"}) {
+    EXPECT_EQ(ImageTypeOfExtension(other), std::nullopt) << other;
+  }
+}
+
 TEST(ImageTypeTest, ExtensionAllowedIgnoresCase) {
   for (const char* name : {"1.jpg", "1.jpeg", "1.gif", "1.png", "1.bmp", "1.JPG", "photo.JpEg",
                            "a.b.PNG", "x.Gif", "y.BMP", "..jpg"}) {

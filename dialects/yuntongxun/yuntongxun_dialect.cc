@@ -255,7 +255,6 @@ class Dialect {
                                 : std::string_view(request.path_params[0].second);
     size_t dot = file.find('.');
     std::string key(file.substr(0, dot));
-    std::string extension(dot == std::string_view::npos ? "" : file.substr(dot + 1));
     auto plain = [](int status, std::string body, std::string_view cache_control) {
       http::Response r;
       r.status = status;
@@ -266,7 +265,11 @@ class Dialect {
       return r;
     };
     auto not_found = [plain] { return plain(404, "no such avatar\n", "no-cache"); };
-    if (key.size() != 32 || !HexDecode(key)) return respond(not_found());
+    // The extension names the format the image must be ("jpg" and "jpeg" both JPEG); a name that
+    // names none is not worth a read.
+    auto named = dot == std::string_view::npos ? std::nullopt
+                                               : kit::ImageTypeOfExtension(file.substr(dot + 1));
+    if (key.size() != 32 || !HexDecode(key) || !named) return respond(not_found());
     std::string etag = "\"" + key + "\"";
     // The ETag is the key, so a match is decided before reading: a 304 never reads the bytes (a
     // HEAD does: its Content-Length is theirs).
@@ -276,13 +279,13 @@ class Dialect {
     }
     service_.GetAvatarByKey(
         key, /*with_bytes=*/!revalidated,
-        [respond = std::move(respond), etag, extension, revalidated, plain,
+        [respond = std::move(respond), etag, named = *named, revalidated, plain,
          not_found](Result<std::optional<Avatar>> avatar) mutable {
           if (!avatar.ok()) return respond(plain(503, "try again later\n", "no-store"));
-          // Only the name the upload answered: the key with its own format's extension.
-          auto type =
-              avatar.value() ? kit::ImageTypeOf(avatar.value()->content_type) : std::nullopt;
-          if (!type || type->extension != extension) return respond(not_found());
+          // Only under an extension of the image's own format: a PNG is no .jpg.
+          if (!avatar.value() || avatar.value()->content_type != named.content_type) {
+            return respond(not_found());
+          }
           http::Response r;
           r.headers.emplace_back("ETag", etag);
           r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");

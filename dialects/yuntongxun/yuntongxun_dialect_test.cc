@@ -803,11 +803,12 @@ TEST_F(YuntongxunDialectTest, AvatarsAreUploadedServedByETagAndReplaced) {
   EXPECT_EQ(Get("/avatars/0123456789abcdef0123456789abcdef.png").status, 404);
   EXPECT_EQ(Get("/avatars/nothex.png").status, 404);
   EXPECT_EQ(Get("/avatars/" + key.substr(1) + ".png").status, 404);
-  // Only under the name the upload answered: another extension, or none, is not it.
-  for (std::string other : {".gif", ".jpg", ".PNG", ".png.png", ""}) {
+  // Only under its own format's extension: another, or none, is not it (not even revalidated).
+  for (std::string other : {".gif", ".jpg", ".jpeg", ".bmp", ".PNG", ".png.png", ".txt", ""}) {
     Answer wrong = Get("/avatars/" + key + other);
     EXPECT_EQ(wrong.status, 404) << other;
     EXPECT_EQ(wrong.Header("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(Get("/avatars/" + key + other, "\"" + key + "\"").status, 404) << other;
   }
   EXPECT_EQ(image.Header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(cached.Header("X-Content-Type-Options"), "nosniff");
@@ -847,7 +848,17 @@ TEST_F(YuntongxunDialectTest, AvatarsAreUploadedServedByETagAndReplaced) {
   EXPECT_NE(second.Str("avatar"), url);
   EXPECT_EQ(second.Str("avatar").substr(second.Str("avatar").size() - 4), ".jpg");
   EXPECT_EQ(Get(path).status, 404);
-  EXPECT_EQ(Get(second.Str("avatar").substr(15)).content_type, "image/jpeg");
+  const std::string jpg = second.Str("avatar").substr(15);
+  EXPECT_EQ(Get(jpg).content_type, "image/jpeg");
+  // A JPEG is served as .jpeg too, the format's other name; as .png it is not.
+  const std::string jpeg_key = jpg.substr(9, 32);
+  Answer jpeg = Get("/avatars/" + jpeg_key + ".jpeg");
+  EXPECT_EQ(jpeg.status, 200);
+  EXPECT_EQ(jpeg.body, kJpeg);
+  EXPECT_EQ(jpeg.content_type, "image/jpeg");
+  EXPECT_EQ(jpeg.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(Get("/avatars/" + jpeg_key + ".png").status, 404);
+  EXPECT_EQ(Get("/avatars/" + jpeg_key + ".JPEG").status, 404);
 
   // An icon set through another dialect has its own time, which only an icon change moves.
   clock_.Advance(1000);
