@@ -29,11 +29,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-// Session::Linger's bounds: enough to take in a body tens of MiB over its limit at LAN speed,
-// short enough that a client cannot hold a connection slot for long.
-constexpr size_t kLingerBytes = 64 << 20;
-constexpr std::chrono::seconds kLingerTime{5};
-
 class ServerImpl;
 class ConnectionTable;
 
@@ -95,7 +90,7 @@ class Session : public std::enable_shared_from_this<Session>,
   // A body over the route's limit: the route's own answer (RouteOptions::too_large) or 413.
   void TooLarge();
   // After an answer written while the client may still be sending its request: stops sending,
-  // then reads and drops what comes (at most kLingerBytes, for at most kLingerTime) before
+  // then reads and drops what comes (at most linger_limit, for at most linger_timeout) before
   // closing. Closing at once with unread bytes would make the kernel reset the connection, and a
   // client still sending (most send the whole body before they read) would lose the answer.
   // The connection keeps its slot meanwhile, so that oversized requests cannot open sockets past
@@ -617,13 +612,15 @@ void Session::Linger() {
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return Close();
   drained_ = 0;
-  linger_until_ = SteadyClock::now() + kLingerTime;
+  linger_until_ = SteadyClock::now() + server_.options().linger_timeout;
   DrainSome();
 }
 
 void Session::DrainSome() {
   auto left = linger_until_ - SteadyClock::now();
-  if (drained_ >= kLingerBytes || left <= SteadyClock::duration::zero()) return Close();
+  if (drained_ >= server_.options().linger_limit || left <= SteadyClock::duration::zero()) {
+    return Close();
+  }
   stream_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(left));
   // Into the request buffer, which no request needs any more: memory only while lingering.
   buffer_.clear();

@@ -11,6 +11,13 @@
 // header its handler's answer would have, without the body. A connection that misses a timeout
 // is closed without an answer (the socket is gone by then). Handlers may answer from any thread.
 //
+// Lingering close: when such an answer goes before the request was read whole (a body over its
+// limit is answered from its header, or at the chunk that passes the limit), the server stops
+// sending, then reads and drops what the client still sends, at most linger_limit bytes for at
+// most linger_timeout in all, and closes. A client that sends its whole body before it reads
+// (most do) thus reads the answer and a FIN rather than a reset. The connection keeps its slot
+// meanwhile; a shutdown does not wait for it.
+//
 // Connection slots: at most max_connections, and max_connections_per_client per client address
 // (an IPv6 client by its /64). From 90 % of max_connections on, each new connection first closes
 // the connection that has been idle longest; a connection with no slot gets a fixed 503 with
@@ -41,6 +48,10 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds drain_timeout{10'000};  // how long shutdown waits for in-flight work
+  // A lingering close's bounds (see above): enough to take in a body tens of MiB over its limit
+  // at LAN speed, short enough that no client holds a connection slot for long.
+  size_t linger_limit = 64 << 20;
+  std::chrono::milliseconds linger_timeout{5'000};
 };
 
 class Server {

@@ -8,7 +8,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace fg::http {
@@ -41,30 +45,51 @@ class ServerTest : public ::testing::Test {
     bool ended_cleanly;  // the server closed with a FIN, not a reset
   };
   Talked Talk(const std::string& raw) {
+    int fd = Connect();
+    Talked t{"", Send(fd, raw) == raw.size(), false};
+    t.ended_cleanly = ReadToEnd(fd, &t.answer);
+    ::close(fd);
+    return t;
+  }
+
+  // A new connection to the server; a read or a write that waits 5 s fails (EAGAIN).
+  int Connect() {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     EXPECT_GE(fd, 0);
     timeval timeout{5, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(server_->port());
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    Talked t{"", true, false};
-    for (size_t sent = 0; sent < raw.size();) {
+    return fd;
+  }
+
+  // Sends `raw`; how much went before a write failed (the server may answer and close before it
+  // has read it all). *error is that write's errno, 0 when all went.
+  static size_t Send(int fd, std::string_view raw, int* error = nullptr) {
+    size_t sent = 0;
+    if (error) *error = 0;
+    while (sent < raw.size()) {
       ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) {  // the server may answer and close before reading it all
-        t.sent_all = false;
+      if (n <= 0) {
+        if (error) *error = errno;
         break;
       }
       sent += static_cast<size_t>(n);
     }
+    return sent;
+  }
+
+  // Appends what the server writes until its end of the connection, and says whether that end
+  // came as a FIN (not a reset, nor the read timeout).
+  static bool ReadToEnd(int fd, std::string* out) {
     char buf[4096];
     ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) t.answer.append(buf, n);
-    t.ended_cleanly = n == 0;
-    ::close(fd);
-    return t;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out->append(buf, n);
+    return n == 0;
   }
 
   Router router_;
@@ -181,14 +206,89 @@ TEST_F(ServerTest, AnOversizedBodyStillSentInFullGetsTheAnswer) {
       SCOPED_TRACE(std::string(path) + (chunked ? " chunked" : " with Content-Length"));
       EXPECT_TRUE(t.sent_all);
       EXPECT_TRUE(t.ended_cleanly);
-      if (std::string_view(path) == "/vendor") {
-        EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out.substr(0, 200);
-        EXPECT_NE(out.find(R"({"statusCode":"160014"})"), std::string::npos);
-      } else {
-        EXPECT_EQ(out.find("HTTP/1.1 413"), 0u) << out.substr(0, 200);
-      }
+      bool vendor = std::string_view(path) == "/vendor";
+      EXPECT_EQ(out.find(vendor ? "HTTP/1.1 200" : "HTTP/1.1 413"), 0u) << out.substr(0, 200);
+      // The whole answer: its body, as long as its Content-Length says, and nothing after it.
+      std::string body = vendor ? R"({"statusCode":"160014"})" : "request body too large\n";
+      EXPECT_NE(out.find("\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"),
+                std::string::npos)
+          << out;
+      size_t end_of_head = out.find("\r\n\r\n");
+      ASSERT_NE(end_of_head, std::string::npos) << out;
+      EXPECT_EQ(out.substr(end_of_head + 4), body);
     }
   }
+}
+
+// The header of a request whose body is far over any limit here, sent ahead of the body.
+constexpr char kHugeHead[] =
+    "POST /plain HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000000\r\n\r\n";
+
+TEST_F(ServerTest, LingeringEndsAtItsTimeCapThoughTheClientKeepsSending) {
+  router_.Add("POST", "/plain", Echo());
+  ServerOptions options;
+  options.body_limit = 1 << 10;
+  options.linger_timeout = std::chrono::milliseconds(300);
+  Start(options);
+  int fd = Connect();
+  ASSERT_EQ(Send(fd, kHugeHead), sizeof kHugeHead - 1);
+  std::string answer;
+  EXPECT_TRUE(ReadToEnd(fd, &answer));  // the answer, then the server's FIN: it lingers
+  EXPECT_EQ(answer.find("HTTP/1.1 413"), 0u) << answer;
+  // A byte every 10 ms keeps any per-read timeout from firing; the cap is on the whole linger,
+  // so the server closes (and a write after that fails) long before this client would stop.
+  int error = 0;
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000 && Send(fd, "x", &error) == 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(error == EPIPE || error == ECONNRESET) << std::strerror(error);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  ::close(fd);
+}
+
+TEST_F(ServerTest, LingeringEndsAtItsByteCap) {
+  router_.Add("POST", "/plain", Echo());
+  ServerOptions options;
+  options.body_limit = 1 << 10;
+  options.linger_limit = 1 << 20;
+  options.linger_timeout = std::chrono::seconds(60);
+  Start(options);
+  int fd = Connect();
+  ASSERT_EQ(Send(fd, kHugeHead), sizeof kHugeHead - 1);
+  // Past 1 MiB the server closes on unread bytes: the client's writes fail (a reset) before it
+  // has sent 64 MiB, though the time cap is far off. (More than 1 MiB goes: the sockets'
+  // buffers hold some.)
+  const std::string piece(64 << 10, 'x');
+  size_t sent = 0;
+  int error = 0;
+  while (sent < (64u << 20) && error == 0) sent += Send(fd, piece, &error);
+  EXPECT_LT(sent, 64u << 20);
+  EXPECT_TRUE(error == EPIPE || error == ECONNRESET) << std::strerror(error);
+  ::close(fd);
+}
+
+TEST_F(ServerTest, AShutdownDoesNotWaitForALingeringConnection) {
+  router_.Add("POST", "/plain", Echo());
+  ServerOptions options;
+  options.body_limit = 1 << 10;
+  options.linger_timeout = std::chrono::seconds(60);
+  options.drain_timeout = std::chrono::seconds(30);
+  Start(options);
+  int fd = Connect();
+  ASSERT_EQ(Send(fd, kHugeHead), sizeof kHugeHead - 1);
+  std::string answer;
+  EXPECT_TRUE(ReadToEnd(fd, &answer));
+  EXPECT_EQ(answer.find("HTTP/1.1 413"), 0u) << answer;
+  EXPECT_EQ(metrics_.connections(), 1);  // lingering, its socket still open on both ends
+  // Neither the linger's 60 s nor the drain's 30 s: a lingering connection is no request in
+  // flight.
+  auto started = std::chrono::steady_clock::now();
+  server_->Stop();
+  thread_.join();
+  server_.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  ::close(fd);
 }
 
 TEST_F(ServerTest, HeadAnswersWithoutTheBody) {
