@@ -1,6 +1,7 @@
 """Hostile and malformed Yuntongxun requests: each gets its clear answer, nothing is half-written,
 and the server keeps serving (checked after every test and at the end of the class)."""
 
+import http.client
 import json
 import socket
 import time
@@ -174,6 +175,34 @@ class TransportTests(BadInputCase):
                                    png_bytes() + b"\x00" * MAX_AVATAR)
         self.assertCode(r, "160105")
         self.assertOk(self.ytx.upload_avatar(self.acc("cl"), "a.png", png_bytes()))
+
+    def test_bodies_mibs_over_the_limit_through_http_client(self):
+        # http.client, like the HTTP libraries under the vendor's SDKs, sends the whole body
+        # before it reads. A fresh connection each, never retried: a reset would raise here.
+        acc = self.acc(unique("hc"))
+        cases = [
+            ("getFriends", "", JSON_TYPE,
+             ('{"useracc":"%s","pad":"%s"}' % (acc, "x" * (8 << 20))).encode(), "160014"),
+            ("uploadAvatar", "&useracc=%s&fileName=a.png" % acc.replace("#", "%23"),
+             "application/octet-stream", png_bytes() + b"\x00" * (8 << 20), "160105"),
+        ]
+        for op, query, content_type, body, code in cases:
+            with self.subTest(op=op):
+                ts = sdk_timestamp()
+                path = "/%s/Application/%s/IM/%s?sig=%s%s" % (
+                    SOFT_VERSION, MAIN[0], op, sign(MAIN[0], MAIN[1], ts), query)
+                conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=30)
+                try:
+                    conn.request("POST", path, body=body,
+                                 headers={"Content-Type": content_type,
+                                          "Authorization": auth_header(MAIN[0], ts)})
+                    resp = conn.getresponse()
+                    data = resp.read()
+                finally:
+                    conn.close()
+                self.assertEqual(resp.status, 200, data)
+                self.assertEqual(json.loads(data)["statusCode"], code, data)
+                self.assertEqual(resp.getheader("Connection"), "close")
 
     def test_slow_body_is_read(self):
         body = json.dumps({"useracc": self.acc(unique("sl"))}).encode()
