@@ -465,6 +465,14 @@ TEST_F(YuntongxunDialectTest, UseraccsNameThisAppALinkedOneOrABareAccount) {
   YuntongxunApp shouting = a_;
   shouting.settings.app_id = upper;
   EXPECT_EQ(Call("getUserVerify", Body("u"), &shouting).Code(), "000000");
+  // The sig is over the header's appId as sent, not as configured: one made over the lower-case
+  // appId fails when the header sends it in upper case; the path's case plays no part.
+  http::Request lowered_sig = Signed("getUserVerify", Body("u"), &shouting);
+  lowered_sig.query = "sig=" + ComputeSig(kA, kTokenA, Compact(clock_.NowMs()));
+  EXPECT_EQ(Send(lowered_sig).Code(), "160006");
+  http::Request upper_path = Signed("getUserVerify", Body("u"));
+  upper_path.path = "/2013-12-26/Application/" + upper + "/IM/getUserVerify";
+  EXPECT_EQ(Send(upper_path).Code(), "000000");
   // A bare appId is no account: the '#' of a useracc in a query string was left unencoded, and
   // the client cut the query there.
   Answer cut = Call("getUserVerify", "{\"useracc\":\"" + std::string(kA) + "\"}");
