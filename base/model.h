@@ -64,6 +64,12 @@ struct User {
   // When profile.icon last changed (0: never set): strictly increasing per user, so that a
   // client holding this time knows whether the icon changed since (Yuntongxun getUserAvatar).
   int64_t icon_ms = 0;
+  // SealTalk number: unique per app, compared case-insensitively, kept as set; "" = none.
+  std::string st_account;
+  // Privacy (SealTalk phoneVerify, stSearchVerify): whether others may find the user by phone
+  // number or by SealTalk number.
+  bool found_by_phone = true;
+  bool found_by_st_account = true;
 };
 
 // Edge fields a caller may set. Absent = leave as it is.

@@ -155,6 +155,22 @@ Status Change::MakeAlive(User& owner, User& peer, const EdgeFields& fields,
   return Status::Ok();
 }
 
+void Change::Annotate(User& owner, User& peer, const EdgeFields& fields) {
+  FriendEdge edge;
+  if (auto existing = txn_.FindEdge(owner.app, owner.id, peer.id)) {
+    edge = std::move(*existing);
+  } else {
+    // Never alive: created_ms, updated_ms and version 0, so that no listing or sync shows it
+    // (ReadTxn::ListFriends reads edges changed after a time >= 0).
+    edge.owner = owner.id;
+    edge.peer = peer.id;
+    edge.peer_app = peer.app;
+    edge.peer_account = peer.account;
+  }
+  Apply(fields, edge.fields);
+  txn_.PutEdge(owner.app, edge);
+}
+
 bool Change::Tombstone(User& owner, User& peer, bool drop_alias) {
   auto edge = txn_.FindEdge(owner.app, owner.id, peer.id);
   if (!edge || !edge->alive) return false;

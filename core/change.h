@@ -100,6 +100,11 @@ class Change {
   // Does nothing if it is alive already and no field changes. kFriendLimit if reviving would put
   // the owner over the friend limit of the owner's own app (LimitsOf).
   Status MakeAlive(User& owner, User& peer, const EdgeFields& fields, std::string_view source);
+  // Sets `fields` on owner -> peer, which is not alive (a tombstone, or no edge yet: one is made
+  // that was never alive), leaving its version and times as they are: fields of a row that is
+  // not a friendship are in no listing or sync (SealTalk's descriptions, DESIGN.md §2a).
+  // REQUIRES: !IsAlive(owner, peer).
+  void Annotate(User& owner, User& peer, const EdgeFields& fields);
   // Tombstones owner -> peer; false if it was not alive.
   bool Tombstone(User& owner, User& peer, bool drop_alias);
   // Sets a request's state, telling both of its users.

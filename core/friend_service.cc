@@ -6,6 +6,7 @@
 #include <cassert>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace fg {
 namespace {
@@ -270,10 +271,11 @@ void FriendService::Delete(const AppContext& app, DeleteArgs args, Callback<bool
 }
 
 void FriendService::UpdateEdge(const AppContext& app, UserRef owner, UserRef peer,
-                               EdgeFields fields, Callback<bool> done) {
-  Submit<bool>(app, std::move(done),
-               [owner = std::move(owner), peer = std::move(peer), fields = std::move(fields)](
-                   Change& change) { return UpdateEdgeRule(change, owner, peer, fields); });
+                               EdgeFields fields, bool any_row, Callback<bool> done) {
+  Submit<bool>(
+      app, std::move(done),
+      [owner = std::move(owner), peer = std::move(peer), fields = std::move(fields),
+       any_row](Change& change) { return UpdateEdgeRule(change, owner, peer, fields, any_row); });
 }
 
 void FriendService::ImportFriends(const AppContext& app,
@@ -395,6 +397,101 @@ void FriendService::ListRequests(const AppContext& app, UserRef user, int64_t cu
           v.request = std::move(r);
           out.push_back(std::move(v));
         }
+        return out;
+      });
+}
+
+void FriendService::ListPeerRows(const AppContext& app, UserRef user, std::optional<UserRef> peer,
+                                 Callback<std::vector<PeerRow>> done) {
+  Query<std::vector<PeerRow>>(
+      std::move(done),
+      [app, user = std::move(user),
+       peer = std::move(peer)](ReadTxn& txn) -> Result<std::vector<PeerRow>> {
+        auto u = FindRef(txn, app, user);
+        if (!u.ok()) return u.status();
+        std::optional<User> only;  // the one peer asked for
+        if (peer) {
+          auto p = FindRef(txn, app, *peer);
+          if (!p.ok()) return p.status();
+          only = std::move(p).value();
+        }
+        std::vector<PeerRow> rows;
+        std::unordered_map<UserId, size_t> index;  // peer -> its row
+        auto row_of = [&](AppId peer_app, UserId id) -> PeerRow& {
+          auto [it, added] = index.try_emplace(id, rows.size());
+          if (added) {
+            rows.emplace_back();
+            rows.back().peer_app = peer_app;
+            rows.back().peer = id;
+          }
+          return rows[it->second];
+        };
+        if (only) {
+          if (auto e = txn.FindEdge(u->app, u->id, only->id)) {
+            PeerRow& row = row_of(e->peer_app, e->peer);
+            row.peer_account = e->peer_account;
+            row.edge = std::move(*e);
+          }
+        } else {
+          for (auto& v :
+               txn.ListFriends(u->app, u->id, -1, /*include_tombstones=*/true, SIZE_MAX)) {
+            PeerRow& row = row_of(v.edge.peer_app, v.edge.peer);
+            row.peer_account = v.peer_account;
+            row.edge = std::move(v.edge);
+          }
+        }
+        std::vector<FriendRequest> requests;
+        if (only) {
+          if (auto r = txn.FindRequest(only->app, u->id, only->id)) requests.push_back(*r);
+          if (auto r = txn.FindRequest(u->app, only->id, u->id)) requests.push_back(*r);
+        } else {
+          requests = txn.ListRequests(u->app, u->id, 0, false, SIZE_MAX);
+        }
+        for (auto& r : requests) {
+          bool sent = r.from == u->id;
+          PeerRow& row = sent ? row_of(r.to_app, r.to) : row_of(r.from_app, r.from);
+          (sent ? row.sent : row.received) = std::move(r);
+        }
+        for (const auto& b :
+             txn.ListRelationsBefore(u->app, u->id, Relation::kBlock, INT64_MAX, SIZE_MAX)) {
+          if (auto it = index.find(b.peer); it != index.end()) rows[it->second].blocked = true;
+        }
+        for (PeerRow& row : rows) {
+          if (row.edge) row.clock_ms = row.edge->updated_ms;
+          if (row.sent) row.clock_ms = std::max(row.clock_ms, row.sent->updated_ms);
+          if (row.received) row.clock_ms = std::max(row.clock_ms, row.received->to_clock_ms);
+          if (row.peer_account.empty()) {
+            // Named by a request only: the peer's account from its user row.
+            auto p = txn.FindUserById(row.peer_app, row.peer);
+            if (p) row.peer_account = p->account;
+          }
+        }
+        std::sort(rows.begin(), rows.end(),
+                  [](const PeerRow& a, const PeerRow& b) { return a.clock_ms < b.clock_ms; });
+        return rows;
+      });
+}
+
+void FriendService::GetUserByStAccount(const AppContext& app, std::string st_account,
+                                       Callback<User> done) {
+  Query<User>(std::move(done),
+              [app_id = app.id, st_account = std::move(st_account)](ReadTxn& txn) -> Result<User> {
+                auto user = txn.FindUserByStAccount(app_id, st_account);
+                if (!user) return Status(Code::kUserNotFound, "no user has this SealTalk number");
+                return std::move(*user);
+              });
+}
+
+void FriendService::ListUsersByMobile(const AppContext& app, std::vector<std::string> mobiles,
+                                      size_t limit_each,
+                                      Callback<std::vector<std::vector<User>>> done) {
+  Query<std::vector<std::vector<User>>>(
+      std::move(done),
+      [app_id = app.id, mobiles = std::move(mobiles),
+       limit_each](ReadTxn& txn) -> Result<std::vector<std::vector<User>>> {
+        std::vector<std::vector<User>> out;
+        out.reserve(mobiles.size());
+        for (const auto& m : mobiles) out.push_back(txn.ListUsersByMobile(app_id, m, limit_each));
         return out;
       });
 }

@@ -53,6 +53,20 @@ struct Person {
   std::optional<FriendEdge> edge;  // the viewer's edge to the user, alive or a tombstone
 };
 
+// Everything one user has on record with another (SealTalk's friendship row): the user's edge
+// to the peer, alive or a tombstone (or one that was never alive: Change::Annotate), and the
+// request each way.
+struct PeerRow {
+  AppId peer_app = 0;
+  UserId peer = 0;
+  std::string peer_account;
+  std::optional<FriendEdge> edge;         // user -> peer
+  std::optional<FriendRequest> sent;      // user -> peer
+  std::optional<FriendRequest> received;  // peer -> user
+  bool blocked = false;                   // the user has blocked the peer
+  int64_t clock_ms = 0;                   // the user's clock at the row's last change: the order
+};
+
 // One page of a list (DESIGN.md §2c). next_cursor is empty on the last page.
 template <typename T>
 struct Page {
@@ -105,8 +119,9 @@ class FriendService {
   void Respond(const AppContext& app, UserRef recipient, UserRef requester, Answer answer,
                std::string reply, Callback<bool> done);
   void Delete(const AppContext& app, DeleteArgs args, Callback<bool> done);
+  // See UpdateEdgeRule (`any_row`: SealTalk's descriptions).
   void UpdateEdge(const AppContext& app, UserRef owner, UserRef peer, EdgeFields fields,
-                  Callback<bool> done);
+                  bool any_row, Callback<bool> done);
   // See ImportFriendsRule.
   void ImportFriends(const AppContext& app, std::vector<std::pair<UserRef, UserRef>> pairs,
                      Callback<size_t> done);
@@ -127,6 +142,17 @@ class FriendService {
   // kUserNotFound if the user does not exist.
   void ListRequests(const AppContext& app, UserRef user, int64_t cursor_ms, bool newest_first,
                     size_t limit, Callback<std::vector<RequestView>> done);
+
+  // user's rows (PeerRow), one per peer the user has an edge or a request with, by the user's
+  // clock, oldest first; with `peer`, only the row of that peer (none if they have no record).
+  // Peers the user has only blocked have no row. kUserNotFound for the user or the peer.
+  void ListPeerRows(const AppContext& app, UserRef user, std::optional<UserRef> peer,
+                    Callback<std::vector<PeerRow>> done);
+  // The user whose SealTalk number is `st_account` (any case); kUserNotFound if none.
+  void GetUserByStAccount(const AppContext& app, std::string st_account, Callback<User> done);
+  // For each mobile number, up to `limit_each` users of the app with that profile mobile, by id.
+  void ListUsersByMobile(const AppContext& app, std::vector<std::string> mobiles, size_t limit_each,
+                         Callback<std::vector<std::vector<User>>> done);
 
   // Avatars. See SetAvatarRule.
   void SetAvatar(const AppContext& app, UserRef user, Avatar avatar, std::string url,

@@ -116,7 +116,7 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
          [this](auto cb) {
            EdgeFields f;
            f.alias = "cee";
-           service_.UpdateEdge(app_, "b", "c", f, Ignore<bool>(cb));
+           service_.UpdateEdge(app_, "b", "c", f, /*any_row=*/false, Ignore<bool>(cb));
          }},
         {"block",
          [this](auto cb) {

@@ -146,17 +146,33 @@ TEST_P(FriendServiceTest, CrossingRequestsMakeFriends) {
   Create("a");
   Create("b");
   ASSERT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
-  ASSERT_EQ(Add("b", "a", AddMode::kRequest).value(), AddOutcome::kFriends);
+  ASSERT_EQ(Add("b", "a", AddMode::kRequest).value(), AddOutcome::kAccepted);
   EXPECT_TRUE(Alive("a", "b"));
   EXPECT_TRUE(Alive("b", "a"));
   EXPECT_EQ(Respond("b", "a", Answer::kAccept).status().code(), Code::kNoPendingRequest);
+}
+
+// A request to someone who still has the requester as a friend (the requester deleted them
+// one-sidedly) makes them friends again at once: nobody would be asked to answer it.
+TEST_P(FriendServiceTest, ARequestToWhoStillHasYouRestoresTheFriendship) {
+  Create("a");
+  Create("b");
+  ASSERT_EQ(Add("a", "b", AddMode::kDirect).value(), AddOutcome::kFriends);
+  ASSERT_TRUE(Delete("a", "b").ok());
+  EXPECT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kAccepted);
+  EXPECT_TRUE(Alive("a", "b"));
+  EXPECT_EQ(Add("a", "b", AddMode::kRequest).status().code(), Code::kAlreadyFriends);
+  // Deleted both ways: a request waits for an answer again.
+  ASSERT_TRUE(Delete("a", "b").ok());
+  ASSERT_TRUE(Delete("b", "a").ok());
+  EXPECT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
 }
 
 TEST_P(FriendServiceTest, AddPolicies) {
   Create("a");
   Create("open", AddPolicy::kAllowAny);
   Create("closed", AddPolicy::kDenyAny);
-  EXPECT_EQ(Add("a", "open", AddMode::kRequest).value(), AddOutcome::kFriends);
+  EXPECT_EQ(Add("a", "open", AddMode::kRequest).value(), AddOutcome::kPeerAllowsAny);
   EXPECT_EQ(Add("a", "closed", AddMode::kRequest).status().code(), Code::kRefusedByPolicy);
   // A direct add is the server's decision, not a request.
   EXPECT_EQ(Add("a", "closed", AddMode::kDirect).value(), AddOutcome::kFriends);
@@ -242,7 +258,8 @@ TEST_P(FriendServiceTest, UpdateEdgeNeedsAnAliveEdge) {
   EdgeFields f;
   f.alias = "x";
   auto update = [&] {
-    return Wait<bool>([&](auto cb) { service_.UpdateEdge(app_, "a", "b", f, cb); });
+    return Wait<bool>(
+        [&](auto cb) { service_.UpdateEdge(app_, "a", "b", f, /*any_row=*/false, cb); });
   };
   EXPECT_EQ(update().status().code(), Code::kNotFriends);
   ASSERT_TRUE(Add("a", "b", AddMode::kDirect).ok());

@@ -178,7 +178,7 @@ TEST_P(LinkedAppsTest, CrossingRequestsAcrossAppsMakeFriends) {
   Create(one_, "a");
   Create(two_, "b");
   ASSERT_EQ(Add(one_, "a", In(two_, "b"), AddMode::kRequest).value(), AddOutcome::kRequestSent);
-  ASSERT_EQ(Add(two_, "b", In(one_, "a"), AddMode::kRequest).value(), AddOutcome::kFriends);
+  ASSERT_EQ(Add(two_, "b", In(one_, "a"), AddMode::kRequest).value(), AddOutcome::kAccepted);
   EXPECT_TRUE(Friend(one_, "a", In(two_, "b"))->bidirectional);
   EXPECT_EQ(Respond(two_, "b", In(one_, "a"), Answer::kAccept).status().code(),
             Code::kNoPendingRequest);

@@ -143,6 +143,17 @@ Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate
   set(p.region, u->profile.region);
   set(p.gender, u->profile.gender);
   set(p.ex, u->profile.ex);
+  if (update.st_account && *update.st_account != u->st_account) {
+    if (!update.st_account->empty()) {
+      auto holder = change.txn().FindUserByStAccount(u->app, *update.st_account);
+      if (holder && holder->id != u->id) {
+        return Status(Code::kAlreadyExists, "the SealTalk number is taken");
+      }
+    }
+    u->st_account = *update.st_account;
+  }
+  if (update.found_by_phone) u->found_by_phone = *update.found_by_phone;
+  if (update.found_by_st_account) u->found_by_st_account = *update.found_by_st_account;
   if (update.token) u->token = *update.token;
   if (update.add_policy) u->add_policy = *update.add_policy;
   if (update.disabled) u->disabled = *update.disabled;
@@ -164,20 +175,26 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   if (Status s = LockPair(change, args.owner, args.peer, owner, peer); !s.ok()) return s;
   if (Status s = CheckEnabled({owner, peer}); !s.ok()) return s;
   if (Status s = CheckNotBlocked(txn, *peer, *owner); !s.ok()) return s;
-  auto befriend = [&]() -> Result<AddOutcome> {
+  auto befriend = [&](AddOutcome outcome) -> Result<AddOutcome> {
     if (Status s = change.BefriendBoth(*owner, *peer, args.fields, args.source); !s.ok()) return s;
     change.Commit();
-    return AddOutcome::kFriends;
+    return outcome;
   };
-  if (args.mode == AddMode::kDirect) return befriend();
+  if (args.mode == AddMode::kDirect) return befriend(AddOutcome::kFriends);
 
-  if (change.IsAlive(*owner, *peer) && change.IsAlive(*peer, *owner)) {
+  bool peer_has_owner = change.IsAlive(*peer, *owner);
+  if (peer_has_owner && change.IsAlive(*owner, *peer)) {
     return Status(Code::kAlreadyFriends,
                   "'" + owner->account + "' and '" + peer->account + "' are already friends");
   }
+  // The peer's consent stands: they still have the owner as a friend (the owner deleted them
+  // one-sidedly), or they asked first. A request would wait for an answer nobody is asked for.
+  if (peer_has_owner) return befriend(AddOutcome::kAccepted);
   auto crossing = txn.FindRequest(owner->app, peer->id, owner->id);
-  if (crossing && crossing->state == RequestState::kPending) return befriend();
-  if (peer->add_policy == AddPolicy::kAllowAny) return befriend();
+  if (crossing && crossing->state == RequestState::kPending) {
+    return befriend(AddOutcome::kAccepted);
+  }
+  if (peer->add_policy == AddPolicy::kAllowAny) return befriend(AddOutcome::kPeerAllowsAny);
   if (peer->add_policy == AddPolicy::kDenyAny) {
     return Status(Code::kRefusedByPolicy, "'" + peer->account + "' accepts no friend requests");
   }
@@ -233,10 +250,20 @@ Result<bool> DeleteRule(Change& change, const DeleteArgs& args) {
 }
 
 Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef& peer,
-                            const EdgeFields& fields) {
+                            const EdgeFields& fields, bool any_row) {
   User *o, *p;
   if (Status s = LockPair(change, owner, peer, o, p); !s.ok()) return s;
-  if (!change.IsAlive(*o, *p)) return NotFriends(*o, *p);
+  if (!change.IsAlive(*o, *p)) {
+    WriteTxn& txn = change.txn();
+    if (!any_row ||
+        (!txn.FindEdge(o->app, o->id, p->id) && !txn.FindRequest(p->app, o->id, p->id) &&
+         !txn.FindRequest(o->app, p->id, o->id))) {
+      return NotFriends(*o, *p);
+    }
+    change.Annotate(*o, *p, fields);
+    change.Commit();
+    return true;
+  }
   if (Status s = change.MakeAlive(*o, *p, fields, ""); !s.ok()) return s;
   change.Commit();
   return true;

@@ -35,6 +35,10 @@ struct UserUpdate {
   // A new password hash; setting it also revokes every token issued before (a new epoch).
   std::optional<std::string> password_hash;
   bool revoke_tokens = false;  // a new epoch (logout)
+  // "" clears it; a number another user of the app has (in any case) is kAlreadyExists.
+  std::optional<std::string> st_account;
+  std::optional<bool> found_by_phone;
+  std::optional<bool> found_by_st_account;
 };
 
 enum class AddMode {
@@ -51,9 +55,14 @@ struct AddArgs {
   EdgeFields fields;    // set on the owner's edge when it becomes alive
 };
 
+// How an add ended. Every outcome but kRequestSent leaves both edges alive.
 enum class AddOutcome {
-  kFriends,      // both edges are alive now (direct, allow_any, or a crossing request)
-  kRequestSent,  // a pending request owner -> peer exists now (created or refreshed)
+  kFriends,        // direct mode
+  kAccepted,       // request mode: the peer had asked the owner (a pending request, now
+                   // accepted) or still had the owner as a friend (their consent stands)
+  kPeerAllowsAny,  // request mode: the peer's policy is allow_any
+  kRequestSent,    // request mode: a pending request owner -> peer exists now (created or
+                   // refreshed)
 };
 
 enum class Answer { kAccept, kRefuse, kIgnore };
@@ -75,14 +84,17 @@ Result<std::vector<User>> CreateUsersRule(Change& change, const std::vector<NewU
 // creates users: an account exists from its first call). kInvalidArgument for an empty account
 // or an app that is not linked.
 Result<User> EnsureUserRule(Change& change, const UserRef& ref);
-// kUserNotFound if the account does not exist, kInvalidArgument for an app that is not linked.
-// A disabled user keeps its friendships and takes part in no new one (AddRule, RespondRule).
+// kUserNotFound if the account does not exist, kInvalidArgument for an app that is not linked,
+// kAlreadyExists for a SealTalk number another user of the app has. A disabled user keeps its
+// friendships and takes part in no new one (AddRule, RespondRule).
 Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate& update);
 // Either user disabled: kUserDisabled (a disabled account neither asks, nor is asked, nor is
 // added). Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
 // succeeds and changes only the fields given. Request: kBlocked, kRefusedByPolicy (deny_any),
-// kAlreadyFriends (both edges alive), kFriendLimit when it would make friends at once.
-// Both: kUserNotFound, kInvalidArgument for owner == peer.
+// kAlreadyFriends (both edges alive), kFriendLimit when it would make friends at once. A request
+// makes friends at once (see AddOutcome) when the peer had asked the owner, still has the owner
+// as a friend, or allows anyone; else it is created or refreshed. Both: kUserNotFound,
+// kInvalidArgument for owner == peer.
 Result<AddOutcome> AddRule(Change& change, const AddArgs& args);
 // The recipient answers the requester's pending request. kUserDisabled if either is disabled;
 // kNoPendingRequest if there is none
@@ -93,9 +105,11 @@ Result<bool> RespondRule(Change& change, const UserRef& recipient, const UserRef
                          Answer answer, const std::string& reply = {});
 // kNotFriends if owner has no alive edge to peer.
 Result<bool> DeleteRule(Change& change, const DeleteArgs& args);
-// Sets the present fields of owner's alive edge to peer. kNotFriends if it is not alive.
+// Sets the present fields of owner's alive edge to peer. kNotFriends if it is not alive, unless
+// `any_row` (SealTalk's descriptions): then any pair with an edge (a tombstone too) or a request
+// either way takes them, without a new version where it is not a friendship (Change::Annotate).
 Result<bool> UpdateEdgeRule(Change& change, const UserRef& owner, const UserRef& peer,
-                            const EdgeFields& fields);
+                            const EdgeFields& fields, bool any_row = false);
 // Makes each pair friends both ways at once (Yuntongxun importFriends), all pairs or none; the
 // accounts named that do not exist yet are created. Each pair obeys AddRule's direct mode
 // (kUserDisabled, kBlocked, kFriendLimit; kInvalidArgument for a user paired with themselves or

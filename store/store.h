@@ -50,6 +50,10 @@ class ReadTxn {
   // account must already be lower-case.
   virtual std::optional<User> FindUser(AppId app, std::string_view account) = 0;
   virtual std::optional<User> FindUserById(AppId app, UserId id) = 0;
+  // The user whose SealTalk number is `st_account`, compared case-insensitively (ASCII).
+  virtual std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) = 0;
+  // Up to `limit` users of the app whose profile mobile is exactly `mobile`, by id.
+  virtual std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) = 0;
   // Up to `limit` users of the app with id > after_id, by id.
   virtual std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
@@ -92,8 +96,9 @@ class WriteTxn : public ReadTxn {
   virtual std::vector<User> LockUsers(const std::vector<UserKey>& keys) = 0;
   // Inserts a user (user.id is ignored) and returns its new id; nullopt if the account is taken.
   virtual std::optional<UserId> InsertUser(AppId app, const User& user) = 0;
-  // Writes the user's profile, token, add policy, disabled flag, password hash, epoch, icon_ms
-  // and updated_ms; never the counters. REQUIRES: the user was locked by LockUsers.
+  // Writes the user's profile, token, add policy, disabled flag, password hash, epoch, icon_ms,
+  // SealTalk number and privacy flags, and updated_ms; never the counters. REQUIRES: the user was
+  // locked by LockUsers.
   virtual void UpdateUserFields(AppId app, const User& user) = 0;
   // Writes the user's version, clock_ms and friend_count.
   // REQUIRES: the user was locked by LockUsers in this transaction.

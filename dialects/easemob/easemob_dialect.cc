@@ -802,7 +802,7 @@ void Calls::SetRemark(CallPtr c) {
   if (!p.ok()) return c->Fail(p.status());
   if (!edge.alias) return c->Fail(kIllegalArgument, "remark is missing");
   service_.UpdateEdge(c->app->app, std::move(owner), std::move(peer), std::move(edge),
-                      kit::Reply(std::move(c->respond), c->envelope));
+                      /*any_row=*/false, kit::Reply(std::move(c->respond), c->envelope));
 }
 
 void Calls::ContactsPage(CallPtr c) {

@@ -315,7 +315,7 @@ class Dialect {
     fields.ex = c.params.Optional("ex", 256);
     fields.serverex = c.params.Optional("serverex", 256);
     if (!c.params.ok()) return c.respond(Refuse(c.params.status()));
-    service_.UpdateEdge(c.app, accid, faccid, std::move(fields),
+    service_.UpdateEdge(c.app, accid, faccid, std::move(fields), /*any_row=*/false,
                         kit::Reply(std::move(c.respond), kEnvelope));
   }
 

@@ -435,6 +435,7 @@ class Dialect {
     if (c.Failed()) return c.respond(c.Refusal());
     const AppState* state = &c.state;
     service_.UpdateEdge(c.app(), std::move(owner), std::move(peer), std::move(fields),
+                        /*any_row=*/false,
                         kit::Reply(std::move(c.respond), kEnvelope, [this, state](bool) {
                           http::JsonWriter w;
                           Success(w)

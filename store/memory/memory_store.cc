@@ -9,6 +9,8 @@
 #include <thread>
 #include <tuple>
 
+#include "base/encoding.h"
+
 namespace fg {
 namespace {
 
@@ -56,6 +58,32 @@ class MemoryTxn final : public WriteTxn {
       }
     }
     return std::nullopt;
+  }
+
+  std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) override {
+    std::string wanted = AsciiLowerCase(st_account);
+    for (const auto& [key, user] : d_.users) {
+      if (key.first == app && !user.st_account.empty() &&
+          AsciiLowerCase(user.st_account) == wanted) {
+        User u = user;
+        u.app = app;
+        return u;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override {
+    std::vector<User> out;
+    for (const auto& [key, user] : d_.users) {
+      if (key.first == app && user.profile.mobile == mobile) {
+        out.push_back(user);
+        out.back().app = app;
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const User& a, const User& b) { return a.id < b.id; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
   }
 
   std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
@@ -200,6 +228,9 @@ class MemoryTxn final : public WriteTxn {
     row->password_hash = user.password_hash;
     row->epoch = user.epoch;
     row->icon_ms = user.icon_ms;
+    row->st_account = user.st_account;
+    row->found_by_phone = user.found_by_phone;
+    row->found_by_st_account = user.found_by_st_account;
   }
 
   void SaveCounters(AppId app, const User& user) override {

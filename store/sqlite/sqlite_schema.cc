@@ -285,6 +285,17 @@ UPDATE users SET icon_ms = coalesce(
   WHERE icon IS NOT NULL AND icon <> '';
 )sql",
      SpreadRequestClocks},
+    // 7: SealTalk: a user's SealTalk number (unique per app in any case) and privacy flags;
+    // users found by phone number.
+    {R"sql(
+ALTER TABLE users ADD COLUMN st_account TEXT;
+ALTER TABLE users ADD COLUMN found_by_phone INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN found_by_st_account INTEGER NOT NULL DEFAULT 1;
+CREATE UNIQUE INDEX users_by_st_account ON users (app, st_account COLLATE NOCASE)
+  WHERE st_account IS NOT NULL;
+CREATE INDEX users_by_mobile ON users (app, mobile, id) WHERE mobile IS NOT NULL;
+)sql",
+     nullptr},
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -141,7 +141,7 @@ class Query {
 constexpr const char* kUserColumns =
     "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
     "created_ms, updated_ms, version, clock_ms, friend_count, disabled, password_hash, epoch, "
-    "icon_ms";
+    "icon_ms, st_account, found_by_phone, found_by_st_account";
 
 User ReadUser(const Query& q, AppId app) {
   User u;
@@ -168,6 +168,9 @@ User ReadUser(const Query& q, AppId app) {
   u.password_hash = q.Text(19);
   u.epoch = q.Int(20);
   u.icon_ms = q.Int(21);
+  u.st_account = q.OptText(22).value_or("");
+  u.found_by_phone = q.Int(23) != 0;
+  u.found_by_st_account = q.Int(24) != 0;
   return u;
 }
 
@@ -258,6 +261,27 @@ class SqliteTxn final : public WriteTxn {
     return ReadUser(q, app);
   }
 
+  std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) override {
+    static const std::string sql = std::string("SELECT ") + kUserColumns +
+                                   " FROM users INDEXED BY users_by_st_account"
+                                   " WHERE app = ? AND st_account = ? COLLATE NOCASE";
+    Query q(conn_, sql.c_str());
+    q.Bind(app).Bind(st_account);
+    if (!q.Step()) return std::nullopt;
+    return ReadUser(q, app);
+  }
+
+  std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override {
+    static const std::string sql = std::string("SELECT ") + kUserColumns +
+                                   " FROM users INDEXED BY users_by_mobile"
+                                   " WHERE app = ? AND mobile = ? ORDER BY id LIMIT ?";
+    Query q(conn_, sql.c_str());
+    q.Bind(app).Bind(mobile).Bind(static_cast<int64_t>(limit));
+    std::vector<User> out;
+    while (q.Step()) out.push_back(ReadUser(q, app));
+    return out;
+  }
+
   std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
     static const std::string sql = std::string("SELECT ") + kUserColumns +
                                    " FROM users INDEXED BY users_by_app"
@@ -323,8 +347,9 @@ class SqliteTxn final : public WriteTxn {
     if (since_ms <= 0 && limit == SIZE_MAX) {
       // The whole list: the owner's rows in primary-key order (no index hop), sorted here.
       Query q(conn_, "SELECT " FG_EDGE_COLUMNS
-                     " FROM edges e WHERE e.app = ? AND e.owner = ? AND (? OR e.alive = 1)");
-      q.Bind(app).Bind(owner).Bind(int64_t{include_tombstones});
+                     " FROM edges e WHERE e.app = ? AND e.owner = ? AND e.updated_ms > ?"
+                     " AND (? OR e.alive = 1)");
+      q.Bind(app).Bind(owner).Bind(since_ms).Bind(int64_t{include_tombstones});
       collect(q);
       std::sort(out.begin(), out.end(), [](const FriendView& a, const FriendView& b) {
         return a.edge.updated_ms < b.edge.updated_ms;
@@ -443,10 +468,14 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_,
             "UPDATE users SET name = ?, icon = ?, sign = ?, email = ?, birth = ?, mobile = ?,"
             " region = ?, gender = ?, ex = ?, token = ?, add_policy = ?, updated_ms = ?,"
-            " disabled = ?, password_hash = ?, epoch = ?, icon_ms = ? WHERE app = ? AND id = ?");
+            " disabled = ?, password_hash = ?, epoch = ?, icon_ms = ?, st_account = ?,"
+            " found_by_phone = ?, found_by_st_account = ? WHERE app = ? AND id = ?");
     BindProfile(q, u.profile);
     q.Bind(u.token).Bind(int64_t{static_cast<int>(u.add_policy)}).Bind(u.updated_ms);
     q.Bind(int64_t{u.disabled}).Bind(u.password_hash).Bind(u.epoch).Bind(u.icon_ms);
+    // NULL, not "": the unique index holds only the numbers that are set.
+    q.Bind(u.st_account.empty() ? std::nullopt : std::optional<std::string>(u.st_account));
+    q.Bind(int64_t{u.found_by_phone}).Bind(int64_t{u.found_by_st_account});
     q.Bind(app).Bind(u.id);
     q.Run();
   }

@@ -15,6 +15,12 @@ class FaultyTxn final : public WriteTxn {
   std::optional<User> FindUserById(AppId app, UserId id) override {
     return inner_.FindUserById(app, id);
   }
+  std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) override {
+    return inner_.FindUserByStAccount(app, st_account);
+  }
+  std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override {
+    return inner_.ListUsersByMobile(app, mobile, limit);
+  }
   std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
     return inner_.ListUsersAfter(app, after_id, limit);
   }

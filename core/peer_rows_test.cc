@@ -1,0 +1,168 @@
+// What core keeps for SealTalk: each user's rows with the users they have a record with
+// (ListPeerRows), descriptions on any row (UpdateEdge any_row), SealTalk numbers and finding
+// users by phone.
+#include <gtest/gtest.h>
+
+#include "core/friend_service.h"
+#include "tests/support/test_env.h"
+
+namespace fg {
+namespace {
+
+using testing::TempDir;
+using testing::Wait;
+
+class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
+ protected:
+  void SetUp() override { app_.id = store_->EnsureApp("test").value(); }
+
+  void Create(const std::string& account, std::optional<std::string> mobile = std::nullopt) {
+    NewUser u;
+    u.account = account;
+    u.profile.mobile = std::move(mobile);
+    ASSERT_TRUE(Wait<User>([&](auto cb) { service_.CreateUser(app_, u, cb); }).ok());
+  }
+  Result<AddOutcome> Ask(const std::string& owner, const std::string& peer) {
+    AddArgs args;
+    args.owner = owner;
+    args.peer = peer;
+    args.message = "hi " + peer;
+    return Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); });
+  }
+  std::vector<PeerRow> Rows(const std::string& user, std::optional<UserRef> peer = std::nullopt) {
+    auto r =
+        Wait<std::vector<PeerRow>>([&](auto cb) { service_.ListPeerRows(app_, user, peer, cb); });
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r.value() : std::vector<PeerRow>{};
+  }
+  Result<bool> Describe(const std::string& owner, const std::string& peer, std::string text) {
+    EdgeFields f;
+    f.description = std::move(text);
+    return Wait<bool>(
+        [&](auto cb) { service_.UpdateEdge(app_, owner, peer, f, /*any_row=*/true, cb); });
+  }
+  Result<User> Update(const std::string& account, UserUpdate update) {
+    return Wait<User>([&](auto cb) { service_.UpdateUser(app_, account, update, cb); });
+  }
+
+  TempDir dir_;
+  testing::FakeClock clock_;
+  testing::ThreadExecutor executor_;
+  std::unique_ptr<Store> store_ = GetParam().open(dir_);
+  FriendService service_{*store_, clock_, executor_};
+  AppContext app_;
+};
+
+TEST_P(PeerRowsTest, RowsHoldTheEdgeAndTheRequestsEachWayInTheUsersClockOrder) {
+  Create("a");
+  Create("b");
+  Create("c");
+  Create("d");
+  ASSERT_EQ(Ask("a", "b").value(), AddOutcome::kRequestSent);
+  ASSERT_EQ(Ask("c", "a").value(), AddOutcome::kRequestSent);
+  ASSERT_EQ(Ask("d", "a").value(), AddOutcome::kRequestSent);
+  ASSERT_TRUE(
+      Wait<bool>([&](auto cb) { service_.Respond(app_, "a", "d", Answer::kAccept, "", cb); }).ok());
+  ASSERT_TRUE(Wait<bool>([&](auto cb) {
+                service_.SetRelation(app_, "a", "c", Relation::kBlock, true, cb);
+              }).ok());
+  auto rows = Rows("a");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].peer_account, "b");
+  EXPECT_TRUE(rows[0].sent && !rows[0].received && !rows[0].edge);
+  EXPECT_EQ(rows[0].sent->message, "hi b");
+  EXPECT_EQ(rows[1].peer_account, "c");
+  EXPECT_TRUE(rows[1].received && rows[1].blocked);
+  EXPECT_EQ(rows[2].peer_account, "d");
+  EXPECT_TRUE(rows[2].edge && rows[2].edge->alive);
+  EXPECT_LT(rows[0].clock_ms, rows[1].clock_ms);
+  EXPECT_LT(rows[1].clock_ms, rows[2].clock_ms);
+  // One peer's row alone; none for a user with no record.
+  auto one = Rows("a", UserRef("c"));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_TRUE(one[0].received && one[0].blocked);
+  Create("e");
+  EXPECT_TRUE(Rows("a", UserRef("e")).empty());
+  EXPECT_EQ(Wait<std::vector<PeerRow>>(
+                [&](auto cb) { service_.ListPeerRows(app_, "a", UserRef("nobody"), cb); })
+                .status()
+                .code(),
+            Code::kUserNotFound);
+}
+
+TEST_P(PeerRowsTest, DescriptionsGoOnAnyRowWithoutShowingInSyncs) {
+  Create("a");
+  Create("b");
+  Create("stranger");
+  ASSERT_EQ(Ask("a", "b").value(), AddOutcome::kRequestSent);
+  // A request-only row takes a description, on an edge that was never alive.
+  ASSERT_TRUE(Describe("a", "b", "met at the fair").ok());
+  ASSERT_TRUE(Describe("b", "a", "the one from the fair").ok());
+  auto rows = Rows("a");
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_TRUE(rows[0].edge);
+  EXPECT_FALSE(rows[0].edge->alive);
+  EXPECT_EQ(rows[0].edge->fields.description, "met at the fair");
+  auto listed = Wait<FriendList>([&](auto cb) {
+    service_.ListFriends(app_, "a", 0, /*include_tombstones=*/true, SIZE_MAX, cb);
+  });
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed.value()->empty());
+  // No row, no description.
+  EXPECT_EQ(Describe("a", "stranger", "x").status().code(), Code::kNotFriends);
+  // The request accepted, the friendship keeps it.
+  ASSERT_TRUE(
+      Wait<bool>([&](auto cb) { service_.Respond(app_, "b", "a", Answer::kAccept, "", cb); }).ok());
+  auto edge = testing::GetFriend(service_, app_, "a", "b");
+  ASSERT_TRUE(edge.ok());
+  EXPECT_EQ(edge.value().edge.fields.description, "met at the fair");
+  EXPECT_GT(edge.value().edge.created_ms, 0);
+}
+
+TEST_P(PeerRowsTest, SealTalkNumbersAreUniqueInAnyCaseAndFindTheirUser) {
+  Create("a");
+  Create("b");
+  UserUpdate set;
+  set.st_account = "Alice_01";
+  ASSERT_TRUE(Update("a", set).ok());
+  set.st_account = "ALICE_01";
+  EXPECT_EQ(Update("b", set).status().code(), Code::kAlreadyExists);
+  EXPECT_TRUE(Update("a", set).ok());  // its own number in another case
+  auto found = Wait<User>([&](auto cb) { service_.GetUserByStAccount(app_, "alice_01", cb); });
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found.value().account, "a");
+  EXPECT_EQ(found.value().st_account, "ALICE_01");
+  // Cleared, it is free again.
+  set.st_account = "";
+  ASSERT_TRUE(Update("a", set).ok());
+  set.st_account = "alice_01";
+  EXPECT_TRUE(Update("b", set).ok());
+  UserUpdate privacy;
+  privacy.found_by_phone = false;
+  auto b = Update("b", privacy);
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b.value().found_by_phone);
+  EXPECT_TRUE(b.value().found_by_st_account);
+}
+
+TEST_P(PeerRowsTest, UsersAreFoundByMobile) {
+  Create("a", "13800000001");
+  Create("b", "13800000002");
+  Create("c", "13800000001");
+  auto found = Wait<std::vector<std::vector<User>>>([&](auto cb) {
+    service_.ListUsersByMobile(app_, {"13800000001", "13900000000", "13800000002"}, 5, cb);
+  });
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found.value().size(), 3u);
+  ASSERT_EQ(found.value()[0].size(), 2u);
+  EXPECT_EQ(found.value()[0][0].account, "a");
+  EXPECT_EQ(found.value()[0][1].account, "c");
+  EXPECT_TRUE(found.value()[1].empty());
+  EXPECT_EQ(found.value()[2][0].account, "b");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PeerRowsTest, ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace fg
