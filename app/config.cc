@@ -56,7 +56,8 @@ class TableReader {
     out = v->get();
   }
 
-  void String(std::string_view key, std::string& out, bool required = false) {
+  void String(std::string_view key, std::string& out, bool required = false,
+              bool may_be_empty = false) {
     const toml::node* node = Find(key);
     if (!node) {
       if (required && status_.ok()) {
@@ -65,7 +66,9 @@ class TableReader {
       return;
     }
     auto v = node->as_string();
-    if (!v || v->get().empty()) return Fail(*node, key, "must be a non-empty string");
+    if (!v || (v->get().empty() && !may_be_empty)) {
+      return Fail(*node, key, may_be_empty ? "must be a string" : "must be a non-empty string");
+    }
     out = v->get();
   }
 
@@ -144,6 +147,9 @@ class DialectTable final : public ConfigTable {
       : reader_(reader), claimed_(claimed) {}
 
   void String(std::string_view key, std::string& out) override { reader_.String(key, out); }
+  void StringOrEmpty(std::string_view key, std::string& out) override {
+    reader_.String(key, out, /*required=*/false, /*may_be_empty=*/true);
+  }
   void RequiredString(std::string_view key, std::string& out) override {
     reader_.String(key, out, /*required=*/true);
   }

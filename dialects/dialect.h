@@ -34,6 +34,8 @@ class ConfigTable {
 
   // A non-empty string. Absent: `out` keeps its value.
   virtual void String(std::string_view key, std::string& out) = 0;
+  // A string, "" allowed (a value whose default is not empty). Absent: `out` keeps its value.
+  virtual void StringOrEmpty(std::string_view key, std::string& out) = 0;
   // A non-empty string. Absent: fails with "is missing".
   virtual void RequiredString(std::string_view key, std::string& out) = 0;
   // An integer in [min, max]. Absent: `out` keeps its value.

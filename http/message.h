@@ -19,6 +19,9 @@ struct Request {
   // The header only: the trailer fields of a chunked body are never here.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The client's address as the server counts its connections (an IPv6 client by its /64
+  // prefix), for limits per address (login throttling); "" where no socket is involved (tests).
+  std::string client;
   // Values of the route's {name} segments, in pattern order, percent-decoded.
   std::vector<std::pair<std::string, std::string>> path_params;
 

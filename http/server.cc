@@ -105,6 +105,7 @@ class Session : public std::enable_shared_from_this<Session>,
   bhttp::response<bhttp::string_body> response_;
   ServerImpl& server_;
   const asio::ip::address client_;  // the key of its per-client count
+  const std::string client_text_;   // client_, as Request::client shows it
   bool counted_ = true;             // holds a slot; guarded by ConnectionTable::mu_
   // The request being read, taken from the header as soon as it has arrived (see OnHeader).
   Request request_;
@@ -415,7 +416,10 @@ std::string LowerCase(std::string text) {
 }
 
 Session::Session(tcp::socket socket, ServerImpl& server, asio::ip::address client)
-    : stream_(std::move(socket)), server_(server), client_(client) {
+    : stream_(std::move(socket)),
+      server_(server),
+      client_(client),
+      client_text_(client.to_string()) {
   server_.metrics().AddConnections(1);
 }
 
@@ -471,6 +475,7 @@ void Session::OnHeader(beast::error_code ec) {
   // body to the same field list, and trailers must never count as headers.
   request_ = {};
   request_.method = std::string(req.method_string());
+  request_.client = client_text_;
   std::string_view target(req.target().data(), req.target().size());
   size_t q = target.find('?');
   request_.path = std::string(target.substr(0, q));
