@@ -3,6 +3,9 @@
 // users by phone.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "core/friend_service.h"
 #include "tests/support/test_env.h"
 
@@ -159,6 +162,37 @@ TEST_P(PeerRowsTest, UsersAreFoundByMobile) {
   EXPECT_EQ(found.value()[0][1].account, "c");
   EXPECT_TRUE(found.value()[1].empty());
   EXPECT_EQ(found.value()[2][0].account, "b");
+}
+
+TEST_P(PeerRowsTest, APhoneSignsUpOnce) {
+  Create("elsewhere", "13800000009");  // made through another dialect: no region
+  auto sign_up = [&](std::string account, std::string mobile) {
+    NewUser u;
+    u.account = std::move(account);
+    u.profile.mobile = std::move(mobile);
+    u.profile.region = "86";
+    u.password_hash = "h";
+    u.unique_phone = true;
+    return Wait<User>([&](auto cb) { service_.CreateUser(app_, u, cb); });
+  };
+  EXPECT_EQ(sign_up("a", "13800000009").status().code(), Code::kAlreadyExists);
+  // Many at once with one phone: exactly one gets it.
+  std::vector<std::thread> threads;
+  std::atomic<int> won{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      if (sign_up("s" + std::to_string(i), "13800000001").ok()) ++won;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won, 1);
+  // Another region's same digits are another phone.
+  NewUser other;
+  other.account = "abroad";
+  other.profile.mobile = "13800000001";
+  other.profile.region = "1";
+  other.unique_phone = true;
+  EXPECT_TRUE(Wait<User>([&](auto cb) { service_.CreateUser(app_, other, cb); }).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PeerRowsTest, ::testing::ValuesIn(testing::AllBackends()),

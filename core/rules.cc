@@ -32,6 +32,16 @@ int64_t IconChanged(const Change& change, User& user) {
 
 // Inserts the user `key` names (its account already checked); kAlreadyExists if it is taken.
 Result<User> CreateIn(Change& change, const UserKey& key, const NewUser& user) {
+  if (user.unique_phone && user.profile.mobile) {
+    for (const User& other :
+         change.txn().ListUsersByMobile(key.app, *user.profile.mobile, SIZE_MAX)) {
+      // A user with no region (made through another dialect) has this phone in any region.
+      if (!other.profile.region || other.profile.region->empty() ||
+          other.profile.region == user.profile.region) {
+        return Status(Code::kAlreadyExists, "the phone number is registered already");
+      }
+    }
+  }
   User u;
   u.app = key.app;
   u.account = key.account;

@@ -24,6 +24,11 @@ struct NewUser {
   std::string token;
   AddPolicy add_policy = AddPolicy::kNeedConfirm;
   std::string password_hash;  // already hashed by the caller; empty: no password
+  // The user signs in with its phone (SealTalk): kAlreadyExists if a user of the app has the
+  // same profile mobile, in the same region or with none (made through another dialect: that
+  // user is the phone's owner). Checked inside the job, so two sign-ups with one phone never
+  // both succeed.
+  bool unique_phone = false;
 };
 
 // Only the fields that are present change.

@@ -2,6 +2,7 @@
 
 #include "dialects/easemob/easemob_plugin.h"
 #include "dialects/netease/netease_plugin.h"
+#include "dialects/sealtalk/sealtalk_plugin.h"
 #include "dialects/yuntongxun/yuntongxun_plugin.h"
 
 namespace fg {
@@ -11,6 +12,7 @@ const std::vector<const Dialect*>& Dialects() {
       &netease::NeteasePlugin(),
       &easemob::EasemobPlugin(),
       &yuntongxun::YuntongxunPlugin(),
+      &sealtalk::SealtalkPlugin(),
   };
   return dialects;
 }

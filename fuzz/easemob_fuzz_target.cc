@@ -58,7 +58,7 @@ const FuzzTarget& EasemobFuzzTarget() {
         }
         return request;
       },
-      &WellFormed};
+      &WellFormed, /*finish=*/nullptr};
   return target;
 }
 

@@ -48,7 +48,7 @@ std::unique_ptr<Store> OpenStore(std::string_view dialect) {
 
 struct Env {
   explicit Env(const FuzzTarget& target) : store(OpenStore(target.dialect->name())) {
-    AppContext app{store->EnsureApp("fuzz").value(), {}, nullptr};
+    app = AppContext{store->EnsureApp("fuzz").value(), {}, nullptr};
     if (app.id != kAppId) std::abort();  // a fresh store's first app
     app.limits.max_friends = 5;
     app.limits.max_blocks = 5;
@@ -61,6 +61,7 @@ struct Env {
   std::unique_ptr<Store> store;
   FriendService service{*store, clock, completions};
   http::Router router;
+  AppContext app;
   uint64_t requests = 0;
 };
 
@@ -72,6 +73,7 @@ bool RunOne(const FuzzTarget& target, std::string_view input) {
   std::unique_ptr<Env>& env = (*envs)[&target];
   if (!env) env = std::make_unique<Env>(target);
   http::Request request = target.build(input, env->clock, ++env->requests);
+  if (target.finish) target.finish(request, env->service, env->app, env->clock);
   auto match = env->router.Find(request.method, request.path);
   if (!match.handler) return true;
   request.path_params = std::move(match.params);  // as the server does

@@ -32,6 +32,11 @@ struct FuzzTarget {
   std::function<http::Request(std::string_view input, Clock& clock, uint64_t serial)> build;
   // True when `response` is in the dialect's envelope, whatever the input was.
   std::function<bool(const http::Response& response)> well_formed;
+  // Optional: completes the request with what only the store knows, before it is sent
+  // (SealTalk: a login cookie carrying the user's current epoch, the users made first).
+  std::function<void(http::Request& request, FriendService& service, const AppContext& app,
+                     Clock& clock)>
+      finish;
 };
 
 // Sends one input through `target`'s server, made on the target's first input and kept for the

@@ -10,10 +10,12 @@ namespace fg::fuzz {
 const FuzzTarget& NeteaseFuzzTarget();
 const FuzzTarget& EasemobFuzzTarget();
 const FuzzTarget& YuntongxunFuzzTarget();
+const FuzzTarget& SealtalkFuzzTarget();
 
 // All of the above, for the corpus replay test.
 inline std::vector<const FuzzTarget*> AllFuzzTargets() {
-  return {&NeteaseFuzzTarget(), &EasemobFuzzTarget(), &YuntongxunFuzzTarget()};
+  return {&NeteaseFuzzTarget(), &EasemobFuzzTarget(), &YuntongxunFuzzTarget(),
+          &SealtalkFuzzTarget()};
 }
 
 }  // namespace fg::fuzz

@@ -28,7 +28,8 @@ const FuzzTarget& NeteaseFuzzTarget() {
                            {"Content-Type", "application/x-www-form-urlencoded"}};
         return request;
       },
-      [](const http::Response& response) { return response.body.rfind("{\"code\":", 0) == 0; }};
+      [](const http::Response& response) { return response.body.rfind("{\"code\":", 0) == 0; },
+      /*finish=*/nullptr};
   return target;
 }
 

@@ -111,7 +111,7 @@ const FuzzTarget& YuntongxunFuzzTarget() {
         }
         return request;
       },
-      &WellFormed};
+      &WellFormed, /*finish=*/nullptr};
   return target;
 }
 

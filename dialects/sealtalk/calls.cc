@@ -1,0 +1,310 @@
+#include "dialects/sealtalk/calls.h"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+#include "http/media_type.h"
+
+namespace fg::sealtalk {
+namespace {
+
+constexpr size_t kBodyLimit = 100 * 1024;  // Express's body-parser default: 100kb
+constexpr int kMaxLoginFailures = 5;
+constexpr int64_t kLoginLockMs = 60'000;
+constexpr size_t kMaxThrottled = 100'000;
+// An address tries many phones (a whole office behind one NAT): a looser bound.
+constexpr int kMaxAddressFailures = 50;
+
+// The one table from core codes to answers. name: the fixed text shown.
+constexpr kit::ErrorMapping kErrorRows[] = {
+    {Code::kOk, {200, 200, ""}},
+    {Code::kInvalidArgument, {400, 0, "Invalid parameter."}},
+    {Code::kTooLong, {400, 0, "Parameter is out of limit."}},
+    {Code::kUserNotFound, {404, 0, "Unknown user."}},
+    {Code::kAlreadyExists, {400, 0, "Already exists."}},
+    {Code::kNotFriends, {404, 0, "Unknown friend user or invalid status."}},
+    {Code::kAlreadyFriends, {400, 0, "User is already your friend."}},
+    {Code::kNoPendingRequest, {404, 0, "Unknown friend user or invalid status."}},
+    {Code::kBlocked, {403, 0, "Blocked."}},
+    {Code::kRefusedByPolicy, {403, 0, "The user accepts no friend requests."}},
+    {Code::kFriendLimit, {400, 0, "Friend limit reached."}},
+    {Code::kRelationLimit, {400, 0, "Blacklist limit reached."}},
+    {Code::kUserDisabled, {403, 0, "The user is disabled."}},
+    {Code::kInternal, {500, 0, "Server error."}},
+    {Code::kUnavailable, {503, 0, "Try again later."}},
+};
+constexpr kit::ErrorTable kErrors(kErrorRows);
+
+http::Response Answer(int status, std::string content_type, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  r.headers.emplace_back("Cache-Control", "private");
+  r.dialect = "sealtalk";
+  r.outcome = status == 200   ? http::Response::Outcome::kOk
+              : status >= 500 ? http::Response::Outcome::kServerError
+                              : http::Response::Outcome::kClientError;
+  return r;
+}
+
+const http::JsonDocument& EmptyObject() {
+  static const http::JsonDocument doc = http::ParseJson("{}").value();
+  return doc;
+}
+
+}  // namespace
+
+const kit::ErrorTable& SealtalkErrors() { return kErrors; }
+
+http::Response OkAnswer() {
+  return Answer(200, "application/json; charset=utf-8", R"({"code":200})");
+}
+
+http::Response ResultAnswer(http::JsonWriter& w) {
+  return Answer(200, "application/json; charset=utf-8",
+                R"({"code":200,"result":)" + w.Take() + "}");
+}
+
+http::Response CodeAnswer(int code) {
+  http::Response r =
+      Answer(200, "application/json; charset=utf-8", R"({"code":)" + std::to_string(code) + "}");
+  r.outcome = http::Response::Outcome::kClientError;
+  return r;
+}
+
+http::Response ErrorAnswer(int status, std::string_view message) {
+  return Answer(status, "text/html; charset=utf-8", std::string(message));
+}
+
+http::Response RefuseAnswer(const Status& status) {
+  if (status.code() == Code::kInternal) {
+    spdlog::error("event=store_failed dialect=sealtalk error=\"{}\"", status.message());
+  }
+  const kit::VendorError& e = kErrors.For(status.code());
+  return ErrorAnswer(e.http_status, e.name);
+}
+
+http::Response BadParameter(const kit::ParamReader& params) {
+  return ErrorAnswer(400, params.status().message());
+}
+
+const kit::FieldSource& Call::fields() const {
+  if (!fields_cache) fields_cache.emplace(body ? body->root() : EmptyObject().root());
+  return *fields_cache;
+}
+
+std::string_view Or(const std::optional<std::string>& value) {
+  return value ? std::string_view(*value) : std::string_view();
+}
+
+std::string_view RegionOf(const User& u) {
+  return u.profile.region && !u.profile.region->empty() ? std::string_view(*u.profile.region)
+                                                        : kDefaultRegion;
+}
+
+std::string_view GenderOf(const User& u) { return u.profile.gender == 2 ? "female" : "male"; }
+
+std::string IsoTime(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return text;
+}
+
+Calls::Calls(FriendService& service, Clock& clock, Executor& blocking,
+             std::string_view installation_secret, bool sends_sms)
+    : service_(service),
+      clock_(clock),
+      blocking_(blocking),
+      secret_(installation_secret),
+      ids_(installation_secret, "sealtalk user"),
+      phone_logins_(kMaxLoginFailures, kLoginLockMs, kMaxThrottled, clock),
+      address_logins_(kMaxAddressFailures, kLoginLockMs, kMaxThrottled, clock) {
+  if (sends_sms) sms_.emplace();
+}
+
+AppState& Calls::AddApp(const SealtalkApp& app) {
+  apps_.push_back(std::make_unique<AppState>(app, secret_, clock_));
+  return *apps_.back();
+}
+
+void Calls::Serve(AppState& app, const http::Request& request, http::Responder respond,
+                  Handler handler, bool needs_login) {
+  if (!app.limiter.Allow()) return respond(ErrorAnswer(429, "Too many requests."));
+  auto c = std::make_shared<Call>(Call{app, std::nullopt, request.path_params, request.query,
+                                       request.client, std::move(respond), User{}, std::nullopt});
+  // The login first, as the peer's middleware runs before any body is looked at.
+  std::optional<LoginClaims> claims;
+  if (needs_login) {
+    claims = app.cookies.Read(request, app.app.id);
+    if (!claims) return c->Answer(ErrorAnswer(403, "Not loged in."));
+  }
+  if (request.method == "POST" && !request.body.empty()) {
+    if (auto type = request.Header("content-type")) {
+      auto media = http::ParseMediaType(*type);
+      if (!media || !media->Is("application", "json")) {
+        return c->Answer(ErrorAnswer(400, "Content-Type must be application/json."));
+      }
+    }
+    auto parsed = http::ParseJson(request.body);
+    if (!parsed.ok() || parsed->root().type() != http::JsonType::kObject) {
+      return c->Answer(ErrorAnswer(400, "Invalid JSON body."));
+    }
+    c->body.emplace(std::move(parsed).value());
+  }
+  if (!needs_login) return (this->*handler)(c);
+  service_.GetUser(
+      app.app, claims->account,
+      [self = shared_from_this(), c, handler, epoch = claims->epoch](Result<User> user) {
+        if (!user.ok() && user.status().code() != Code::kUserNotFound) {
+          return c->Answer(RefuseAnswer(user.status()));
+        }
+        // Gone, logged out or its password changed since: not logged in.
+        if (!user.ok() || user->epoch != epoch || user->disabled) {
+          return c->Answer(ErrorAnswer(403, "Not loged in."));
+        }
+        c->me = std::move(user).value();
+        ((*self).*handler)(c);
+      });
+}
+
+void Calls::ResolveId(const CallPtr& c, std::string_view id, std::string_view not_found,
+                      std::function<void(const User&)> then) {
+  auto decoded = ids_.Decode(id);
+  if (!decoded || *decoded > static_cast<uint64_t>(INT64_MAX)) {
+    return c->Answer(ErrorAnswer(404, not_found));
+  }
+  AppId app = c->app.app.id;
+  service_.GetProfiles({{app, static_cast<UserId>(*decoded)}},
+                       [c, app, not_found = std::string(not_found),
+                        then = std::move(then)](Result<std::vector<UserCache::Entry>> found) {
+                         if (!found.ok()) return c->Answer(RefuseAnswer(found.status()));
+                         const UserCache::Entry& u = found.value()[0];
+                         // The user cache is by id alone: the app is checked here.
+                         if (!u || u->app != app) return c->Answer(ErrorAnswer(404, not_found));
+                         then(*u);
+                       });
+}
+
+const User* Calls::ByPhone(const std::vector<User>& users, std::string_view region) {
+  const User* found = nullptr;
+  for (const User& u : users) {
+    if (!region.empty() && RegionOf(u) != region) continue;
+    if (!u.password_hash.empty()) return &u;
+    if (!found) found = &u;
+  }
+  return found;
+}
+
+void Calls::UpdateMe(const CallPtr& c, UserUpdate update) {
+  service_.UpdateUser(c->app.app, c->me.account, std::move(update), [c](Result<User> r) {
+    c->Answer(r.ok() ? OkAnswer() : RefuseAnswer(r.status()));
+  });
+}
+
+void Calls::Offload(const CallPtr& c, std::function<void()> work) {
+  if (!blocking_.TryPost(std::move(work))) {
+    c->Answer(ErrorAnswer(503, "Too many password checks in progress: try again in a moment."));
+  }
+}
+
+void Calls::WriteListedUser(http::JsonWriter& w, const User& u) const {
+  w.StartObject();
+  w.Key("id").String(IdOf(u));
+  w.Key("nickname").String(Or(u.profile.name));
+  w.Key("region").String(RegionOf(u));
+  w.Key("phone").String(Or(u.profile.mobile));
+  w.Key("portraitUri").String(Or(u.profile.icon));
+  w.Key("gender").String(GenderOf(u));
+  w.Key("stAccount").String(u.st_account);
+  w.EndObject();
+}
+
+namespace {
+
+struct Route {
+  std::string_view method;
+  std::string_view path;
+  Calls::Handler handler;
+  bool needs_login;
+};
+
+// Every call, at a glance. Literal paths are matched before patterns (http::Router).
+constexpr Route kRoutes[] = {
+    {"POST", "/user/send_code", &Calls::SendCode, false},
+    {"POST", "/user/verify_code", &Calls::VerifyCode, false},
+    {"POST", "/user/register", &Calls::SignUp, false},
+    {"POST", "/user/login", &Calls::Login, false},
+    {"POST", "/user/reset_password", &Calls::ResetPassword, false},
+    {"POST", "/user/logout", &Calls::Logout, true},
+    {"POST", "/user/change_password", &Calls::ChangePassword, true},
+    {"POST", "/user/set_nickname", &Calls::SetNickname, true},
+    {"POST", "/user/set_portrait_uri", &Calls::SetPortraitUri, true},
+    {"POST", "/user/set_gender", &Calls::SetGender, true},
+    {"POST", "/user/set_st_account", &Calls::SetStAccount, true},
+    {"POST", "/user/set_privacy", &Calls::SetPrivacy, true},
+    {"GET", "/user/get_privacy", &Calls::GetPrivacy, true},
+    {"POST", "/user/add_to_blacklist", &Calls::AddToBlacklist, true},
+    {"POST", "/user/remove_from_blacklist", &Calls::RemoveFromBlacklist, true},
+    {"GET", "/user/blacklist", &Calls::Blacklist, true},
+    {"GET", "/user/find/{region}/{phone}", &Calls::FindByPhone, true},
+    {"GET", "/user/find_user", &Calls::FindUser, true},
+    {"GET", "/user/{id}", &Calls::GetUser, true},
+    {"POST", "/friendship/invite", &Calls::Invite, true},
+    {"POST", "/friendship/agree", &Calls::Agree, true},
+    {"POST", "/friendship/ignore", &Calls::Ignore, true},
+    {"POST", "/friendship/delete", &Calls::Delete, true},
+    {"POST", "/friendship/set_display_name", &Calls::SetDisplayName, true},
+    {"GET", "/friendship/all", &Calls::All, true},
+    {"GET", "/friendship/{friendId}/profile", &Calls::Profile, true},
+    {"POST", "/friendship/get_contacts_info", &Calls::GetContactsInfo, true},
+    {"POST", "/friendship/batch_delete", &Calls::BatchDelete, true},
+    {"POST", "/friendship/set_friend_description", &Calls::SetFriendDescription, true},
+    {"POST", "/friendship/get_friend_description", &Calls::GetFriendDescription, true},
+};
+
+}  // namespace
+
+void Register(http::Router& router, FriendService& service, Clock& clock, Executor& blocking,
+              std::string_view installation_secret, const std::vector<SealtalkApp>& apps) {
+  bool sends_sms = false;
+  for (const SealtalkApp& app : apps) sends_sms = sends_sms || app.settings.sms_webhook;
+  auto calls = std::make_shared<Calls>(service, clock, blocking, installation_secret, sends_sms);
+  http::RouteOptions options{kBodyLimit,
+                             [] { return ErrorAnswer(413, "request entity too large"); }};
+  for (const SealtalkApp& app : apps) {
+    AppState* state = &calls->AddApp(app);
+    const std::string& prefix = app.settings.path_prefix;
+    if (!app.settings.dev_verification_code.empty()) {
+      spdlog::warn(
+          "event=sealtalk_dev_code prefix=\"{}\" note=\"every verification code is the "
+          "configured dev_verification_code: for development only\"",
+          prefix);
+    }
+    for (const Route& route : kRoutes) {
+      router.Add(
+          route.method, prefix + std::string(route.path),
+          [calls, state, route](const http::Request& req, http::Responder respond) {
+            calls->Serve(*state, req, std::move(respond), route.handler, route.needs_login);
+          },
+          options);
+    }
+    // Anything else under the app's /user and /friendship: Express's 404.
+    for (std::string_view base : {"/user/*", "/friendship/*"}) {
+      router.Add(
+          "*", prefix + std::string(base),
+          [](const http::Request&, http::Responder respond) {
+            respond(ErrorAnswer(404, "Not Found"));
+          },
+          options);
+    }
+  }
+}
+
+}  // namespace fg::sealtalk
