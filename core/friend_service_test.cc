@@ -152,20 +152,28 @@ TEST_P(FriendServiceTest, CrossingRequestsMakeFriends) {
   EXPECT_EQ(Respond("b", "a", Answer::kAccept).status().code(), Code::kNoPendingRequest);
 }
 
-// A request to someone who still has the requester as a friend (the requester deleted them
-// one-sidedly) makes them friends again at once: nobody would be asked to answer it.
-TEST_P(FriendServiceTest, ARequestToWhoStillHasYouRestoresTheFriendship) {
+// With consent_stands, a request to someone who still has the requester as a friend (the
+// requester deleted them one-sidedly) makes them friends again at once; without, it is a request.
+TEST_P(FriendServiceTest, ARequestToWhoStillHasYouRestoresTheFriendshipIfAsked) {
   Create("a");
   Create("b");
   ASSERT_EQ(Add("a", "b", AddMode::kDirect).value(), AddOutcome::kFriends);
   ASSERT_TRUE(Delete("a", "b").ok());
-  EXPECT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kAccepted);
+  EXPECT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  EXPECT_FALSE(Alive("a", "b"));
+  AddArgs args;
+  args.owner = "a";
+  args.peer = "b";
+  args.consent_stands = true;
+  EXPECT_EQ(Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); }).value(),
+            AddOutcome::kAccepted);
   EXPECT_TRUE(Alive("a", "b"));
   EXPECT_EQ(Add("a", "b", AddMode::kRequest).status().code(), Code::kAlreadyFriends);
-  // Deleted both ways: a request waits for an answer again.
+  // Deleted both ways: a request waits for an answer again, whatever the option.
   ASSERT_TRUE(Delete("a", "b").ok());
   ASSERT_TRUE(Delete("b", "a").ok());
-  EXPECT_EQ(Add("a", "b", AddMode::kRequest).value(), AddOutcome::kRequestSent);
+  EXPECT_EQ(Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); }).value(),
+            AddOutcome::kRequestSent);
 }
 
 TEST_P(FriendServiceTest, AddPolicies) {

@@ -197,9 +197,7 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
     return Status(Code::kAlreadyFriends,
                   "'" + owner->account + "' and '" + peer->account + "' are already friends");
   }
-  // The peer's consent stands: they still have the owner as a friend (the owner deleted them
-  // one-sidedly), or they asked first. A request would wait for an answer nobody is asked for.
-  if (peer_has_owner) return befriend(AddOutcome::kAccepted);
+  if (peer_has_owner && args.consent_stands) return befriend(AddOutcome::kAccepted);
   auto crossing = txn.FindRequest(owner->app, peer->id, owner->id);
   if (crossing && crossing->state == RequestState::kPending) {
     return befriend(AddOutcome::kAccepted);

@@ -58,13 +58,17 @@ struct AddArgs {
   std::string message;  // the request's message
   std::string source;   // where the request came from (free text)
   EdgeFields fields;    // set on the owner's edge when it becomes alive
+  // Request mode: a peer who still has the owner as a friend (the owner deleted them one-sidedly)
+  // makes them friends again at once, their consent standing (SealTalk, whose peer could never
+  // answer such a request: their row shows them friends). Otherwise a request is sent.
+  bool consent_stands = false;
 };
 
 // How an add ended. Every outcome but kRequestSent leaves both edges alive.
 enum class AddOutcome {
   kFriends,        // direct mode
   kAccepted,       // request mode: the peer had asked the owner (a pending request, now
-                   // accepted) or still had the owner as a friend (their consent stands)
+                   // accepted) or still had the owner as a friend (AddArgs::consent_stands)
   kPeerAllowsAny,  // request mode: the peer's policy is allow_any
   kRequestSent,    // request mode: a pending request owner -> peer exists now (created or
                    // refreshed)
@@ -97,9 +101,9 @@ Result<User> UpdateUserRule(Change& change, const UserRef& ref, const UserUpdate
 // added). Direct: kBlocked if the peer blocked the owner, kFriendLimit; adding existing friends
 // succeeds and changes only the fields given. Request: kBlocked, kRefusedByPolicy (deny_any),
 // kAlreadyFriends (both edges alive), kFriendLimit when it would make friends at once. A request
-// makes friends at once (see AddOutcome) when the peer had asked the owner, still has the owner
-// as a friend, or allows anyone; else it is created or refreshed. Both: kUserNotFound,
-// kInvalidArgument for owner == peer.
+// makes friends at once (see AddOutcome) when the peer had asked the owner, allows anyone, or
+// (consent_stands) still has the owner as a friend; else it is created or refreshed. Both:
+// kUserNotFound, kInvalidArgument for owner == peer.
 Result<AddOutcome> AddRule(Change& change, const AddArgs& args);
 // The recipient answers the requester's pending request. kUserDisabled if either is disabled;
 // kNoPendingRequest if there is none

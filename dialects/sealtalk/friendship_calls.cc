@@ -61,6 +61,7 @@ void Calls::Invite(const CallPtr& c) {
     args.peer = peer.account;
     args.mode = AddMode::kRequest;
     args.message = message;
+    args.consent_stands = true;  // else a friend who still has me would never see my request
     service_.Add(c->app.app, std::move(args), [c](Result<AddOutcome> r) {
       if (r.ok()) {
         switch (*r) {
