@@ -402,11 +402,11 @@ void FriendService::ListRequests(const AppContext& app, UserRef user, int64_t cu
 }
 
 void FriendService::ListPeerRows(const AppContext& app, UserRef user, std::optional<UserRef> peer,
-                                 Callback<std::vector<PeerRow>> done) {
+                                 size_t max_requests, Callback<std::vector<PeerRow>> done) {
   Query<std::vector<PeerRow>>(
       std::move(done),
-      [app, user = std::move(user),
-       peer = std::move(peer)](ReadTxn& txn) -> Result<std::vector<PeerRow>> {
+      [app, user = std::move(user), peer = std::move(peer),
+       max_requests](ReadTxn& txn) -> Result<std::vector<PeerRow>> {
         auto u = FindRef(txn, app, user);
         if (!u.ok()) return u.status();
         std::optional<User> only;  // the one peer asked for
@@ -445,7 +445,8 @@ void FriendService::ListPeerRows(const AppContext& app, UserRef user, std::optio
           if (auto r = txn.FindRequest(only->app, u->id, only->id)) requests.push_back(*r);
           if (auto r = txn.FindRequest(u->app, only->id, u->id)) requests.push_back(*r);
         } else {
-          requests = txn.ListRequests(u->app, u->id, 0, false, SIZE_MAX);
+          requests =
+              txn.ListRequests(u->app, u->id, INT64_MAX, /*newest_first=*/true, max_requests);
         }
         for (auto& r : requests) {
           bool sent = r.from == u->id;
@@ -460,11 +461,6 @@ void FriendService::ListPeerRows(const AppContext& app, UserRef user, std::optio
           if (row.edge) row.clock_ms = row.edge->updated_ms;
           if (row.sent) row.clock_ms = std::max(row.clock_ms, row.sent->updated_ms);
           if (row.received) row.clock_ms = std::max(row.clock_ms, row.received->to_clock_ms);
-          if (row.peer_account.empty()) {
-            // Named by a request only: the peer's account from its user row.
-            auto p = txn.FindUserById(row.peer_app, row.peer);
-            if (p) row.peer_account = p->account;
-          }
         }
         std::sort(rows.begin(), rows.end(),
                   [](const PeerRow& a, const PeerRow& b) { return a.clock_ms < b.clock_ms; });

@@ -59,7 +59,7 @@ struct Person {
 struct PeerRow {
   AppId peer_app = 0;
   UserId peer = 0;
-  std::string peer_account;
+  std::string peer_account;               // from the edge; "" for a row that only a request names
   std::optional<FriendEdge> edge;         // user -> peer
   std::optional<FriendRequest> sent;      // user -> peer
   std::optional<FriendRequest> received;  // peer -> user
@@ -144,10 +144,12 @@ class FriendService {
                     size_t limit, Callback<std::vector<RequestView>> done);
 
   // user's rows (PeerRow), one per peer the user has an edge or a request with, by the user's
-  // clock, oldest first; with `peer`, only the row of that peer (none if they have no record).
-  // Peers the user has only blocked have no row. kUserNotFound for the user or the peer.
+  // clock, oldest first: every edge, and the `max_requests` requests the user sent or received
+  // last (requests have no limit of their own; this bounds the read). With `peer`, only the row
+  // of that peer (none if they have no record). Peers the user has only blocked have no row.
+  // kUserNotFound for the user or the peer.
   void ListPeerRows(const AppContext& app, UserRef user, std::optional<UserRef> peer,
-                    Callback<std::vector<PeerRow>> done);
+                    size_t max_requests, Callback<std::vector<PeerRow>> done);
   // The user whose SealTalk number is `st_account` (any case); kUserNotFound if none.
   void GetUserByStAccount(const AppContext& app, std::string st_account, Callback<User> done);
   // For each mobile number, up to `limit_each` users of the app with that profile mobile, by id.

@@ -19,11 +19,13 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
  protected:
   void SetUp() override { app_.id = store_->EnsureApp("test").value(); }
 
-  void Create(const std::string& account, std::optional<std::string> mobile = std::nullopt) {
+  UserId Create(const std::string& account, std::optional<std::string> mobile = std::nullopt) {
     NewUser u;
     u.account = account;
     u.profile.mobile = std::move(mobile);
-    ASSERT_TRUE(Wait<User>([&](auto cb) { service_.CreateUser(app_, u, cb); }).ok());
+    auto made = Wait<User>([&](auto cb) { service_.CreateUser(app_, u, cb); });
+    EXPECT_TRUE(made.ok());
+    return made.ok() ? made.value().id : 0;
   }
   Result<AddOutcome> Ask(const std::string& owner, const std::string& peer) {
     AddArgs args;
@@ -32,9 +34,10 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
     args.message = "hi " + peer;
     return Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); });
   }
-  std::vector<PeerRow> Rows(const std::string& user, std::optional<UserRef> peer = std::nullopt) {
-    auto r =
-        Wait<std::vector<PeerRow>>([&](auto cb) { service_.ListPeerRows(app_, user, peer, cb); });
+  std::vector<PeerRow> Rows(const std::string& user, std::optional<UserRef> peer = std::nullopt,
+                            size_t max_requests = SIZE_MAX) {
+    auto r = Wait<std::vector<PeerRow>>(
+        [&](auto cb) { service_.ListPeerRows(app_, user, peer, max_requests, cb); });
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r.value() : std::vector<PeerRow>{};
   }
@@ -58,8 +61,8 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
 
 TEST_P(PeerRowsTest, RowsHoldTheEdgeAndTheRequestsEachWayInTheUsersClockOrder) {
   Create("a");
-  Create("b");
-  Create("c");
+  UserId b = Create("b");
+  UserId c = Create("c");
   Create("d");
   ASSERT_EQ(Ask("a", "b").value(), AddOutcome::kRequestSent);
   ASSERT_EQ(Ask("c", "a").value(), AddOutcome::kRequestSent);
@@ -71,15 +74,19 @@ TEST_P(PeerRowsTest, RowsHoldTheEdgeAndTheRequestsEachWayInTheUsersClockOrder) {
               }).ok());
   auto rows = Rows("a");
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0].peer_account, "b");
+  EXPECT_EQ(rows[0].peer, b);
   EXPECT_TRUE(rows[0].sent && !rows[0].received && !rows[0].edge);
   EXPECT_EQ(rows[0].sent->message, "hi b");
-  EXPECT_EQ(rows[1].peer_account, "c");
+  EXPECT_EQ(rows[1].peer, c);
   EXPECT_TRUE(rows[1].received && rows[1].blocked);
   EXPECT_EQ(rows[2].peer_account, "d");
   EXPECT_TRUE(rows[2].edge && rows[2].edge->alive);
   EXPECT_LT(rows[0].clock_ms, rows[1].clock_ms);
   EXPECT_LT(rows[1].clock_ms, rows[2].clock_ms);
+  // Only the last requests are read: the last two leave out a's own to b.
+  auto last = Rows("a", std::nullopt, 2);
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[0].peer, c);
   // One peer's row alone; none for a user with no record.
   auto one = Rows("a", UserRef("c"));
   ASSERT_EQ(one.size(), 1u);
@@ -87,7 +94,7 @@ TEST_P(PeerRowsTest, RowsHoldTheEdgeAndTheRequestsEachWayInTheUsersClockOrder) {
   Create("e");
   EXPECT_TRUE(Rows("a", UserRef("e")).empty());
   EXPECT_EQ(Wait<std::vector<PeerRow>>(
-                [&](auto cb) { service_.ListPeerRows(app_, "a", UserRef("nobody"), cb); })
+                [&](auto cb) { service_.ListPeerRows(app_, "a", UserRef("nobody"), SIZE_MAX, cb); })
                 .status()
                 .code(),
             Code::kUserNotFound);

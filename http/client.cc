@@ -9,7 +9,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <future>
+#include <memory>
 #include <optional>
+#include <thread>
 
 namespace fg::http {
 namespace {
@@ -40,11 +43,10 @@ asio::awaitable<int> Exchange(Stream& stream, const Url& url, std::string_view c
   co_return parser.get().result_int();
 }
 
-asio::awaitable<int> Run(const Url& url, std::string_view content_type, std::string_view body,
+asio::awaitable<int> Run(const Url& url, const tcp::resolver::results_type& endpoints,
+                         std::string_view content_type, std::string_view body,
                          std::chrono::milliseconds timeout) {
   auto executor = co_await asio::this_coro::executor;
-  tcp::resolver resolver(executor);
-  auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
   if (!url.tls) {
     beast::tcp_stream stream(executor);
     stream.expires_after(timeout);
@@ -115,24 +117,53 @@ Result<Url> ParseUrl(std::string_view text) {
   return url;
 }
 
+namespace {
+
+// The host's addresses, or nullopt after `timeout`. getaddrinfo has no deadline of its own, so
+// it runs on a thread of its own, left to finish alone if it is late (it holds its own copies).
+std::optional<Result<tcp::resolver::results_type>> Resolve(const Url& url,
+                                                           std::chrono::milliseconds timeout) {
+  using Resolved = Result<tcp::resolver::results_type>;
+  auto promise = std::make_shared<std::promise<Resolved>>();
+  auto resolved = promise->get_future();
+  std::thread([promise, host = url.host, port = url.port] {
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    beast::error_code ec;
+    auto results = resolver.resolve(host, port, ec);
+    promise->set_value(ec ? Resolved(Status(Code::kUnavailable, ec.message())) : Resolved(results));
+  }).detach();
+  if (resolved.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+  return resolved.get();
+}
+
+}  // namespace
+
 Result<int> Post(const Url& url, std::string_view content_type, std::string_view body,
                  std::chrono::milliseconds timeout) {
+  auto start = std::chrono::steady_clock::now();
+  auto endpoints = Resolve(url, timeout);
+  if (!endpoints) return Status(Code::kUnavailable, "timed out resolving " + url.host);
+  if (!endpoints->ok()) return endpoints->status();
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      timeout - (std::chrono::steady_clock::now() - start));
+  if (left <= std::chrono::milliseconds(0)) return Status(Code::kUnavailable, "timed out");
   asio::io_context io;
   std::optional<int> status;
   std::string error;
-  asio::co_spawn(io, Run(url, content_type, body, timeout), [&](std::exception_ptr e, int result) {
-    if (!e) {
-      status = result;
-      return;
-    }
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      error = ex.what();
-    }
-  });
-  // The resolver has no deadline of its own: the whole exchange is bounded here.
-  io.run_for(timeout + std::chrono::milliseconds(100));
+  asio::co_spawn(io, Run(url, endpoints->value(), content_type, body, left),
+                 [&](std::exception_ptr e, int result) {
+                   if (!e) {
+                     status = result;
+                     return;
+                   }
+                   try {
+                     std::rethrow_exception(e);
+                   } catch (const std::exception& ex) {
+                     error = ex.what();
+                   }
+                 });
+  io.run_for(left + std::chrono::milliseconds(100));
   if (status) return *status;
   return Status(Code::kUnavailable, error.empty() ? "timed out" : error);
 }

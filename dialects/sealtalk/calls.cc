@@ -104,6 +104,11 @@ std::string_view RegionOf(const User& u) {
                                                         : kDefaultRegion;
 }
 
+std::string NormalRegion(std::string_view region) {
+  size_t first = region.find_first_not_of('0');
+  return first == std::string_view::npos ? std::string() : std::string(region.substr(first));
+}
+
 std::string_view GenderOf(const User& u) { return u.profile.gender == 2 ? "female" : "male"; }
 
 std::string IsoTime(int64_t ms) {
@@ -118,16 +123,14 @@ std::string IsoTime(int64_t ms) {
 }
 
 Calls::Calls(FriendService& service, Clock& clock, Executor& blocking,
-             std::string_view installation_secret, bool sends_sms)
+             std::string_view installation_secret)
     : service_(service),
       clock_(clock),
       blocking_(blocking),
       secret_(installation_secret),
       ids_(installation_secret, "sealtalk user"),
       phone_logins_(kMaxLoginFailures, kLoginLockMs, kMaxThrottled, clock),
-      address_logins_(kMaxAddressFailures, kLoginLockMs, kMaxThrottled, clock) {
-  if (sends_sms) sms_.emplace();
-}
+      address_logins_(kMaxAddressFailures, kLoginLockMs, kMaxThrottled, clock) {}
 
 AppState& Calls::AddApp(const SealtalkApp& app) {
   apps_.push_back(std::make_unique<AppState>(app, secret_, clock_));
@@ -182,7 +185,7 @@ void Calls::ResolveId(const CallPtr& c, std::string_view id, std::string_view no
   }
   AppId app = c->app.app.id;
   service_.GetProfiles({{app, static_cast<UserId>(*decoded)}},
-                       [c, app, not_found = std::string(not_found),
+                       [self = shared_from_this(), c, app, not_found = std::string(not_found),
                         then = std::move(then)](Result<std::vector<UserCache::Entry>> found) {
                          if (!found.ok()) return c->Answer(RefuseAnswer(found.status()));
                          const UserCache::Entry& u = found.value()[0];
@@ -273,9 +276,7 @@ constexpr Route kRoutes[] = {
 
 void Register(http::Router& router, FriendService& service, Clock& clock, Executor& blocking,
               std::string_view installation_secret, const std::vector<SealtalkApp>& apps) {
-  bool sends_sms = false;
-  for (const SealtalkApp& app : apps) sends_sms = sends_sms || app.settings.sms_webhook;
-  auto calls = std::make_shared<Calls>(service, clock, blocking, installation_secret, sends_sms);
+  auto calls = std::make_shared<Calls>(service, clock, blocking, installation_secret);
   http::RouteOptions options{kBodyLimit,
                              [] { return ErrorAnswer(413, "request entity too large"); }};
   for (const SealtalkApp& app : apps) {

@@ -47,12 +47,28 @@ struct AppState {
         settings(app.settings),
         cookies(secret, app.settings.cookie, clock),
         codes(clock, app.settings.dev_verification_code),
-        limiter(app.settings.rate_limit_per_second, 0, clock) {}
+        limiter(app.settings.rate_limit_per_second, 0, clock),
+        address_sends(static_cast<int>(app.settings.codes_per_address), kCodeLockMs,
+                      kMaxThrottledAddresses, clock),
+        address_guesses(static_cast<int>(app.settings.codes_per_address), kCodeLockMs,
+                        kMaxThrottledAddresses, clock) {
+    if (settings.sms_webhook) sms.emplace();
+  }
+  static constexpr int64_t kCodeLockMs = 10 * 60'000;
+  static constexpr size_t kMaxThrottledAddresses = 100'000;
   AppContext app;
   SealtalkSettings settings;
   LoginCookies cookies;
   VerificationCodes codes;
   kit::RateLimiter limiter;
+  // The app's own delivery queue and thread: one app's slow webhook holds back no other app.
+  std::optional<SmsSender> sms;
+  // Per client address: codes sent, and wrong codes tried, each bounded by codes_per_address
+  // per 10 minutes, so that one client can neither flood phones with SMS nor guess the codes of
+  // many phones at once (each phone has its own bound: VerificationCodes).
+  kit::AttemptThrottle address_sends;
+  kit::AttemptThrottle address_guesses;
+  bool CodesLimited() const { return settings.codes_per_address > 0; }
 };
 
 // One call, shared by the callbacks that finish it.
@@ -90,7 +106,7 @@ class Calls : public std::enable_shared_from_this<Calls> {
   using Handler = void (Calls::*)(const CallPtr&);
 
   Calls(FriendService& service, Clock& clock, Executor& blocking,
-        std::string_view installation_secret, bool sends_sms);
+        std::string_view installation_secret);
   AppState& AddApp(const SealtalkApp& app);
   // Reads the request (the rate limit, the body, the login when `needs_login`), then runs
   // `handler`.
@@ -156,7 +172,6 @@ class Calls : public std::enable_shared_from_this<Calls> {
   Executor& blocking_;
   const std::string secret_;  // the installation secret, for each app's cookies
   kit::OpaqueIds ids_;
-  std::optional<SmsSender> sms_;
   kit::AttemptThrottle phone_logins_;
   kit::AttemptThrottle address_logins_;
   std::vector<std::unique_ptr<AppState>> apps_;
@@ -165,6 +180,9 @@ class Calls : public std::enable_shared_from_this<Calls> {
 // Field helpers shared by the calls.
 std::string_view Or(const std::optional<std::string>& value);
 std::string_view RegionOf(const User& u);
+// A region as sent ("86", "086", "0086") in one spelling, its leading zeros dropped; "" if it
+// names none.
+std::string NormalRegion(std::string_view region);
 std::string_view GenderOf(const User& u);  // "female" or "male" (the peer's default)
 // ISO 8601 in UTC with milliseconds, as the peer's dates read: "2019-06-11T03:27:57.000Z".
 std::string IsoTime(int64_t ms);

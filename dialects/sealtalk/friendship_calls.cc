@@ -16,6 +16,9 @@ constexpr size_t kImageUriMax = 256;
 constexpr size_t kMaxContacts = 500;
 constexpr size_t kMaxBatchDelete = 100;
 constexpr size_t kMaxUsersPerPhone = 100;
+// /friendship/all lists every friend and former friend (bounded by the app's limits) and the
+// last 1,000 requests either way: requests have no limit of their own.
+constexpr size_t kMaxRequestRows = 1000;
 constexpr std::string_view kUnknownFriend = "Unknown friend user or invalid status.";
 
 http::Response ActionAnswer(std::string_view action) {
@@ -146,7 +149,7 @@ void Calls::SetDisplayName(const CallPtr& c) {
 
 void Calls::All(const CallPtr& c) {
   service_.ListPeerRows(
-      c->app.app, c->me.account, std::nullopt,
+      c->app.app, c->me.account, std::nullopt, kMaxRequestRows,
       [self = shared_from_this(), c](Result<std::vector<PeerRow>> listed) {
         if (!listed.ok()) return c->Answer(RefuseAnswer(listed.status()));
         // Rows with a status, of peers in this app (a linked app's users have no id here).
@@ -295,10 +298,16 @@ void Calls::BatchDelete(const CallPtr& c) {
     for (const std::string& peer : peers) {
       DeleteArgs args{c->me.account, peer, /*both=*/false, /*drop_alias=*/true};
       self->service_.Delete(c->app.app, std::move(args), [c, tally](Result<bool> r) {
+        // Not friends (any more), or gone or disabled since: skipped. Only our own failure fails.
         if (r.ok()) ++tally->deleted;
-        if (!r.ok() && r.status().code() != Code::kNotFriends) tally->failed = true;
+        if (!r.ok() &&
+            (r.status().code() == Code::kInternal || r.status().code() == Code::kUnavailable)) {
+          tally->failed = true;
+        }
         if (--tally->left > 0) return;
-        if (tally->failed) return c->Answer(RefuseAnswer({Code::kInternal, "batch_delete"}));
+        if (tally->failed) {
+          return c->Answer(RefuseAnswer({Code::kInternal, "batch_delete: a delete failed"}));
+        }
         http::JsonWriter w;
         w.Int(static_cast<int64_t>(tally->deleted.load()));
         c->Answer(ResultAnswer(w));
@@ -330,18 +339,19 @@ void Calls::GetFriendDescription(const CallPtr& c) {
   auto id = FriendId(c);
   if (!id) return;
   ResolveId(c, *id, kUnknownFriend, [this, c](const User& peer) {
-    service_.ListPeerRows(
-        c->app.app, c->me.account, UserRef(peer.account), [c](Result<std::vector<PeerRow>> rows) {
-          if (!rows.ok()) return c->Answer(RefuseAnswer(rows.status()));
-          if (rows->empty()) return c->Answer(ErrorAnswer(404, kUnknownFriend));
-          EdgeFields f = rows->front().edge ? rows->front().edge->fields : EdgeFields{};
-          http::JsonWriter w;
-          w.StartObject().Key("displayName").String(Or(f.alias));
-          w.Key("region").String(Or(f.region)).Key("phone").String(Or(f.phone));
-          w.Key("description").String(Or(f.description));
-          w.Key("imageUri").String(Or(f.image_uri)).EndObject();
-          c->Answer(ResultAnswer(w));
-        });
+    service_.ListPeerRows(c->app.app, c->me.account, UserRef(peer.account), kMaxRequestRows,
+                          [c](Result<std::vector<PeerRow>> rows) {
+                            if (!rows.ok()) return c->Answer(RefuseAnswer(rows.status()));
+                            if (rows->empty()) return c->Answer(ErrorAnswer(404, kUnknownFriend));
+                            EdgeFields f =
+                                rows->front().edge ? rows->front().edge->fields : EdgeFields{};
+                            http::JsonWriter w;
+                            w.StartObject().Key("displayName").String(Or(f.alias));
+                            w.Key("region").String(Or(f.region)).Key("phone").String(Or(f.phone));
+                            w.Key("description").String(Or(f.description));
+                            w.Key("imageUri").String(Or(f.image_uri)).EndObject();
+                            c->Answer(ResultAnswer(w));
+                          });
   });
 }
 

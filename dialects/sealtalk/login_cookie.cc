@@ -30,6 +30,7 @@ std::string LoginCookies::Issue(AppId app, const User& user) const {
   int64_t expires_ms = clock_.NowMs() + max_age_s * 1000;
   std::string token = signer_.Issue({app, user.account, expires_ms, user.epoch});
   http::CookieAttributes attributes;
+  attributes.path = settings_.path;
   attributes.max_age = max_age_s;
   attributes.secure = settings_.secure;
   // Tokens are URL-safe Base64 and the name was checked at start-up: this cannot fail.
@@ -40,6 +41,7 @@ std::string LoginCookies::Issue(AppId app, const User& user) const {
 
 std::string LoginCookies::Clear() const {
   http::CookieAttributes attributes;
+  attributes.path = settings_.path;
   attributes.max_age = 0;
   attributes.secure = settings_.secure;
   return http::BuildSetCookie(settings_.name, "", attributes).value() +

@@ -20,6 +20,8 @@ struct CookieSettings {
   std::string name = "rong_auth_cookie";
   int64_t max_age_days = 30;
   bool secure = false;  // adds the Secure attribute (served behind TLS)
+  // The cookie's Path: the app's path_prefix, so that two apps on one host keep two logins.
+  std::string path = "/";
 };
 
 struct LoginClaims {
@@ -32,7 +34,7 @@ class LoginCookies {
   // REQUIRES: installation_secret as kit::TokenSigner wants it. `clock` must outlive this.
   LoginCookies(std::string_view installation_secret, CookieSettings settings, Clock& clock);
 
-  // The Set-Cookie value that logs `user` in on `app` (HttpOnly, Path=/, Max-Age and Expires).
+  // The Set-Cookie value that logs `user` in on `app` (HttpOnly, the Path, Max-Age, Expires).
   std::string Issue(AppId app, const User& user) const;
   // The Set-Cookie value that removes the cookie (logout).
   std::string Clear() const;

@@ -33,6 +33,8 @@ struct SealtalkSettings {
   std::optional<http::Url> sms_webhook;  // where codes are POSTed; none: dev code only
   std::string dev_verification_code;     // every code is this one when set
   int64_t rate_limit_per_second = 0;     // 0: off
+  // Codes one client address may ask for, and wrong codes it may try, per 10 minutes; 0: off.
+  int64_t codes_per_address = 20;
 };
 
 struct SealtalkApp {

@@ -50,9 +50,11 @@ class SealtalkPluginImpl final : public Dialect {
     table.StringOrEmpty("sms_webhook_url", webhook);
     table.StringOrEmpty("dev_verification_code", settings.dev_verification_code);
     table.Int("rate_limit_per_second", settings.rate_limit_per_second, 0, 1'000'000'000);
+    table.Int("codes_per_address", settings.codes_per_address, 0, 1'000'000);
     while (!settings.path_prefix.empty() && settings.path_prefix.back() == '/') {
       settings.path_prefix.pop_back();
     }
+    settings.cookie.path = settings.path_prefix.empty() ? "/" : settings.path_prefix;
     if (!IsPrefix(settings.path_prefix)) {
       table.Invalid("path_prefix", "must be \"\" or one path segment such as \"/acme\"");
     }

@@ -72,7 +72,7 @@ http::Response WithCookie(http::Response r, std::string set_cookie) {
 
 void Calls::SendCode(const CallPtr& c) {
   kit::ParamReader p(c->fields());
-  std::string region = p.Required("region", kMaxRegionChars, kDigits);
+  std::string region = NormalRegion(p.Required("region", kMaxRegionChars, kDigits));
   std::string phone = p.Required("phone", kMaxPhoneChars, kDigits);
   if (!p.ok() || !ValidPhone(region, phone)) {
     return c->Answer(ErrorAnswer(400, "Invalid region and phone number."));
@@ -80,6 +80,10 @@ void Calls::SendCode(const CallPtr& c) {
   const SealtalkSettings& s = c->app.settings;
   if (!s.sms_webhook && s.dev_verification_code.empty()) {
     return c->Answer(ErrorAnswer(503, "SMS is not configured."));
+  }
+  bool limited = c->app.CodesLimited();
+  if (limited && c->app.address_sends.Locked(c->client)) {
+    return c->Answer(ErrorAnswer(429, "Too many requests."));
   }
   std::string code;
   switch (c->app.codes.Send(PhoneKey(region, phone), &code)) {
@@ -90,7 +94,9 @@ void Calls::SendCode(const CallPtr& c) {
     case VerificationCodes::SendResult::kSent:
       break;
   }
-  if (s.sms_webhook && !sms_->Send(*s.sms_webhook, region, phone, code)) {
+  if (limited) c->app.address_sends.Failed(c->client);  // counts sends, failed or not
+  if (s.sms_webhook && !c->app.sms->Send(*s.sms_webhook, region, phone, code)) {
+    c->app.codes.Discard(PhoneKey(region, phone));  // never delivered: never checkable
     return c->Answer(ErrorAnswer(503, "Try again later."));
   }
   c->Answer(OkAnswer());
@@ -98,10 +104,14 @@ void Calls::SendCode(const CallPtr& c) {
 
 void Calls::VerifyCode(const CallPtr& c) {
   kit::ParamReader p(c->fields());
-  std::string region = p.Required("region", kMaxRegionChars, kDigits);
+  std::string region = NormalRegion(p.Required("region", kMaxRegionChars, kDigits));
   std::string phone = p.Required("phone", kMaxPhoneChars, kDigits);
   std::string code = p.Required("code", 6, kDigits);
   if (!p.ok()) return c->Answer(BadParameter(p));
+  bool limited = c->app.CodesLimited();
+  if (limited && c->app.address_guesses.Locked(c->client)) {
+    return c->Answer(ErrorAnswer(429, "Too many requests."));
+  }
   std::string token;
   switch (c->app.codes.Check(PhoneKey(region, phone), code, &token)) {
     case VerificationCodes::CheckResult::kOk: {
@@ -110,6 +120,7 @@ void Calls::VerifyCode(const CallPtr& c) {
       return c->Answer(ResultAnswer(w));
     }
     case VerificationCodes::CheckResult::kWrong:
+      if (limited) c->app.address_guesses.Failed(c->client);
       return c->Answer(CodeAnswer(kUnknownPhone));
     case VerificationCodes::CheckResult::kExpired:
       return c->Answer(CodeAnswer(kCodeExpired));
@@ -163,7 +174,7 @@ void Calls::SignUp(const CallPtr& c) {
 
 void Calls::Login(const CallPtr& c) {
   kit::ParamReader p(c->fields());
-  std::string region = p.Required("region", kMaxRegionChars, kDigits);
+  std::string region = NormalRegion(p.Required("region", kMaxRegionChars, kDigits));
   std::string phone = p.Required("phone", kMaxPhoneChars, kDigits);
   std::string password = p.Required("password", kPasswordMax * 4);
   if (!p.ok()) return c->Answer(BadParameter(p));
@@ -430,7 +441,7 @@ void Calls::Blacklist(const CallPtr& c) {
 void Calls::FindByPhone(const CallPtr& c) {
   kit::PathFields path(c->path);
   kit::ParamReader p(path);
-  std::string region = p.Required("region", kMaxRegionChars, kDigits);
+  std::string region = NormalRegion(p.Required("region", kMaxRegionChars, kDigits));
   std::string phone = p.Required("phone", kMaxPhoneChars, kDigits);
   if (!p.ok() || !ValidPhone(region, phone)) {
     return c->Answer(ErrorAnswer(400, "Invalid region and phone number."));
@@ -469,7 +480,7 @@ void Calls::FindUser(const CallPtr& c) {
     c->Answer(ResultAnswer(w));
   };
   if (phone && !phone->empty()) {
-    std::string r = region.value_or(std::string(kDefaultRegion));
+    std::string r = NormalRegion(region.value_or(std::string(kDefaultRegion)));
     if (!ValidPhone(r, *phone)) {
       return c->Answer(ErrorAnswer(400, "Invalid region and phone number."));
     }
@@ -502,7 +513,10 @@ void Calls::GetUser(const CallPtr& c) {
     w.Key("portraitUri").String(Or(u.profile.icon));
     w.Key("gender").String(GenderOf(u));
     w.Key("stAccount").String(u.st_account);
-    w.Key("phone").String(Or(u.profile.mobile)).EndObject();
+    // A user who hides from phone searches (phoneVerify 0) shows others no phone here either:
+    // else an id found by SealTalk number would give the phone away.
+    bool phone = u.found_by_phone || u.id == c->me.id;
+    w.Key("phone").String(phone ? Or(u.profile.mobile) : "").EndObject();
     c->Answer(ResultAnswer(w));
   });
 }

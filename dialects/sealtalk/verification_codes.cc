@@ -42,15 +42,34 @@ VerificationCodes::SendResult VerificationCodes::Send(const std::string& phone, 
   int64_t now = clock_.NowMs();
   std::lock_guard lock(mu_);
   auto it = codes_.find(phone);
-  if (it != codes_.end() && now - it->second.sent_ms < kResendMs) return SendResult::kTooSoon;
+  if (it != codes_.end() && (now - it->second.sent_ms < kResendMs || Locked(it->second, now))) {
+    return SendResult::kTooSoon;
+  }
   if (it == codes_.end() && codes_.size() >= max_entries_) {
-    Prune(codes_, [now](const Code& c) { return now - c.sent_ms >= kValidMs; });
+    Prune(codes_, [now](const Code& c) {
+      return now - c.sent_ms >= kValidMs && now - c.window_ms >= kHourMs;
+    });
     if (codes_.size() >= max_entries_) return SendResult::kFull;
   }
   Code& entry = codes_[phone];
-  entry = Code{dev_code_.empty() ? NewCode() : dev_code_, now, 0, false};
+  if (now - entry.window_ms >= kHourMs) {
+    entry.window_ms = now;
+    entry.wrong = 0;
+  }
+  entry.code = dev_code_.empty() ? NewCode() : dev_code_;
+  entry.sent_ms = now;
+  entry.tries = 0;
+  entry.used = false;
   *code = entry.code;
   return SendResult::kSent;
+}
+
+void VerificationCodes::Discard(const std::string& phone) {
+  std::lock_guard lock(mu_);
+  auto it = codes_.find(phone);
+  if (it == codes_.end()) return;
+  it->second.used = true;
+  it->second.sent_ms = 0;  // no minute to wait
 }
 
 VerificationCodes::CheckResult VerificationCodes::Check(const std::string& phone,
@@ -60,11 +79,13 @@ VerificationCodes::CheckResult VerificationCodes::Check(const std::string& phone
   auto it = codes_.find(phone);
   if (it == codes_.end()) return CheckResult::kUnknown;
   Code& entry = it->second;
-  if (entry.used || entry.tries >= kMaxTries || now - entry.sent_ms >= kValidMs) {
+  if (entry.used || entry.tries >= kMaxTries || now - entry.sent_ms >= kValidMs ||
+      Locked(entry, now)) {
     return CheckResult::kExpired;
   }
   if (!ConstantTimeEquals(entry.code, code)) {
     ++entry.tries;
+    ++entry.wrong;
     return CheckResult::kWrong;
   }
   if (tokens_.size() >= max_entries_) {

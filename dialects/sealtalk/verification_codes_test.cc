@@ -43,6 +43,35 @@ TEST(VerificationCodesTest, FiveWrongTriesVoidTheCodeAndTenMinutesExpireIt) {
   EXPECT_EQ(codes.Check("86/2", "123456", &token), Check::kExpired);
 }
 
+TEST(VerificationCodesTest, ResendingBuysNoMoreThanTenWrongTriesAnHour) {
+  testing::FakeClock clock;
+  VerificationCodes codes(clock, "123456");
+  std::string code, token;
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(codes.Send("86/1", &code), Send::kSent);
+    for (int i = 0; i < VerificationCodes::kMaxTries; ++i) {
+      EXPECT_EQ(codes.Check("86/1", "000000", &token), Check::kWrong);
+    }
+    clock.Advance(VerificationCodes::kResendMs);
+  }
+  // Ten wrong in the hour: no new code, and the right one is refused.
+  EXPECT_EQ(codes.Send("86/1", &code), Send::kTooSoon);
+  EXPECT_EQ(codes.Check("86/1", "123456", &token), Check::kExpired);
+  clock.Advance(VerificationCodes::kHourMs);
+  ASSERT_EQ(codes.Send("86/1", &code), Send::kSent);
+  EXPECT_EQ(codes.Check("86/1", "123456", &token), Check::kOk);
+}
+
+TEST(VerificationCodesTest, ADiscardedCodeChecksNothingAndHoldsNothingBack) {
+  testing::FakeClock clock;
+  VerificationCodes codes(clock, "123456");
+  std::string code, token;
+  ASSERT_EQ(codes.Send("86/1", &code), Send::kSent);
+  codes.Discard("86/1");
+  EXPECT_EQ(codes.Check("86/1", "123456", &token), Check::kExpired);
+  EXPECT_EQ(codes.Send("86/1", &code), Send::kSent);
+}
+
 TEST(VerificationCodesTest, TokensExpire) {
   testing::FakeClock clock;
   VerificationCodes codes(clock, "123456");
@@ -60,7 +89,7 @@ TEST(VerificationCodesTest, MemoryIsBounded) {
   EXPECT_EQ(codes.Send("a", &code), Send::kSent);
   EXPECT_EQ(codes.Send("b", &code), Send::kSent);
   EXPECT_EQ(codes.Send("c", &code), Send::kFull);
-  clock.Advance(VerificationCodes::kValidMs);  // a and b expire: room again
+  clock.Advance(VerificationCodes::kHourMs);  // a and b expire, their hours too: room again
   EXPECT_EQ(codes.Send("c", &code), Send::kSent);
 }
 

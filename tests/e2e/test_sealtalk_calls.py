@@ -20,8 +20,14 @@ from netease_client import NetEase
 from sealtalk_client import COOKIE, DEV_CODE, SealTalkCase, new_phone
 
 NE = ("stcrosskey", "stcrosssecret")
-CONFIG = toml_config([{"name": "demo", "sealtalk": {"dev_verification_code": DEV_CODE},
+# Every test runs from 127.0.0.1: the per-address code bounds are off here and tested on their
+# own server below.
+CONFIG = toml_config([{"name": "demo",
+                       "sealtalk": {"dev_verification_code": DEV_CODE, "codes_per_address": 0},
                        "netease": {"app_key": NE[0], "app_secret": NE[1]}}], log_level="warn")
+LIMITED_CONFIG = toml_config([{"name": "demo", "sealtalk": {"dev_verification_code": DEV_CODE,
+                                                            "codes_per_address": 3}}],
+                             log_level="warn")
 NETEASE_MOBILE = "13800000001"  # the one fixed phone: a NetEase-created user's mobile
 
 ISO_8601 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$")
@@ -960,6 +966,24 @@ class CrossDialectTests:
 class SealTalkCallTests(AccountTests, ProfileTests, FriendshipTests, RaceTests, CrossDialectTests,
                         Base):
     """Every group above over one server."""
+
+
+class AddressBoundTests(SealTalkCase):
+    """codes_per_address: one client asks for at most that many codes, and tries at most that
+    many wrong ones, per 10 minutes, whatever the phones."""
+
+    CONFIG = LIMITED_CONFIG
+
+    def test_one_address_cannot_flood_phones_or_guess_many(self):
+        c = self.client()
+        phones = [new_phone() for _ in range(4)]
+        for phone in phones[:3]:
+            self.assertBare(c.send_code("86", phone))
+        self.assertError(c.send_code("86", phones[3]), 429)
+        for phone in phones[:3]:
+            self.assertCode(c.verify_code("86", phone, "000000"), 1000)
+        # Three wrong tries over three phones: the address is locked, the right code too.
+        self.assertError(c.verify_code("86", phones[0], DEV_CODE), 429)
 
 
 if __name__ == "__main__":
