@@ -17,14 +17,17 @@ import unittest
 
 from harness import run_threads, toml_config, unique
 from netease_client import NetEase
+from yuntongxun_client import Yuntongxun, app_table, new_app_id
 from sealtalk_client import COOKIE, DEV_CODE, SealTalkCase, new_phone
 
 NE = ("stcrosskey", "stcrosssecret")
+YTX = (new_app_id(), "stcrossytxtoken")
 # Every test runs from 127.0.0.1: the per-address code bounds are off here and tested on their
 # own server below.
 CONFIG = toml_config([{"name": "demo",
                        "sealtalk": {"dev_verification_code": DEV_CODE, "codes_per_address": 0},
-                       "netease": {"app_key": NE[0], "app_secret": NE[1]}}], log_level="warn")
+                       "netease": {"app_key": NE[0], "app_secret": NE[1]},
+                       "yuntongxun": app_table(*YTX)}], log_level="warn")
 LIMITED_CONFIG = toml_config([{"name": "demo", "sealtalk": {"dev_verification_code": DEV_CODE,
                                                             "codes_per_address": 3}}],
                              log_level="warn")
@@ -880,6 +883,26 @@ class CrossDialectTests:
         names = [f["faccid"] for f in j["friends"]]
         self.assertEqual(len(names), len(set(names)), names)
         return {f["faccid"]: f for f in j["friends"]}
+
+    def test_an_invite_is_a_request_in_yuntongxun_and_agreed_there(self):
+        phone = new_phone()
+        n = self.netease_user(phone, "云通讯用户")
+        s = self.user("SealAsker")
+        nid = self.assertOk(s.get("/user/find/86/" + phone))["id"]
+        self.assertEqual(self.action(s.invite(nid, "你好")), "Sent")
+        ytx = Yuntongxun(self.server, *YTX)
+        try:
+            listed = ytx.call("friendMessage", {"useracc": ytx.useracc(n)}).json
+            self.assertEqual(listed["statusCode"], "000000", listed)
+            invite = listed["inviteList"][-1]
+            self.assertEqual((invite["isInvited"], invite["message"], invite["dealState"]),
+                             ("1", "你好", "0"), invite)
+            agreed = ytx.call("friendAgree", {"useracc": ytx.useracc(n),
+                                              "friendUseracc": invite["friendUseracc"]}).json
+            self.assertEqual(agreed["statusCode"], "000000", agreed)
+        finally:
+            ytx.close()
+        self.assertEqual(self.rows(s)[nid]["status"], 20)
 
     def test_netease_user_with_a_mobile_is_found_and_asked_here(self):
         n = self.netease_user(NETEASE_MOBILE, "网易用户")
