@@ -63,6 +63,31 @@ std::string PhoneKey(const std::string& region, const std::string& phone) {
   return region + "/" + phone;
 }
 
+// Reads `password` and `verification_token` (register, reset_password), checks them as the peer
+// does, and takes the token: the phone key it was issued for ("86/138…"), or nullopt after
+// answering what is wrong.
+std::optional<std::string> TakeToken(const CallPtr& c, kit::ParamReader& p, std::string& password) {
+  password = p.Required("password", kPasswordMax * 4);
+  std::string token = p.Required("verification_token", 36, kUuidChars);
+  if (!p.ok()) {
+    c->Answer(BadParameter(p));
+    return std::nullopt;
+  }
+  if (auto problem =
+          PasswordProblem(password, "Password must have no space.", "Length of password invalid.");
+      !problem.empty()) {
+    c->Answer(ErrorAnswer(400, problem));
+    return std::nullopt;
+  }
+  if (!IsUuid(token)) {
+    c->Answer(ErrorAnswer(400, "Invalid verification_token."));
+    return std::nullopt;
+  }
+  auto phone_key = c->app.codes.TakeToken(token);
+  if (!phone_key) c->Answer(ErrorAnswer(404, "Unknown verification_token."));
+  return phone_key;
+}
+
 http::Response WithCookie(http::Response r, std::string set_cookie) {
   r.headers.emplace_back("Set-Cookie", std::move(set_cookie));
   return r;
@@ -135,17 +160,9 @@ void Calls::SignUp(const CallPtr& c) {
   kit::ParamReader p(c->fields());
   std::string nickname = p.Required("nickname", kNicknameMax);
   if (!p.ok()) return c->Answer(ErrorAnswer(400, "Length of nickname invalid."));
-  std::string password = p.Required("password", kPasswordMax * 4);
-  std::string token = p.Required("verification_token", 36, kUuidChars);
-  if (!p.ok()) return c->Answer(BadParameter(p));
-  if (auto problem =
-          PasswordProblem(password, "Password must have no space.", "Length of password invalid.");
-      !problem.empty()) {
-    return c->Answer(ErrorAnswer(400, problem));
-  }
-  if (!IsUuid(token)) return c->Answer(ErrorAnswer(400, "Invalid verification_token."));
-  auto phone_key = c->app.codes.TakeToken(token);
-  if (!phone_key) return c->Answer(ErrorAnswer(404, "Unknown verification_token."));
+  std::string password;
+  auto phone_key = TakeToken(c, p, password);
+  if (!phone_key) return;
   size_t slash = phone_key->find('/');
   NewUser user;
   user.account = NewAccount();
@@ -258,17 +275,9 @@ void Calls::ChangePassword(const CallPtr& c) {
 
 void Calls::ResetPassword(const CallPtr& c) {
   kit::ParamReader p(c->fields());
-  std::string password = p.Required("password", kPasswordMax * 4);
-  std::string token = p.Required("verification_token", 36, kUuidChars);
-  if (!p.ok()) return c->Answer(BadParameter(p));
-  if (auto problem =
-          PasswordProblem(password, "Password must have no space.", "Length of password invalid.");
-      !problem.empty()) {
-    return c->Answer(ErrorAnswer(400, problem));
-  }
-  if (!IsUuid(token)) return c->Answer(ErrorAnswer(400, "Invalid verification_token."));
-  auto phone_key = c->app.codes.TakeToken(token);
-  if (!phone_key) return c->Answer(ErrorAnswer(404, "Unknown verification_token."));
+  std::string password;
+  auto phone_key = TakeToken(c, p, password);
+  if (!phone_key) return;
   size_t slash = phone_key->find('/');
   std::string region = phone_key->substr(0, slash);
   std::string phone = phone_key->substr(slash + 1);
