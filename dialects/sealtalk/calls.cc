@@ -217,8 +217,7 @@ void Calls::Offload(const CallPtr& c, std::function<void()> work) {
   }
 }
 
-void Calls::WriteListedUser(http::JsonWriter& w, const User& u) const {
-  w.StartObject();
+void Calls::WriteUserFields(http::JsonWriter& w, const User& u) const {
   w.Key("id").String(IdOf(u));
   w.Key("nickname").String(Or(u.profile.name));
   w.Key("region").String(RegionOf(u));
@@ -226,7 +225,6 @@ void Calls::WriteListedUser(http::JsonWriter& w, const User& u) const {
   w.Key("portraitUri").String(Or(u.profile.icon));
   w.Key("gender").String(GenderOf(u));
   w.Key("stAccount").String(u.st_account);
-  w.EndObject();
 }
 
 namespace {

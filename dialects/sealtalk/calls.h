@@ -159,9 +159,9 @@ class Calls : public std::enable_shared_from_this<Calls> {
   void UpdateMe(const CallPtr& c, UserUpdate update);
   // Runs slow work (a password hash) on the blocking executor, or answers 503.
   void Offload(const CallPtr& c, std::function<void()> work);
-  // Writes the user object of listings: id, nickname, region, phone, portraitUri, gender,
-  // stAccount.
-  void WriteListedUser(http::JsonWriter& w, const User& u) const;
+  // Writes the members of the user object of listings, in an object the caller opened: id,
+  // nickname, region, phone, portraitUri, gender, stAccount.
+  void WriteUserFields(http::JsonWriter& w, const User& u) const;
 
  public:
   std::string IdOf(const User& u) const { return ids_.Encode(static_cast<uint64_t>(u.id)); }

@@ -177,9 +177,9 @@ void Calls::All(const CallPtr& c) {
                 w.Key("status").Int(status);
                 w.Key("updatedAt").String(IsoTime(row.clock_ms));
                 w.Key("updatedTime").Int(row.clock_ms);
-                w.Key("user");
-                self->WriteListedUser(w, *u);
-                w.EndObject();
+                w.Key("user").StartObject();
+                self->WriteUserFields(w, *u);
+                w.EndObject().EndObject();
               }
               w.EndArray();
               c->Answer(ResultAnswer(w));
@@ -200,13 +200,7 @@ void Calls::Profile(const CallPtr& c) {
                          http::JsonWriter w;
                          w.StartObject().Key("displayName").String(Or(f->edge.fields.alias));
                          w.Key("user").StartObject();
-                         w.Key("id").String(self->IdOf(peer));
-                         w.Key("nickname").String(Or(peer.profile.name));
-                         w.Key("region").String(RegionOf(peer));
-                         w.Key("phone").String(Or(peer.profile.mobile));
-                         w.Key("portraitUri").String(Or(peer.profile.icon));
-                         w.Key("gender").String(GenderOf(peer));
-                         w.Key("stAccount").String(peer.st_account);
+                         self->WriteUserFields(w, peer);
                          w.Key("createdAt").String(IsoTime(peer.created_ms));
                          w.Key("updatedAt").String(IsoTime(peer.updated_ms));
                          w.Key("createdTime").Int(peer.created_ms);
