@@ -50,6 +50,12 @@ Result<std::string> BuildSetCookie(std::string_view name, std::string_view value
       })) {
     return Status(Code::kInvalidArgument, "cookie path has a control character or ';'");
   }
+  if (std::any_of(attributes.domain.begin(), attributes.domain.end(), [](char c) {
+        return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '-');
+      })) {
+    return Status(Code::kInvalidArgument, "cookie domain is not a host name");
+  }
   if (attributes.max_age && *attributes.max_age < 0) {
     return Status(Code::kInvalidArgument, "cookie Max-Age is negative");
   }
@@ -61,6 +67,7 @@ Result<std::string> BuildSetCookie(std::string_view name, std::string_view value
   out.reserve(name.size() + value.size() + 64);
   out.append(name).append("=").append(value);
   if (!attributes.path.empty()) out.append("; Path=").append(attributes.path);
+  if (!attributes.domain.empty()) out.append("; Domain=").append(attributes.domain);
   if (attributes.max_age) out.append("; Max-Age=").append(std::to_string(*attributes.max_age));
   if (attributes.http_only) out.append("; HttpOnly");
   if (attributes.secure) out.append("; Secure");

@@ -24,6 +24,7 @@ struct CookieAttributes {
   enum class SameSite { kOmit, kStrict, kLax, kNone };
 
   std::string path = "/";          // empty: no Path attribute
+  std::string domain;              // empty: no Domain attribute (the host that set it only)
   std::optional<int64_t> max_age;  // seconds, >= 0; 0 deletes the cookie; nullopt: session cookie
   bool http_only = true;           // hidden from scripts
   bool secure = false;             // sent over HTTPS only
@@ -33,8 +34,8 @@ struct CookieAttributes {
 // The value of a Set-Cookie header, e.g. "sid=abc; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax".
 // The value is written as given (encode it first if it may hold other octets). kInvalidArgument
 // when the name is not a token, the value holds an octet outside cookie-octet, the path holds a
-// control character or ';', max_age is negative, or SameSite=None comes without Secure (browsers
-// drop such a cookie).
+// control character or ';', the domain is not letters, digits, '.' and '-', max_age is
+// negative, or SameSite=None comes without Secure (browsers drop such a cookie).
 Result<std::string> BuildSetCookie(std::string_view name, std::string_view value,
                                    const CookieAttributes& attributes);
 

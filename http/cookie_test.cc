@@ -40,6 +40,10 @@ TEST(CookieTest, BuildsSetCookie) {
   EXPECT_EQ(BuildSetCookie("sid", "", plain).value(), "sid=; Max-Age=0");
   plain.same_site = CookieAttributes::SameSite::kStrict;
   EXPECT_EQ(BuildSetCookie("a", "b", plain).value(), "a=b; Max-Age=0; SameSite=Strict");
+  CookieAttributes shared;
+  shared.domain = "sealtalk.example.com";
+  EXPECT_EQ(BuildSetCookie("a", "b", shared).value(),
+            "a=b; Path=/; Domain=sealtalk.example.com; HttpOnly; SameSite=Lax");
 }
 
 TEST(CookieTest, RefusesWhatABrowserWouldMisread) {
@@ -52,6 +56,9 @@ TEST(CookieTest, RefusesWhatABrowserWouldMisread) {
   }
   CookieAttributes bad = ok;
   bad.path = "/a;Domain=evil";
+  EXPECT_FALSE(BuildSetCookie("n", "v", bad).ok());
+  bad = ok;
+  bad.domain = "example.com; Secure";
   EXPECT_FALSE(BuildSetCookie("n", "v", bad).ok());
   bad = ok;
   bad.max_age = -1;

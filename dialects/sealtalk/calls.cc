@@ -90,6 +90,41 @@ http::Response BadParameter(const kit::ParamReader& params) {
   return ErrorAnswer(400, params.status().message());
 }
 
+// The request's Origin if the app allows it, else "".
+std::string AllowedOrigin(const AppState& app, const http::Request& request) {
+  auto origin = request.Header("origin");
+  if (!origin) return {};
+  for (const std::string& allowed : app.settings.cors_origins) {
+    if (*origin == allowed) return allowed;
+  }
+  return {};
+}
+
+void AddCors(http::Response& r, const std::string& origin) {
+  r.headers.emplace_back("Access-Control-Allow-Origin", origin);
+  r.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+  r.headers.emplace_back("Vary", "Origin");
+}
+
+void Call::Answer(http::Response response) {
+  if (!cors_origin.empty()) AddCors(response, cors_origin);
+  respond(std::move(response));
+}
+
+void Calls::Preflight(const AppState& app, const http::Request& request, http::Responder respond) {
+  http::Response r;
+  r.status = 204;
+  r.content_type.clear();
+  std::string origin = AllowedOrigin(app, request);
+  if (!origin.empty()) {
+    AddCors(r, origin);
+    r.headers.emplace_back("Access-Control-Allow-Methods", "GET,POST");
+    r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+    r.headers.emplace_back("Access-Control-Max-Age", "600");
+  }
+  respond(std::move(r));
+}
+
 const kit::FieldSource& Call::fields() const {
   if (!fields_cache) fields_cache.emplace(body ? body->root() : EmptyObject().root());
   return *fields_cache;
@@ -139,9 +174,10 @@ AppState& Calls::AddApp(const SealtalkApp& app) {
 
 void Calls::Serve(AppState& app, const http::Request& request, http::Responder respond,
                   Handler handler, bool needs_login) {
-  if (!app.limiter.Allow()) return respond(ErrorAnswer(429, "Too many requests."));
   auto c = std::make_shared<Call>(Call{app, std::nullopt, request.path_params, request.query,
-                                       request.client, std::move(respond), User{}, std::nullopt});
+                                       request.client, std::move(respond), User{}, std::nullopt,
+                                       AllowedOrigin(app, request)});
+  if (!app.limiter.Allow()) return c->Answer(ErrorAnswer(429, "Too many requests."));
   // The login first, as the peer's middleware runs before any body is looked at.
   std::optional<LoginClaims> claims;
   if (needs_login) {
@@ -293,6 +329,14 @@ void Register(http::Router& router, FriendService& service, Clock& clock, Execut
             calls->Serve(*state, req, std::move(respond), route.handler, route.needs_login);
           },
           options);
+    }
+    if (!app.settings.cors_origins.empty()) {
+      for (std::string_view base : {"/user/*", "/friendship/*"}) {
+        router.Add("OPTIONS", prefix + std::string(base),
+                   [state](const http::Request& req, http::Responder respond) {
+                     Calls::Preflight(*state, req, std::move(respond));
+                   });
+      }
     }
     // Anything else under the app's /user and /friendship: Express's 404.
     for (std::string_view base : {"/user/*", "/friendship/*"}) {

@@ -80,12 +80,13 @@ struct Call {
   std::string client;                                     // http::Request::client
   http::Responder respond;
   User me;  // the logged-in user, for calls that need one
-
   mutable std::optional<kit::JsonFields> fields_cache;  // fields()'s
+  std::string cors_origin;  // the request's Origin when cors_origins allows it, else ""
 
   // The body's fields (an empty set for a GET).
   const kit::FieldSource& fields() const;
-  void Answer(http::Response response) { respond(std::move(response)); }
+  // Sends the answer, with the CORS headers an allowed web client needs.
+  void Answer(http::Response response);
 };
 using CallPtr = std::shared_ptr<Call>;
 
@@ -112,6 +113,9 @@ class Calls : public std::enable_shared_from_this<Calls> {
   // `handler`.
   void Serve(AppState& app, const http::Request& request, http::Responder respond, Handler handler,
              bool needs_login);
+  // An OPTIONS preflight of a web client (the peer's cors middleware): 204, with the CORS
+  // headers when its Origin is one of the app's cors_origins.
+  static void Preflight(const AppState& app, const http::Request& request, http::Responder respond);
 
   // /user (user_calls.cc).
   void SendCode(const CallPtr& c);

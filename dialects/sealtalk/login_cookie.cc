@@ -31,9 +31,10 @@ std::string LoginCookies::Issue(AppId app, const User& user) const {
   std::string token = signer_.Issue({app, user.account, expires_ms, user.epoch});
   http::CookieAttributes attributes;
   attributes.path = settings_.path;
+  attributes.domain = settings_.domain;
   attributes.max_age = max_age_s;
   attributes.secure = settings_.secure;
-  // Tokens are URL-safe Base64 and the name was checked at start-up: this cannot fail.
+  // Tokens are URL-safe Base64, the name and domain were checked at start-up: this cannot fail.
   std::string cookie = http::BuildSetCookie(settings_.name, token, attributes).value();
   // Expires too, as Express writes it: clients that predate Max-Age read this one.
   return cookie + "; Expires=" + HttpDate(expires_ms);
@@ -42,6 +43,7 @@ std::string LoginCookies::Issue(AppId app, const User& user) const {
 std::string LoginCookies::Clear() const {
   http::CookieAttributes attributes;
   attributes.path = settings_.path;
+  attributes.domain = settings_.domain;
   attributes.max_age = 0;
   attributes.secure = settings_.secure;
   return http::BuildSetCookie(settings_.name, "", attributes).value() +

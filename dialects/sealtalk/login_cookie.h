@@ -22,6 +22,9 @@ struct CookieSettings {
   bool secure = false;  // adds the Secure attribute (served behind TLS)
   // The cookie's Path: the app's path_prefix, so that two apps on one host keep two logins.
   std::string path = "/";
+  // The cookie's Domain (cookie_domain): "" keeps it to the host that set it; a parent domain
+  // shares it with a web client on a sibling host (the peer's AUTH_COOKIE_DOMAIN).
+  std::string domain;
 };
 
 struct LoginClaims {

@@ -22,7 +22,7 @@ std::string Pair(const std::string& set_cookie) {
 
 TEST(LoginCookiesTest, ACookieLogsItsUserInOnItsAppUntilItExpires) {
   testing::FakeClock clock;
-  LoginCookies cookies(kSecret, {"rong_auth_cookie", 30, false}, clock);
+  LoginCookies cookies(kSecret, {"rong_auth_cookie", 30, false, "/", ""}, clock);
   User u;
   u.account = "st1a2b3c";
   u.epoch = 7;
@@ -60,13 +60,16 @@ TEST(LoginCookiesTest, ForgedOrAlteredCookiesAreRefused) {
 
 TEST(LoginCookiesTest, SecureAndClear) {
   testing::FakeClock clock;
-  LoginCookies cookies(kSecret, {"sid", 1, true}, clock);
+  LoginCookies cookies(kSecret, {"sid", 1, true, "/acme", "example.com"}, clock);
   User u;
   u.account = "a";
-  EXPECT_NE(cookies.Issue(1, u).find("; Secure"), std::string::npos);
+  std::string set = cookies.Issue(1, u);
+  EXPECT_NE(set.find("; Secure"), std::string::npos);
+  EXPECT_NE(set.find("; Path=/acme; Domain=example.com;"), std::string::npos) << set;
   std::string clear = cookies.Clear();
   EXPECT_EQ(clear.rfind("sid=;", 0), 0u);
   EXPECT_NE(clear.find("Max-Age=0"), std::string::npos);
+  EXPECT_NE(clear.find("; Path=/acme; Domain=example.com;"), std::string::npos) << clear;
 }
 
 }  // namespace

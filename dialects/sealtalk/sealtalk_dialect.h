@@ -35,6 +35,10 @@ struct SealtalkSettings {
   int64_t rate_limit_per_second = 0;     // 0: off
   // Codes one client address may ask for, and wrong codes it may try, per 10 minutes; 0: off.
   int64_t codes_per_address = 20;
+  // Origins of web clients allowed to call with the cookie (the peer's CORS_HOSTS), e.g.
+  // "https://web.example.com"; empty: no CORS headers (the apps, or a web client served from
+  // the same origin).
+  std::vector<std::string> cors_origins;
 };
 
 struct SealtalkApp {

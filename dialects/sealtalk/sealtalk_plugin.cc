@@ -51,12 +51,34 @@ class SealtalkPluginImpl final : public Dialect {
     table.StringOrEmpty("dev_verification_code", settings.dev_verification_code);
     table.Int("rate_limit_per_second", settings.rate_limit_per_second, 0, 1'000'000'000);
     table.Int("codes_per_address", settings.codes_per_address, 0, 1'000'000);
+    table.StringOrEmpty("cookie_domain", settings.cookie.domain);
+    std::string origins;
+    table.StringOrEmpty("cors_origins", origins);
+    for (size_t at = 0; at < origins.size();) {
+      size_t end = origins.find(' ', at);
+      if (end == std::string::npos) end = origins.size();
+      if (end > at) settings.cors_origins.push_back(origins.substr(at, end - at));
+      at = end + 1;
+    }
+    for (const std::string& origin : settings.cors_origins) {
+      auto url = http::ParseUrl(origin);
+      if (!url.ok() || url->path != "/" || origin.back() == '/') {
+        table.Invalid("cors_origins",
+                      "must be origins such as \"https://web.example.com\", separated by spaces");
+        break;
+      }
+    }
     while (!settings.path_prefix.empty() && settings.path_prefix.back() == '/') {
       settings.path_prefix.pop_back();
     }
     settings.cookie.path = settings.path_prefix.empty() ? "/" : settings.path_prefix;
     if (!IsPrefix(settings.path_prefix)) {
       table.Invalid("path_prefix", "must be \"\" or one path segment such as \"/acme\"");
+    }
+    if (settings.cookie.domain.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+        std::string::npos) {
+      table.Invalid("cookie_domain", "must be a host name such as \"example.com\"");
     }
     if (!IsToken(settings.cookie.name)) {
       table.Invalid("cookie_name", "must be a cookie name (an RFC 6265 token)");

@@ -41,7 +41,8 @@ TEST(SealtalkPluginTest, ReadsItsTableWithTheIssuesDefaults) {
                    "path_prefix = \"/acme/\"\ncookie_name = \"sid\"\ncookie_max_age_days = 7\n"
                    "cookie_secure = true\nsms_webhook_url = \"https://sms.internal:8443/send\"\n"
                    "dev_verification_code = \"000123\"\nrate_limit_per_second = 5\n"
-                   "codes_per_address = 0\n");
+                   "codes_per_address = 0\ncookie_domain = \"example.com\"\n"
+                   "cors_origins = \"https://web.example.com  http://localhost:3000\"\n");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   const SealtalkSettings& t = Settings(set->apps[0]);
   EXPECT_EQ(t.path_prefix, "/acme");  // a trailing '/' trimmed
@@ -55,6 +56,9 @@ TEST(SealtalkPluginTest, ReadsItsTableWithTheIssuesDefaults) {
   EXPECT_EQ(t.sms_webhook->port, "8443");
   EXPECT_EQ(t.dev_verification_code, "000123");
   EXPECT_EQ(t.codes_per_address, 0);
+  EXPECT_EQ(t.cookie.domain, "example.com");
+  EXPECT_EQ(t.cors_origins,
+            (std::vector<std::string>{"https://web.example.com", "http://localhost:3000"}));
   // The issue's sample, empty strings and all.
   EXPECT_TRUE(Parse(std::string(kTable) + "path_prefix = \"\"\nsms_webhook_url = \"\"\n"
                                           "dev_verification_code = \"\"\n")
@@ -71,6 +75,10 @@ TEST(SealtalkPluginTest, RefusesWhatCannotWork) {
   EXPECT_NE(Error("sms_webhook_url = \"ftp://x/\"\n").find("sms_webhook_url"), std::string::npos);
   EXPECT_NE(Error("dev_verification_code = \"12345\"\n").find("6 digits"), std::string::npos);
   EXPECT_NE(Error("path_prefix = 1\n").find("must be a string"), std::string::npos);
+  EXPECT_NE(Error("cookie_domain = \"a;b\"\n").find("cookie_domain"), std::string::npos);
+  EXPECT_NE(Error("cors_origins = \"https://a.example/x\"\n").find("cors_origins"),
+            std::string::npos);
+  EXPECT_NE(Error("cors_origins = \"*\"\n").find("cors_origins"), std::string::npos);
   // Two apps under one prefix would answer one path twice.
   auto twice = Parse(std::string(kTable) + std::string(kTable).replace(17, 1, "b"));
   EXPECT_NE(twice.status().message().find("is used by another app"), std::string::npos)

@@ -28,8 +28,10 @@ CONFIG = toml_config([{"name": "demo",
                        "sealtalk": {"dev_verification_code": DEV_CODE, "codes_per_address": 0},
                        "netease": {"app_key": NE[0], "app_secret": NE[1]},
                        "yuntongxun": app_table(*YTX)}], log_level="warn")
+WEB = "https://web.example.test"
 LIMITED_CONFIG = toml_config([{"name": "demo", "sealtalk": {"dev_verification_code": DEV_CODE,
-                                                            "codes_per_address": 3}}],
+                                                            "codes_per_address": 3,
+                                                            "cors_origins": WEB}}],
                              log_level="warn")
 NETEASE_MOBILE = "13800000001"  # the one fixed phone: a NetEase-created user's mobile
 
@@ -1007,6 +1009,21 @@ class AddressBoundTests(SealTalkCase):
             self.assertCode(c.verify_code("86", phone, "000000"), 1000)
         # Three wrong tries over three phones: the address is locked, the right code too.
         self.assertError(c.verify_code("86", phones[0], DEV_CODE), 429)
+
+    def test_a_web_client_of_an_allowed_origin_gets_cors_headers(self):
+        c = self.client()
+        for origin, allowed in ((WEB, True), ("https://evil.example.test", False)):
+            r = c.request("OPTIONS", "/friendship/all",
+                          headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+            self.assertEqual(r.status, 204, r)
+            self.assertEqual(r.headers.get("access-control-allow-origin"),
+                             origin if allowed else None, r)
+            r = c.request("GET", "/friendship/all", headers={"Origin": origin})
+            self.assertEqual(r.status, 403, r)  # no cookie; the answer still carries CORS
+            self.assertEqual(r.headers.get("access-control-allow-origin"),
+                             origin if allowed else None, r)
+            self.assertEqual(r.headers.get("access-control-allow-credentials"),
+                             "true" if allowed else None, r)
 
 
 if __name__ == "__main__":
