@@ -198,19 +198,21 @@ void Calls::Serve(AppState& app, const http::Request& request, http::Responder r
     c->body.emplace(std::move(parsed).value());
   }
   if (!needs_login) return (this->*handler)(c);
-  service_.GetUser(
-      app.app, claims->account,
-      [self = shared_from_this(), c, handler, epoch = claims->epoch](Result<User> user) {
-        if (!user.ok() && user.status().code() != Code::kUserNotFound) {
-          return c->Answer(RefuseAnswer(user.status()));
-        }
-        // Gone, logged out or its password changed since: not logged in.
-        if (!user.ok() || user->epoch != epoch || user->disabled) {
-          return c->Answer(ErrorAnswer(403, "Not loged in."));
-        }
-        c->me = std::move(user).value();
-        ((*self).*handler)(c);
-      });
+  // The user's card, from the user cache when it is there: no store read. It has no password
+  // hash (ChangePassword reads the user whole).
+  service_.GetProfiles({{app.app.id, claims->user}},
+                       [self = shared_from_this(), c, handler,
+                        epoch = claims->epoch](Result<std::vector<UserCache::Entry>> users) {
+                         if (!users.ok()) return c->Answer(RefuseAnswer(users.status()));
+                         const UserCache::Entry& u = users.value()[0];
+                         // Gone, of another app, logged out or its password changed since: not
+                         // logged in.
+                         if (!u || u->app != c->app.app.id || u->epoch != epoch || u->disabled) {
+                           return c->Answer(ErrorAnswer(403, "Not loged in."));
+                         }
+                         c->me = *u;
+                         ((*self).*handler)(c);
+                       });
 }
 
 void Calls::ResolveId(const CallPtr& c, std::string_view id, std::string_view not_found,

@@ -79,7 +79,7 @@ struct Call {
   std::string query;                                      // the target after '?'
   std::string client;                                     // http::Request::client
   http::Responder respond;
-  User me;  // the logged-in user, for calls that need one
+  User me;  // the logged-in user's card (no password hash: UserCache::Card), once logged in
   mutable std::optional<kit::JsonFields> fields_cache;  // fields()'s
   std::string cors_origin;  // the request's Origin when cors_origins allows it, else ""
 

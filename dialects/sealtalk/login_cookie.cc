@@ -1,5 +1,6 @@
 #include "dialects/sealtalk/login_cookie.h"
 
+#include <charconv>
 #include <ctime>
 
 #include "http/cookie.h"
@@ -28,7 +29,7 @@ LoginCookies::LoginCookies(std::string_view installation_secret, CookieSettings 
 std::string LoginCookies::Issue(AppId app, const User& user) const {
   int64_t max_age_s = settings_.max_age_days * 86'400;
   int64_t expires_ms = clock_.NowMs() + max_age_s * 1000;
-  std::string token = signer_.Issue({app, user.account, expires_ms, user.epoch});
+  std::string token = signer_.Issue({app, std::to_string(user.id), expires_ms, user.epoch});
   http::CookieAttributes attributes;
   attributes.path = settings_.path;
   attributes.domain = settings_.domain;
@@ -56,7 +57,14 @@ std::optional<LoginClaims> LoginCookies::Read(const http::Request& request, AppI
     for (const auto& [cookie, token] : http::ParseCookies(value)) {
       if (cookie != settings_.name) continue;
       kit::TokenVerification v = signer_.Verify(token, app);
-      if (v.ok()) return LoginClaims{std::move(v.claims.subject), v.claims.epoch};
+      if (!v.ok()) continue;
+      // Signed by us, so a decimal id; checked anyway, as any input is.
+      const std::string& subject = v.claims.subject;
+      UserId id = 0;
+      auto [end, error] = std::from_chars(subject.data(), subject.data() + subject.size(), id);
+      if (error == std::errc() && end == subject.data() + subject.size() && id > 0) {
+        return LoginClaims{id, v.claims.epoch};
+      }
     }
   }
   return std::nullopt;

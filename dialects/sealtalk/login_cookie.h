@@ -1,5 +1,5 @@
 // SealTalk's login cookie (DESIGN.md §2b): a kit::TokenSigner token of purpose "sealtalk-login"
-// naming the app, the user's account and the user's revocation epoch, expiring after the app's
+// naming the app, the user's id and the user's revocation epoch, expiring after the app's
 // cookie_max_age_days. It is checked without a store read; the caller then compares the epoch
 // with the user's (logout and a password change move it, revoking every cookie issued before).
 // Immutable after construction: thread-safe.
@@ -28,7 +28,7 @@ struct CookieSettings {
 };
 
 struct LoginClaims {
-  std::string account;
+  UserId user = 0;  // by id: a cached user card checks the cookie without a store read
   int64_t epoch = 0;
 };
 

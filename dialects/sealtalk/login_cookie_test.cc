@@ -24,7 +24,7 @@ TEST(LoginCookiesTest, ACookieLogsItsUserInOnItsAppUntilItExpires) {
   testing::FakeClock clock;
   LoginCookies cookies(kSecret, {"rong_auth_cookie", 30, false, "/", ""}, clock);
   User u;
-  u.account = "st1a2b3c";
+  u.id = 42;
   u.epoch = 7;
   std::string set = cookies.Issue(5, u);
   EXPECT_EQ(set.rfind("rong_auth_cookie=", 0), 0u);
@@ -34,7 +34,7 @@ TEST(LoginCookiesTest, ACookieLogsItsUserInOnItsAppUntilItExpires) {
   EXPECT_EQ(set.find("Secure"), std::string::npos);
   auto claims = cookies.Read(WithCookie("other=1; " + Pair(set)), 5);
   ASSERT_TRUE(claims);
-  EXPECT_EQ(claims->account, "st1a2b3c");
+  EXPECT_EQ(claims->user, 42);
   EXPECT_EQ(claims->epoch, 7);
   EXPECT_FALSE(cookies.Read(WithCookie(Pair(set)), 6));  // another app
   clock.Advance(int64_t{30} * 86'400'000);
@@ -46,7 +46,7 @@ TEST(LoginCookiesTest, ForgedOrAlteredCookiesAreRefused) {
   LoginCookies cookies(kSecret, {}, clock);
   LoginCookies other(std::string(kSecret) + "x", {}, clock);
   User u;
-  u.account = "a";
+  u.id = 1;
   std::string pair = Pair(cookies.Issue(1, u));
   std::string altered = pair;
   altered[altered.size() - 3] = altered[altered.size() - 3] == 'A' ? 'B' : 'A';
@@ -62,7 +62,7 @@ TEST(LoginCookiesTest, SecureAndClear) {
   testing::FakeClock clock;
   LoginCookies cookies(kSecret, {"sid", 1, true, "/acme", "example.com"}, clock);
   User u;
-  u.account = "a";
+  u.id = 1;
   std::string set = cookies.Issue(1, u);
   EXPECT_NE(set.find("; Secure"), std::string::npos);
   EXPECT_NE(set.find("; Path=/acme; Domain=example.com;"), std::string::npos) << set;

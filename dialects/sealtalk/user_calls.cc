@@ -254,23 +254,30 @@ void Calls::ChangePassword(const CallPtr& c) {
   if (phone_logins_.Locked(key)) {
     return c->Answer(ErrorAnswer(429, "Too many failed logins: try again in a minute."));
   }
-  Offload(c, [self = shared_from_this(), c, old_password = std::move(old_password),
-              new_password = std::move(new_password), key = std::move(key)] {
-    if (!kit::VerifyPassword(c->me.password_hash, old_password)) {
-      self->phone_logins_.Failed(key);
-      return c->Answer(CodeAnswer(kUnknownPhone));
-    }
-    self->phone_logins_.Succeeded(key);
-    auto hash = kit::HashPassword(new_password);
-    if (!hash.ok()) return c->Answer(RefuseAnswer(hash.status()));
-    UserUpdate update;
-    update.password_hash = std::move(hash).value();
-    // A new password revokes every cookie (a new epoch): this session gets a fresh one.
-    self->service_.UpdateUser(c->app.app, c->me.account, std::move(update), [c](Result<User> r) {
-      if (!r.ok()) return c->Answer(RefuseAnswer(r.status()));
-      c->Answer(WithCookie(OkAnswer(), c->app.cookies.Issue(c->app.app.id, *r)));
-    });
-  });
+  // The user whole: the login's card has no password hash.
+  service_.GetUser(
+      c->app.app, c->me.account,
+      [self = shared_from_this(), c, old_password = std::move(old_password),
+       new_password = std::move(new_password), key = std::move(key)](Result<User> me) {
+        if (!me.ok()) return c->Answer(RefuseAnswer(me.status()));
+        self->Offload(c, [self, c, hash = me->password_hash, old_password, new_password, key] {
+          if (!kit::VerifyPassword(hash, old_password)) {
+            self->phone_logins_.Failed(key);
+            return c->Answer(CodeAnswer(kUnknownPhone));
+          }
+          self->phone_logins_.Succeeded(key);
+          auto new_hash = kit::HashPassword(new_password);
+          if (!new_hash.ok()) return c->Answer(RefuseAnswer(new_hash.status()));
+          UserUpdate update;
+          update.password_hash = std::move(new_hash).value();
+          // A new password revokes every cookie (a new epoch): this session gets a fresh one.
+          self->service_.UpdateUser(
+              c->app.app, c->me.account, std::move(update), [c](Result<User> r) {
+                if (!r.ok()) return c->Answer(RefuseAnswer(r.status()));
+                c->Answer(WithCookie(OkAnswer(), c->app.cookies.Issue(c->app.app.id, *r)));
+              });
+        });
+      });
 }
 
 void Calls::ResetPassword(const CallPtr& c) {
