@@ -19,8 +19,15 @@
 #   4. ytx     Yuntongxun POST /2013-12-26/Application/{appId}/IM/getFriends, the whole list
 #              (isAllPage 1), same users and lists (the app's third dialect), one signature per
 #              phase; skipped, with a note, when the binary has no Yuntongxun dialect
-#   5. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
-#   6. import  Yuntongxun importFriends (bench/import_friends.py): batches of 1000 pairs making a
+#   5. st_all  SealTalk GET /friendship/all (the app's fourth dialect) with the login cookie of
+#              one of the first min(400, USERS) seeded users, rotating; bench/sealtalk_login.py
+#              gives them a phone and a password and logs them in after seeding (SMS code fixed
+#              by dev_verification_code); skipped, with st_invite, without a SealTalk dialect
+#   6. write   friend/add.action type=1 and friend/delete.action alternating on unseeded pairs
+#   7. st_invite SealTalk invite, agree, delete, delete back on unseeded pairs of those users,
+#              each step sent once the previous one is answered; one wrk thread per connection
+#              (wrk does not tell a script which connection answered)
+#   8. import  Yuntongxun importFriends (bench/import_friends.py): batches of 1000 pairs making a
 #              fresh graph of 20,000 accounts x 20 friends, 4 keep-alive connections, friendships/s
 # Every response's status and body are checked (the wrk Lua scripts, import_friends.py); any
 # wrong one, and any socket error or timeout, is reported and makes the script exit 1. Other work
@@ -53,7 +60,7 @@ while (($#)); do
     --seed-threads) SEED_THREADS="$2"; shift 2 ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) BIN="$1"; shift ;;
   esac
@@ -157,6 +164,9 @@ EASEMOB=1
 YTX_ID="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 YTX_TOKEN="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 YUNTONGXUN=1
+SEALTALK=1
+ST_CODES_PER_ADDRESS=1  # the binary knows codes_per_address (its default would stop the logins)
+ST_IDS="$TMP/sealtalk-ids.txt"  # sealtalk_login.py's `index id cookie` lines
 write_config() {
   cat >"$TMP/friendgraph.toml" <<EOF
 listen = "127.0.0.1:0"
@@ -172,6 +182,19 @@ rate_limit_per_second = 0
 # wrk sends one signature over and over: the load test is a replay by design.
 reject_replayed_nonce = false
 EOF
+  if ((SEALTALK)); then
+    cat >>"$TMP/friendgraph.toml" <<EOF
+# The same app through SealTalk: the seeded users log in (every SMS code is 123456) and read and
+# write the same lists behind their login cookies.
+[apps.sealtalk]
+dev_verification_code = "123456"
+rate_limit_per_second = 0
+EOF
+    ((ST_CODES_PER_ADDRESS == 0)) || cat >>"$TMP/friendgraph.toml" <<EOF
+# Every SMS code of the run is asked for from 127.0.0.1: no per-address bound (default 20).
+codes_per_address = 0
+EOF
+  fi
   ((EASEMOB)) || return 0
   cat >>"$TMP/friendgraph.toml" <<EOF
 # The same app through Easemob: the seeded users and friendships, seen through a second dialect.
@@ -193,6 +216,7 @@ EOF
 }
 start_friendgraph() {
   write_config
+  : >"$TMP/friendgraph.out"  # made here: the server's own redirect may come after the first sed
   "$BIN" serve --config "$TMP/friendgraph.toml" >"$TMP/friendgraph.out" 2>"$TMP/friendgraph.err" &
   FG_PID=$!
   FG_URL=""
@@ -210,6 +234,18 @@ start_friendgraph() {
       if ((YUNTONGXUN)) && grep -q "unknown key 'apps\[0\]\.yuntongxun'" "$TMP/friendgraph.err"; then
         echo "== this binary has no Yuntongxun dialect: the ytx and import phases are skipped"
         YUNTONGXUN=0
+        start_friendgraph
+        return 0
+      fi
+      if ((ST_CODES_PER_ADDRESS)) &&
+        grep -q "unknown key 'apps\[0\]\.sealtalk\.codes_per_address'" "$TMP/friendgraph.err"; then
+        ST_CODES_PER_ADDRESS=0  # an older binary, without that bound
+        start_friendgraph
+        return 0
+      fi
+      if ((SEALTALK)) && grep -q "unknown key 'apps\[0\]\.sealtalk'" "$TMP/friendgraph.err"; then
+        echo "== this binary has no SealTalk dialect: the st_all and st_invite phases are skipped"
+        SEALTALK=0
         start_friendgraph
         return 0
       fi
@@ -269,6 +305,26 @@ if ((YUNTONGXUN)); then
 fi
 RSS_SEED="$(rss_kib "$FG_PID" VmRSS)"
 
+# SealTalk: its calls run as a logged-in user. Give the first ST_USERS seeded users a phone and a
+# password and log them in (two argon2id hashes each), keeping each one's id and login cookie;
+# then check that a seeded list reads the same through SealTalk.
+ST_USERS=$((USERS < 400 ? USERS : 400))
+ST_LINE=""
+RSS_LOGIN=""
+if ((SEALTALK)); then
+  timeout 900 python3 "$BENCH/sealtalk_login.py" --url "$FG_URL" --app-key "$APP_KEY" \
+    --app-secret "$APP_SECRET" --users "$ST_USERS" --threads "$SEED_THREADS" --out "$ST_IDS" |
+    tee "$TMP/sealtalk-login.out" || die "the SealTalk logins failed"
+  ST_LINE="$(grep '^sealtalk_login: done' "$TMP/sealtalk-login.out")"
+  ST_COUNT="$(curl -s --noproxy "*" --max-time 10 \
+    -H "Cookie: rong_auth_cookie=$(awk 'NR == 1 { print $3 }' "$ST_IDS")" "$FG_URL/friendship/all" |
+    python3 -c 'import json, sys; print(sum(r["status"] == 20 for r in json.load(sys.stdin)["result"]))')" ||
+    die "the SealTalk /friendship/all call failed"
+  ((ST_COUNT == FRIENDS)) || die "u00000 has $ST_COUNT friends through SealTalk, want $FRIENDS"
+  RSS_LOGIN="$(rss_kib "$FG_PID" VmRSS)"
+fi
+st_args() { echo "$ST_IDS - - -"; }  # the SealTalk phases' first four args
+
 # --- nginx ---------------------------------------------------------------------------------------
 NGINX_PORT="$(free_port)"
 mkdir -p "$TMP/nginx/logs"
@@ -310,8 +366,9 @@ HZ="$(getconf CLK_TCK)"
 FAILED=0
 BUSY=0
 
-phase() {  # phase NAME ROUND URL SCRIPT PID [ARGS]: ARGS prints the script's first 4 args
-  local name="$1" round="$2" url="$3" script="$4" pid="$5" args_fn="${6:-sign}"
+phase() {  # phase NAME ROUND URL SCRIPT PID [ARGS [THREADS]]: ARGS prints the script's first
+  # 4 args; THREADS (default --threads) is this phase's wrk threads, which also spaces the offset
+  local name="$1" round="$2" url="$3" script="$4" pid="$5" args_fn="${6:-sign}" threads="${7:-$THREADS}"
   local k="$1#$2" out="$TMP/wrk-$1-$2.txt" line cpu0 cpu1 sig stat0 stat1 wrk_ticks waited=1
   # Other work on the machine skews every figure: say how idle it was just before.
   IDLE[$k]="$(idle_pct)"
@@ -326,8 +383,8 @@ phase() {  # phase NAME ROUND URL SCRIPT PID [ARGS]: ARGS prints the script's fi
   # The subshell's `times` gives wrk's own CPU time: what is left is other work on the machine.
   # shellcheck disable=SC2086  # $sig is four words, passed as four script arguments
   (FG_BENCH_DIR="$BENCH" timeout $((DURATION + 60)) \
-    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 2s --latency \
-    -s "$BENCH/$script" "$url" -- $sig "$USERS" "$FRIENDS" "$(((round - 1) * THREADS))" >"$out" 2>&1 &&
+    wrk -t "$threads" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 2s --latency \
+    -s "$BENCH/$script" "$url" -- $sig "$USERS" "$FRIENDS" "$(((round - 1) * threads))" >"$out" 2>&1 &&
     times >"$out.times") || { cat "$out" >&2; die "wrk failed in phase $name"; }
   cpu1="$(cpu_ticks "$pid")"
   stat1="$(busy_ticks)"
@@ -352,7 +409,7 @@ phase() {  # phase NAME ROUND URL SCRIPT PID [ARGS]: ARGS prints the script's fi
     'BEGIN { printf "%.0f", 100 * t / hz / d }')"
   CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field requests "$line")" \
     'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
-  printf -- '-- round %s %-8s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
+  printf -- '-- round %s %-9s %7.0f req/s  p50 %5s ms  p99 %5s ms  %4s µs CPU/req  wrong %s' \
     "$round" "$name" "${RPS[$k]}" "$(ms "${P50[$k]}")" "$(ms "${P99[$k]}")" "${CPUREQ[$k]}" "${BAD[$k]}"
   echo "  (machine ${IDLE[$k]} % idle before, others ${OTHERS[$k]} %)"
   grep '^BENCH_FIRST_BAD' "$out" || true
@@ -375,9 +432,16 @@ for round in $(seq "$ROUNDS"); do
   if ((YUNTONGXUN)); then
     phase ytx "$round" "$FG_URL" yuntongxun_get_friends.lua "$FG_PID" ytx_args
   fi
+  if ((SEALTALK)); then
+    phase st_all "$round" "$FG_URL" sealtalk_all.lua "$FG_PID" st_args
+  fi
 done
 for round in $(seq "$ROUNDS"); do
   phase write "$round" "$FG_URL" write_mix.lua "$FG_PID"
+  if ((SEALTALK)); then
+    # One connection per wrk thread: each answer is then known to be its thread's last request.
+    phase st_invite "$round" "$FG_URL" sealtalk_invite.lua "$FG_PID" st_args "$CONNECTIONS"
+  fi
 done
 
 # importFriends: a fresh graph per round (accounts i<round>x000000…), batches of 1000 pairs over
@@ -405,7 +469,7 @@ import_phase() {  # import_phase ROUND
     'BEGIN { printf "%.1f", n ? 1e6 * t / hz / n : 0 }')"
   BAD[$k]="$(field failed "$line")"
   RSS[$k]="$(rss_kib "$FG_PID" VmRSS)"
-  printf -- '-- round %s import   %7.0f friendships/s  %s pairs in %s s  server CPU %s %%  %s µs CPU/pair  wrong %s' \
+  printf -- '-- round %s import    %7.0f friendships/s  %s pairs in %s s  server CPU %s %%  %s µs CPU/pair  wrong %s' \
     "$round" "${IMPORT[$k]}" "$(field pairs "$line")" "$secs" "${IMPORT_CPU[$k]}" \
     "${IMPORT_CPUPAIR[$k]}" "${BAD[$k]}"
   echo "  (machine ${IDLE[$k]} % idle before)"
@@ -443,8 +507,10 @@ TOTAL_BAD=0
 for k in "${!BAD[@]}"; do TOTAL_BAD=$((TOTAL_BAD + BAD[$k])); done
 echo
 echo "$SEED_LINE"
+[[ -z "$ST_LINE" ]] || echo "$ST_LINE"
 echo "friendgraph RSS: $(mib "$RSS_IDLE") MiB at start, $(mib "$RSS_SEED") MiB after seeding," \
-  "peak $(mib "$(rss_kib "$FG_PID" VmHWM)") MiB"
+  "${RSS_LOGIN:+$(mib "$RSS_LOGIN") MiB after the SealTalk logins, }peak" \
+  "$(mib "$(rss_kib "$FG_PID" VmHWM)") MiB"
 echo
 HEADER="| phase: $THREADS wrk threads, $CONNECTIONS connections, $DURATION s"
 HEADER+="$( ((ROUNDS == 1)) || echo ", median of $ROUNDS rounds") | req/s | p50 ms | p99 ms | max ms"
@@ -457,7 +523,9 @@ row 'nginx `return 200` (ceiling)' nginx
 row "friend/get, $FRIENDS friends, updatetime=0" get
 ((EASEMOB == 0)) || row "Easemob contacts?limit=50, $FRIENDS friends" contacts
 ((YUNTONGXUN == 0)) || row "Yuntongxun getFriends, $FRIENDS friends" ytx
+((SEALTALK == 0)) || row "SealTalk /friendship/all, $FRIENDS friends" st_all
 row 'friend/add type=1 + friend/delete' write
+((SEALTALK == 0)) || row 'SealTalk invite+agree+delete×2' st_invite
 echo
 if ((YUNTONGXUN)); then
   IMPORT_MEDIAN="$(for r in $(seq "$ROUNDS"); do echo "${IMPORT[import#$r]} import#$r"; done |
@@ -475,6 +543,10 @@ echo "timeouts; idle before: share of the machine's CPUs idle in the second befo
 echo "others: CPU used during the phase by anything but the server and wrk (100 % = one core; in"
 echo "write phases it includes the kernel threads that carry out the fsyncs). wrk and the servers"
 echo "share the same CPUs."
+if ((SEALTALK)); then
+  echo "SealTalk invite+agree+delete×2: $CONNECTIONS wrk threads of one connection each (a step is"
+  echo "sent once the previous one is answered); req/s counts each of a cycle's 4 requests."
+fi
 ((BUSY == 0)) || echo "WARNING: the machine was busy with other work; these figures understate the server."
 echo
 
@@ -498,6 +570,12 @@ if ((YUNTONGXUN)); then
   verdict "Yuntongxun getFriends p99 < 5 ms ($(ms "${P99[$YTX]}") ms)" "${P99[$YTX]} < 5000"
   verdict "Yuntongxun importFriends >= 50000 friendships/s (${IMPORT[$IMPORT_MEDIAN]}/s)" \
     "${IMPORT[$IMPORT_MEDIAN]} >= 50000"
+fi
+if ((SEALTALK)); then
+  ST_ALL="$(median_key st_all)"
+  verdict "SealTalk /friendship/all >= 30 % of nginx req/s ($(ratio "$ST_ALL"))" \
+    "${RPS[$ST_ALL]} >= 0.3 * ${RPS[$(median_key nginx)]}"
+  verdict "SealTalk /friendship/all p99 < 5 ms ($(ms "${P99[$ST_ALL]}") ms)" "${P99[$ST_ALL]} < 5000"
 fi
 verdict "durable writes >= 5000/s ($(printf '%.0f' "${RPS[$WRITE]}")/s)" "${RPS[$WRITE]} >= 5000"
 verdict "friendgraph peak RSS < 100 MiB ($(mib "$(rss_kib "$FG_PID" VmHWM)") MiB)" \

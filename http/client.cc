@@ -1,11 +1,8 @@
 #include "http/client.h"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -24,49 +21,32 @@ using asio::ip::tcp;
 
 constexpr size_t kMaxAnswerBytes = 64 * 1024;
 
-// One exchange over `stream` (a tcp_stream or an ssl_stream over one), already connected.
-template <typename Stream>
-asio::awaitable<int> Exchange(Stream& stream, const Url& url, std::string_view content_type,
-                              std::string_view body) {
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, url.path, 11};
-  req.set(bhttp::field::host, url.host);
-  req.set(bhttp::field::user_agent, "friendgraph");
-  req.set(bhttp::field::content_type, beast::string_view(content_type.data(), content_type.size()));
-  req.set(bhttp::field::connection, "close");
-  req.body() = std::string(body);
-  req.prepare_payload();
-  co_await bhttp::async_write(stream, req, asio::use_awaitable);
+// One exchange's state, on Post's stack while its io_context runs.
+struct Exchange {
+  bhttp::request<bhttp::string_body> request;
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kMaxAnswerBytes);
-  co_await bhttp::async_read(stream, buffer, parser, asio::use_awaitable);
-  co_return parser.get().result_int();
-}
+  std::optional<int> status;
+  std::string error;
+};
 
-asio::awaitable<int> Run(const Url& url, const tcp::resolver::results_type& endpoints,
-                         std::string_view content_type, std::string_view body,
-                         std::chrono::milliseconds timeout) {
-  auto executor = co_await asio::this_coro::executor;
-  if (!url.tls) {
-    beast::tcp_stream stream(executor);
-    stream.expires_after(timeout);
-    co_await stream.async_connect(endpoints, asio::use_awaitable);
-    co_return co_await Exchange(stream, url, content_type, body);
-  }
-  asio::ssl::context tls(asio::ssl::context::tls_client);
-  tls.set_default_verify_paths();
-  tls.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
-  stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
-  // SNI: servers that host several names pick the certificate by it.
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
-    throw beast::system_error(
-        beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
-  }
-  beast::get_lowest_layer(stream).expires_after(timeout);
-  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
-  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-  co_return co_await Exchange(stream, url, content_type, body);
+// Writes the request on `stream` (a tcp_stream, or an ssl_stream over one), connected, and reads
+// the answer. Callbacks, not coroutines: clang 14 with this Boost has no asio::awaitable.
+template <typename Stream>
+void WriteAndRead(Stream& stream, Exchange& x) {
+  bhttp::async_write(stream, x.request, [&stream, &x](beast::error_code ec, size_t) {
+    if (ec) {
+      x.error = ec.message();
+      return;
+    }
+    bhttp::async_read(stream, x.buffer, x.parser, [&x](beast::error_code ec, size_t) {
+      if (ec) {
+        x.error = ec.message();
+        return;
+      }
+      x.status = x.parser.get().result_int();
+    });
+  });
 }
 
 }  // namespace
@@ -148,24 +128,58 @@ Result<int> Post(const Url& url, std::string_view content_type, std::string_view
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       timeout - (std::chrono::steady_clock::now() - start));
   if (left <= std::chrono::milliseconds(0)) return Status(Code::kUnavailable, "timed out");
+  Exchange x;
+  x.request = {bhttp::verb::post, url.path, 11};
+  x.request.set(bhttp::field::host, url.host);
+  x.request.set(bhttp::field::user_agent, "friendgraph");
+  x.request.set(bhttp::field::content_type,
+                beast::string_view(content_type.data(), content_type.size()));
+  x.request.set(bhttp::field::connection, "close");
+  x.request.body() = std::string(body);
+  x.request.prepare_payload();
+  x.parser.body_limit(kMaxAnswerBytes);
+  // Declared before the streams: they go first, so that no handler runs after them.
   asio::io_context io;
-  std::optional<int> status;
-  std::string error;
-  asio::co_spawn(io, Run(url, endpoints->value(), content_type, body, left),
-                 [&](std::exception_ptr e, int result) {
-                   if (!e) {
-                     status = result;
-                     return;
-                   }
-                   try {
-                     std::rethrow_exception(e);
-                   } catch (const std::exception& ex) {
-                     error = ex.what();
-                   }
-                 });
-  io.run_for(left + std::chrono::milliseconds(100));
-  if (status) return *status;
-  return Status(Code::kUnavailable, error.empty() ? "timed out" : error);
+  if (!url.tls) {
+    beast::tcp_stream stream(io);
+    stream.expires_after(left);
+    stream.async_connect(endpoints->value(), [&](beast::error_code ec, const tcp::endpoint&) {
+      if (ec) {
+        x.error = ec.message();
+        return;
+      }
+      WriteAndRead(stream, x);
+    });
+    io.run_for(left + std::chrono::milliseconds(100));
+  } else {
+    asio::ssl::context tls(asio::ssl::context::tls_client);
+    tls.set_default_verify_paths();
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+    stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+    // SNI: servers that host several names pick the certificate by it.
+    if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+      return Status(Code::kUnavailable, "TLS: cannot set the server name");
+    }
+    beast::get_lowest_layer(stream).expires_after(left);
+    beast::get_lowest_layer(stream).async_connect(
+        endpoints->value(), [&](beast::error_code ec, const tcp::endpoint&) {
+          if (ec) {
+            x.error = ec.message();
+            return;
+          }
+          stream.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code ec) {
+            if (ec) {
+              x.error = "TLS: " + ec.message();
+              return;
+            }
+            WriteAndRead(stream, x);
+          });
+        });
+    io.run_for(left + std::chrono::milliseconds(100));
+  }
+  if (x.status) return *x.status;
+  return Status(Code::kUnavailable, x.error.empty() ? "timed out" : x.error);
 }
 
 }  // namespace fg::http
