@@ -141,6 +141,23 @@ struct FriendRequest {
   int64_t to_version = 0;    // the recipient's version at the last change
 };
 
+// Everything one user has on record with another (SealTalk's friendship row): the user's edge
+// to the peer, alive or a tombstone (or one that was never alive: Change::Annotate), and the
+// request each way.
+struct PeerRow {
+  AppId peer_app = 0;
+  UserId peer = 0;
+  std::string peer_account;               // from the edge; "" for a row that only a request names
+  std::optional<FriendEdge> edge;         // user -> peer
+  std::optional<FriendRequest> sent;      // user -> peer
+  std::optional<FriendRequest> received;  // peer -> user
+  bool blocked = false;                   // the user has blocked the peer
+  int64_t clock_ms = 0;                   // the user's clock at the row's last change: the order
+};
+
+// A user's rows, shared and immutable like a FriendList.
+using PeerRows = std::shared_ptr<const std::vector<PeerRow>>;
+
 // A user's avatar image (DESIGN.md §2c): at most one per user, replaced by the next upload.
 // `key` is random and names it in its URL, so that a new upload gets a new URL.
 struct Avatar {

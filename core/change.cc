@@ -113,6 +113,7 @@ int64_t Change::Tick(User& user) {
 }
 
 int64_t Change::Advance(User& user) {
+  RowsChanged(user);
   user.version += 1;
   user.clock_ms = std::max(now_ms_, user.clock_ms + 1);
   return user.clock_ms;
@@ -169,6 +170,7 @@ void Change::Annotate(User& owner, User& peer, const EdgeFields& fields) {
   }
   Apply(fields, edge.fields);
   txn_.PutEdge(owner.app, edge);
+  RowsChanged(owner);
 }
 
 bool Change::Tombstone(User& owner, User& peer, bool drop_alias) {
@@ -296,6 +298,7 @@ void Change::Forget(const User& user) {
   // Its cached list (even an empty one) and card must go with it.
   MarkTouched(user);
   ProfileChanged(user);
+  RowsChanged(user);
 }
 
 void Change::Commit() {

@@ -74,6 +74,13 @@ class Change {
   // deleted: their cached cards are stale after it.
   const std::vector<UserId>& profiles_changed() const { return profiles_changed_; }
   void ProfileChanged(const User& user) { profiles_changed_.push_back(user.id); }
+  // Users whose rows (PeerRow: edges, requests either way, blocks) this job changed or who it
+  // deleted: their cached rows are stale after it. Advance() and Tick() count; a rule that
+  // changes a row without them (a block, Annotate) says so.
+  const std::vector<UserKey>& rows_changed() const { return rows_changed_; }
+  void RowsChanged(const User& user) {
+    if (rows_changed_ids_.insert(user.id).second) rows_changed_.push_back({user.app, user.account});
+  }
 
   // The key `ref` names: its account lower-cased, its app resolved. kInvalidArgument for an app
   // outside the calling app's link group.
@@ -158,6 +165,8 @@ class Change {
   std::unordered_set<UserId> touched_ids_;
   std::unordered_set<UserId> created_;  // adopted: created by this job
   std::vector<UserId> profiles_changed_;
+  std::vector<UserKey> rows_changed_;
+  std::unordered_set<UserId> rows_changed_ids_;
 };
 
 // The key `ref` names for a call of `app`: its account lower-cased, its app resolved.

@@ -5,19 +5,24 @@
 
 namespace fg {
 
-std::string FriendListCache::Key(AppId app, std::string_view account) {
+template <typename Item>
+std::string UserListCache<Item>::Key(AppId app, std::string_view account) {
   std::string key = std::to_string(app);
   key.push_back('/');
   key.append(account);
   return key;
 }
 
-FriendListCache::Shard& FriendListCache::ShardFor(const std::string& key, size_t* index) {
+template <typename Item>
+typename UserListCache<Item>::Shard& UserListCache<Item>::ShardFor(const std::string& key,
+                                                                   size_t* index) {
   *index = std::hash<std::string>{}(key) % kShards;
   return shards_[*index];
 }
 
-FriendListCache::List FriendListCache::Find(AppId app, std::string_view account, Ticket* ticket) {
+template <typename Item>
+typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::string_view account,
+                                                             Ticket* ticket) {
   std::string key = Key(app, account);
   Shard& shard = ShardFor(key, &ticket->shard);
   std::lock_guard lock(shard.mu);
@@ -30,12 +35,16 @@ namespace {
 
 // What a list costs against the bound: an empty list costs one, so that empty lists are bounded
 // (and evicted) like the others.
-size_t Cost(const FriendListCache::List& list) { return std::max<size_t>(1, list->size()); }
+template <typename List>
+size_t Cost(const List& list) {
+  return std::max<size_t>(1, list->size());
+}
 
 }  // namespace
 
-void FriendListCache::Install(AppId app, std::string_view account, const Ticket& ticket,
-                              List list) {
+template <typename Item>
+void UserListCache<Item>::Install(AppId app, std::string_view account, const Ticket& ticket,
+                                  List list) {
   if (Cost(list) > max_items_per_shard_) return;
   std::string key = Key(app, account);
   Shard& shard = shards_[ticket.shard];
@@ -49,7 +58,8 @@ void FriendListCache::Install(AppId app, std::string_view account, const Ticket&
   if (inserted) shard.items += Cost(list);
 }
 
-void FriendListCache::Drop(const std::vector<UserKey>& users) {
+template <typename Item>
+void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
   for (const auto& user : users) {
     std::string key = Key(user.app, user.account);
     size_t index;
@@ -62,5 +72,8 @@ void FriendListCache::Drop(const std::vector<UserKey>& users) {
     }
   }
 }
+
+template class UserListCache<FriendView>;
+template class UserListCache<PeerRow>;
 
 }  // namespace fg

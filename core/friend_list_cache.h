@@ -1,14 +1,15 @@
-// FriendListCache: each user's whole list of alive friends, in memory, for full-list reads
-// (NetEase friend/get with updatetime=0 is the hot call of a client's start-up).
+// UserListCache: each user's whole list of something, in memory, for whole-list reads:
+// FriendListCache, a user's alive friends (NetEase friend/get with updatetime=0 is the hot call of
+// a client's start-up); PeerRowsCache, a user's rows (SealTalk's /friendship/all).
 //
 // Correct for one server process per database (the embedded store): FriendService drops a user's
-// entry after every committed change that touched them, before the change is acknowledged, and a
-// reader only installs a list if no drop hit its shard while it was reading from the store, so a
-// list read from an older snapshot is never kept. Nodes that share a database with other writers
-// must run without it (FriendService takes a null cache).
+// entry after every committed change to what the list holds, before the change is acknowledged,
+// and a reader only installs a list if no drop hit its shard while it was reading from the store,
+// so a list read from an older snapshot is never kept. Nodes that share a database with other
+// writers must run without it (FriendService takes a null cache).
 //
-// Bounded: at most max_items friends in all (an empty list counts as one), spread over shards;
-// a full shard evicts arbitrary entries. Thread-safe.
+// Bounded: at most max_items items in all (an empty list counts as one), spread over shards; a
+// full shard evicts arbitrary entries. Thread-safe.
 #pragma once
 
 #include <array>
@@ -24,11 +25,12 @@
 
 namespace fg {
 
-class FriendListCache {
+template <typename Item>
+class UserListCache {
  public:
-  using List = FriendList;
+  using List = std::shared_ptr<const std::vector<Item>>;
 
-  explicit FriendListCache(size_t max_items) : max_items_per_shard_(max_items / kShards + 1) {}
+  explicit UserListCache(size_t max_items) : max_items_per_shard_(max_items / kShards + 1) {}
 
   // What a reader must remember from before its store read to install the result.
   struct Ticket {
@@ -57,5 +59,10 @@ class FriendListCache {
   const size_t max_items_per_shard_;
   std::array<Shard, kShards> shards_;
 };
+
+using FriendListCache = UserListCache<FriendView>;
+using PeerRowsCache = UserListCache<PeerRow>;
+extern template class UserListCache<FriendView>;
+extern template class UserListCache<PeerRow>;
 
 }  // namespace fg

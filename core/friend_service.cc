@@ -66,8 +66,8 @@ Result<User> FindRef(ReadTxn& txn, const AppContext& app, const UserRef& ref) {
 }  // namespace
 
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
-                             FriendListCache* cache, UserCache* users)
-    : ctx_{&store, &clock, &completions, cache, users} {
+                             FriendListCache* cache, UserCache* users, PeerRowsCache* rows)
+    : ctx_{&store, &clock, &completions, cache, users, rows} {
   assert((!cache && !users) || store.sole_writer());
 }
 
@@ -78,6 +78,7 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
     std::optional<T> value;
     std::vector<UserKey> touched;
     std::vector<UserId> profiles_changed;
+    std::vector<UserKey> rows_changed;
   };
   auto out = std::make_shared<Outcome>();
   Context ctx = ctx_;
@@ -89,6 +90,7 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
         out->value = std::move(result).value();
         out->touched = change.touched();
         out->profiles_changed = change.profiles_changed();
+        out->rows_changed = change.rows_changed();
         return Status::Ok();
       },
       [ctx, out, done = std::move(done)](const Status& status) mutable {
@@ -96,6 +98,9 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
         if (status.ok() && ctx.cache && !out->touched.empty()) ctx.cache->Drop(out->touched);
         if (status.ok() && ctx.users && !out->profiles_changed.empty()) {
           ctx.users->Drop(out->profiles_changed);
+        }
+        if (status.ok() && ctx.rows && !out->rows_changed.empty()) {
+          ctx.rows->Drop(out->rows_changed);
         }
         ctx.completions->Post([status, out, done = std::move(done)] {
           Guarded([&] {
@@ -401,71 +406,98 @@ void FriendService::ListRequests(const AppContext& app, UserRef user, int64_t cu
       });
 }
 
-void FriendService::ListPeerRows(const AppContext& app, UserRef user, std::optional<UserRef> peer,
-                                 size_t max_requests, Callback<std::vector<PeerRow>> done) {
-  Query<std::vector<PeerRow>>(
-      std::move(done),
-      [app, user = std::move(user), peer = std::move(peer),
-       max_requests](ReadTxn& txn) -> Result<std::vector<PeerRow>> {
-        auto u = FindRef(txn, app, user);
-        if (!u.ok()) return u.status();
-        std::optional<User> only;  // the one peer asked for
-        if (peer) {
-          auto p = FindRef(txn, app, *peer);
-          if (!p.ok()) return p.status();
-          only = std::move(p).value();
-        }
-        std::vector<PeerRow> rows;
-        std::unordered_map<UserId, size_t> index;  // peer -> its row
-        auto row_of = [&](AppId peer_app, UserId id) -> PeerRow& {
-          auto [it, added] = index.try_emplace(id, rows.size());
-          if (added) {
-            rows.emplace_back();
-            rows.back().peer_app = peer_app;
-            rows.back().peer = id;
-          }
-          return rows[it->second];
-        };
-        if (only) {
-          if (auto e = txn.FindEdge(u->app, u->id, only->id)) {
-            PeerRow& row = row_of(e->peer_app, e->peer);
-            row.peer_account = e->peer_account;
-            row.edge = std::move(*e);
-          }
-        } else {
-          for (auto& v :
-               txn.ListFriends(u->app, u->id, -1, /*include_tombstones=*/true, SIZE_MAX)) {
-            PeerRow& row = row_of(v.edge.peer_app, v.edge.peer);
-            row.peer_account = v.peer_account;
-            row.edge = std::move(v.edge);
-          }
-        }
-        std::vector<FriendRequest> requests;
-        if (only) {
-          if (auto r = txn.FindRequest(only->app, u->id, only->id)) requests.push_back(*r);
-          if (auto r = txn.FindRequest(u->app, only->id, u->id)) requests.push_back(*r);
-        } else {
-          requests =
-              txn.ListRequests(u->app, u->id, INT64_MAX, /*newest_first=*/true, max_requests);
-        }
-        for (auto& r : requests) {
-          bool sent = r.from == u->id;
-          PeerRow& row = sent ? row_of(r.to_app, r.to) : row_of(r.from_app, r.from);
-          (sent ? row.sent : row.received) = std::move(r);
-        }
-        for (const auto& b :
-             txn.ListRelationsBefore(u->app, u->id, Relation::kBlock, INT64_MAX, SIZE_MAX)) {
-          if (auto it = index.find(b.peer); it != index.end()) rows[it->second].blocked = true;
-        }
-        for (PeerRow& row : rows) {
-          if (row.edge) row.clock_ms = row.edge->updated_ms;
-          if (row.sent) row.clock_ms = std::max(row.clock_ms, row.sent->updated_ms);
-          if (row.received) row.clock_ms = std::max(row.clock_ms, row.received->to_clock_ms);
-        }
-        std::sort(rows.begin(), rows.end(),
-                  [](const PeerRow& a, const PeerRow& b) { return a.clock_ms < b.clock_ms; });
-        return rows;
-      });
+namespace {
+
+// One user's rows (FriendService::ListPeerRows), or only its row with `only`.
+std::vector<PeerRow> ReadRows(ReadTxn& txn, const User& u, const User* only) {
+  std::vector<PeerRow> rows;
+  std::unordered_map<UserId, size_t> index;  // peer -> its row
+  auto row_of = [&](AppId peer_app, UserId id) -> PeerRow& {
+    auto [it, added] = index.try_emplace(id, rows.size());
+    if (added) {
+      rows.emplace_back();
+      rows.back().peer_app = peer_app;
+      rows.back().peer = id;
+    }
+    return rows[it->second];
+  };
+  auto take_edge = [&](FriendEdge e) {
+    PeerRow& row = row_of(e.peer_app, e.peer);
+    row.peer_account = e.peer_account;
+    row.edge = std::move(e);
+  };
+  std::vector<FriendRequest> requests;
+  if (only) {
+    if (auto e = txn.FindEdge(u.app, u.id, only->id)) take_edge(std::move(*e));
+    if (auto r = txn.FindRequest(only->app, u.id, only->id)) requests.push_back(std::move(*r));
+    if (auto r = txn.FindRequest(u.app, only->id, u.id)) requests.push_back(std::move(*r));
+  } else {
+    // since -1: edges that were never alive too (Change::Annotate keeps their fields).
+    for (auto& v : txn.ListFriends(u.app, u.id, -1, /*include_tombstones=*/true, SIZE_MAX)) {
+      take_edge(std::move(v.edge));
+    }
+    requests = txn.ListRequests(u.app, u.id, INT64_MAX, /*newest_first=*/true,
+                                FriendService::kMaxRowRequests);
+  }
+  for (auto& r : requests) {
+    bool sent = r.from == u.id;
+    PeerRow& row = sent ? row_of(r.to_app, r.to) : row_of(r.from_app, r.from);
+    (sent ? row.sent : row.received) = std::move(r);
+  }
+  if (only && !index.empty()) {
+    rows.front().blocked = txn.HasRelation(u.app, u.id, only->id, Relation::kBlock);
+  } else if (!only) {
+    for (const auto& b :
+         txn.ListRelationsBefore(u.app, u.id, Relation::kBlock, INT64_MAX, SIZE_MAX)) {
+      if (auto it = index.find(b.peer); it != index.end()) rows[it->second].blocked = true;
+    }
+  }
+  for (PeerRow& row : rows) {
+    if (row.edge) row.clock_ms = row.edge->updated_ms;
+    if (row.sent) row.clock_ms = std::max(row.clock_ms, row.sent->updated_ms);
+    if (row.received) row.clock_ms = std::max(row.clock_ms, row.received->to_clock_ms);
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const PeerRow& a, const PeerRow& b) { return a.clock_ms < b.clock_ms; });
+  return rows;
+}
+
+}  // namespace
+
+void FriendService::ListPeerRows(const AppContext& app, UserRef user, Callback<PeerRows> done) {
+  auto key = ResolveUser(app, user);
+  if (!key.ok()) return done(key.status());
+  PeerRowsCache::Ticket ticket{};
+  if (ctx_.rows) {
+    if (PeerRows cached = ctx_.rows->Find(key.value().app, key.value().account, &ticket)) {
+      return done(std::move(cached));
+    }
+  }
+  Query<PeerRows>(std::move(done),
+                  [key = std::move(key).value(), account = std::move(user.account),
+                   cache = ctx_.rows, ticket](ReadTxn& txn) -> Result<PeerRows> {
+                    auto u = txn.FindUser(key.app, key.account);
+                    if (!u) return UserNotFound(account);
+                    auto rows =
+                        std::make_shared<const std::vector<PeerRow>>(ReadRows(txn, *u, nullptr));
+                    if (cache) cache->Install(key.app, key.account, ticket, rows);
+                    return PeerRows(rows);
+                  });
+}
+
+void FriendService::GetPeerRow(const AppContext& app, UserRef user, UserRef peer,
+                               Callback<std::optional<PeerRow>> done) {
+  Query<std::optional<PeerRow>>(std::move(done),
+                                [app, user = std::move(user), peer = std::move(peer)](
+                                    ReadTxn& txn) -> Result<std::optional<PeerRow>> {
+                                  auto u = FindRef(txn, app, user);
+                                  if (!u.ok()) return u.status();
+                                  auto p = FindRef(txn, app, peer);
+                                  if (!p.ok()) return p.status();
+                                  std::vector<PeerRow> rows = ReadRows(txn, *u, &p.value());
+                                  if (rows.empty()) return std::optional<PeerRow>();
+                                  return std::optional<PeerRow>(std::move(rows.front()));
+                                });
 }
 
 void FriendService::GetUserByStAccount(const AppContext& app, std::string st_account,

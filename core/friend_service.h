@@ -53,20 +53,6 @@ struct Person {
   std::optional<FriendEdge> edge;  // the viewer's edge to the user, alive or a tombstone
 };
 
-// Everything one user has on record with another (SealTalk's friendship row): the user's edge
-// to the peer, alive or a tombstone (or one that was never alive: Change::Annotate), and the
-// request each way.
-struct PeerRow {
-  AppId peer_app = 0;
-  UserId peer = 0;
-  std::string peer_account;               // from the edge; "" for a row that only a request names
-  std::optional<FriendEdge> edge;         // user -> peer
-  std::optional<FriendRequest> sent;      // user -> peer
-  std::optional<FriendRequest> received;  // peer -> user
-  bool blocked = false;                   // the user has blocked the peer
-  int64_t clock_ms = 0;                   // the user's clock at the row's last change: the order
-};
-
 // One page of a list (DESIGN.md §2c). next_cursor is empty on the last page.
 template <typename T>
 struct Page {
@@ -81,7 +67,7 @@ class FriendService {
   // may be null; REQUIRES: caches only with a store that is the sole writer of its data
   // (asserted).
   FriendService(Store& store, Clock& clock, Executor& completions, FriendListCache* cache = nullptr,
-                UserCache* users = nullptr);
+                UserCache* users = nullptr, PeerRowsCache* rows = nullptr);
 
   // Users.
   void CreateUser(const AppContext& app, NewUser user, Callback<User> done);
@@ -143,13 +129,17 @@ class FriendService {
   void ListRequests(const AppContext& app, UserRef user, int64_t cursor_ms, bool newest_first,
                     size_t limit, Callback<std::vector<RequestView>> done);
 
+  // The requests a user's rows hold at most: the last ones the user sent or received (requests
+  // have no limit of their own; this bounds the read and the cache).
+  static constexpr size_t kMaxRowRequests = 1000;
   // user's rows (PeerRow), one per peer the user has an edge or a request with, by the user's
-  // clock, oldest first: every edge, and the `max_requests` requests the user sent or received
-  // last (requests have no limit of their own; this bounds the read). With `peer`, only the row
-  // of that peer (none if they have no record). Peers the user has only blocked have no row.
-  // kUserNotFound for the user or the peer.
-  void ListPeerRows(const AppContext& app, UserRef user, std::optional<UserRef> peer,
-                    size_t max_requests, Callback<std::vector<PeerRow>> done);
+  // clock, oldest first: every edge, and the kMaxRowRequests requests the user sent or received
+  // last. Peers the user has only blocked have no row. Answers inline from the rows cache when
+  // the user's rows are there. kUserNotFound.
+  void ListPeerRows(const AppContext& app, UserRef user, Callback<PeerRows> done);
+  // The row of `user` with `peer`: nullopt if they have no record. kUserNotFound for either.
+  void GetPeerRow(const AppContext& app, UserRef user, UserRef peer,
+                  Callback<std::optional<PeerRow>> done);
   // The user whose SealTalk number is `st_account` (any case); kUserNotFound if none.
   void GetUserByStAccount(const AppContext& app, std::string st_account, Callback<User> done);
   // For each mobile number, up to `limit_each` users of the app with that profile mobile, by id.
@@ -183,6 +173,7 @@ class FriendService {
     Executor* completions;
     FriendListCache* cache;
     UserCache* users;
+    PeerRowsCache* rows;
   };
 
   // Runs rule(Change&) as one write job; completes `done` on the executor after commit.

@@ -34,12 +34,14 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
     args.message = "hi " + peer;
     return Wait<AddOutcome>([&](auto cb) { service_.Add(app_, args, cb); });
   }
-  std::vector<PeerRow> Rows(const std::string& user, std::optional<UserRef> peer = std::nullopt,
-                            size_t max_requests = SIZE_MAX) {
-    auto r = Wait<std::vector<PeerRow>>(
-        [&](auto cb) { service_.ListPeerRows(app_, user, peer, max_requests, cb); });
+  std::vector<PeerRow> Rows(const std::string& user) {
+    auto r = Wait<PeerRows>([&](auto cb) { service_.ListPeerRows(app_, user, cb); });
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r.value() : std::vector<PeerRow>{};
+    return r.ok() ? *r.value() : std::vector<PeerRow>{};
+  }
+  Result<std::optional<PeerRow>> Row(const std::string& user, const std::string& peer) {
+    return Wait<std::optional<PeerRow>>(
+        [&](auto cb) { service_.GetPeerRow(app_, user, peer, cb); });
   }
   Result<bool> Describe(const std::string& owner, const std::string& peer, std::string text) {
     EdgeFields f;
@@ -55,7 +57,9 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
   testing::FakeClock clock_;
   testing::ThreadExecutor executor_;
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
-  FriendService service_{*store_, clock_, executor_};
+  // The rows cache on: every read below after a change checks that the change dropped it.
+  PeerRowsCache rows_cache_{10'000};
+  FriendService service_{*store_, clock_, executor_, nullptr, nullptr, &rows_cache_};
   AppContext app_;
 };
 
@@ -83,21 +87,53 @@ TEST_P(PeerRowsTest, RowsHoldTheEdgeAndTheRequestsEachWayInTheUsersClockOrder) {
   EXPECT_TRUE(rows[2].edge && rows[2].edge->alive);
   EXPECT_LT(rows[0].clock_ms, rows[1].clock_ms);
   EXPECT_LT(rows[1].clock_ms, rows[2].clock_ms);
-  // Only the last requests are read: the last two leave out a's own to b.
-  auto last = Rows("a", std::nullopt, 2);
-  ASSERT_EQ(last.size(), 2u);
-  EXPECT_EQ(last[0].peer, c);
   // One peer's row alone; none for a user with no record.
-  auto one = Rows("a", UserRef("c"));
-  ASSERT_EQ(one.size(), 1u);
-  EXPECT_TRUE(one[0].received && one[0].blocked);
+  auto one = Row("a", "c");
+  ASSERT_TRUE(one.ok() && *one);
+  EXPECT_TRUE((*one)->received && (*one)->blocked);
   Create("e");
-  EXPECT_TRUE(Rows("a", UserRef("e")).empty());
-  EXPECT_EQ(Wait<std::vector<PeerRow>>(
-                [&](auto cb) { service_.ListPeerRows(app_, "a", UserRef("nobody"), SIZE_MAX, cb); })
-                .status()
-                .code(),
-            Code::kUserNotFound);
+  EXPECT_EQ(Row("a", "e").value(), std::nullopt);
+  EXPECT_EQ(Row("a", "nobody").status().code(), Code::kUserNotFound);
+}
+
+TEST_P(PeerRowsTest, EveryChangeToARowDropsTheCachedRowsOfBothUsers) {
+  Create("a");
+  UserId b = Create("b");
+  Create("c");
+  EXPECT_TRUE(Rows("a").empty());  // cached, empty
+  EXPECT_TRUE(Rows("b").empty());
+  ASSERT_EQ(Ask("a", "b").value(), AddOutcome::kRequestSent);
+  ASSERT_EQ(Rows("a").size(), 1u);
+  ASSERT_EQ(Rows("b").size(), 1u);
+  ASSERT_TRUE(
+      Wait<bool>([&](auto cb) { service_.Respond(app_, "b", "a", Answer::kIgnore, "", cb); }).ok());
+  EXPECT_EQ(Rows("a")[0].sent->state, RequestState::kIgnored);
+  ASSERT_TRUE(Wait<bool>([&](auto cb) {
+                service_.SetRelation(app_, "a", "b", Relation::kBlock, true, cb);
+              }).ok());
+  EXPECT_TRUE(Rows("a")[0].blocked);
+  ASSERT_TRUE(Describe("a", "b", "noted").ok());
+  EXPECT_EQ(Rows("a")[0].edge->fields.description, "noted");
+  ASSERT_TRUE(Wait<bool>([&](auto cb) {
+                service_.SetRelations(app_, "a", {"b"}, Relation::kBlock, false, cb);
+              }).ok());
+  EXPECT_FALSE(Rows("a")[0].blocked);
+  // A friendship, then a delete, on both sides.
+  AddArgs direct;
+  direct.owner = "a";
+  direct.peer = "b";
+  direct.mode = AddMode::kDirect;
+  ASSERT_TRUE(Wait<AddOutcome>([&](auto cb) { service_.Add(app_, direct, cb); }).ok());
+  EXPECT_TRUE(Rows("b")[0].edge->alive);
+  ASSERT_TRUE(Wait<bool>([&](auto cb) { service_.Delete(app_, DeleteArgs{"b", "a"}, cb); }).ok());
+  EXPECT_FALSE(Rows("b")[0].edge->alive);
+  // A user deleted takes its requests: the other side's rows no longer hold them.
+  ASSERT_EQ(Ask("c", "a").value(), AddOutcome::kRequestSent);
+  ASSERT_EQ(Rows("a").size(), 2u);
+  ASSERT_TRUE(Wait<bool>([&](auto cb) { service_.DeleteUser(app_, "c", cb); }).ok());
+  auto left = Rows("a");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].peer, b);
 }
 
 TEST_P(PeerRowsTest, DescriptionsGoOnAnyRowWithoutShowingInSyncs) {

@@ -289,8 +289,16 @@ Result<bool> DeleteUserRule(Change& change, const UserRef& ref) {
        txn.ListFriends(user->app, user->id, 0, /*include_tombstones=*/true, SIZE_MAX)) {
     peers.push_back({e.edge.peer_app, e.peer_account});
   }
+  // And every user with a request to or from it: those go with it (DeleteUserRows), so their
+  // rows change.
+  for (const auto& r : txn.ListRequests(user->app, user->id, 0, false, SIZE_MAX)) {
+    auto other = r.from == user->id ? txn.FindUserById(r.to_app, r.to)
+                                    : txn.FindUserById(r.from_app, r.from);
+    if (other) peers.push_back({other->app, other->account});
+  }
   for (User* peer : change.LockMore(peers)) {
     if (change.IsAlive(*peer, *user)) change.Tombstone(*peer, *user, /*drop_alias=*/false);
+    change.RowsChanged(*peer);
   }
   change.Forget(*user);
   txn.DeleteUserRows(user->app, user->id);
@@ -311,6 +319,7 @@ Result<bool> SetRelationRule(Change& change, const UserRef& owner, const UserRef
                   "'" + o->account + "' has reached the limit of " + std::to_string(limit));
   }
   txn.PutRelation(o->app, o->id, p->app, p->id, kind, on, change.now_ms());
+  change.RowsChanged(*o);
   return true;
 }
 
@@ -356,6 +365,7 @@ Result<bool> SetRelationsRule(Change& change, const std::string& owner,
     if (on && txn.HasRelation(app.id, o.id, locked[i]->id, kind)) continue;
     txn.PutRelation(app.id, o.id, locked[i]->app, locked[i]->id, kind, on, change.now_ms());
   }
+  change.RowsChanged(o);
   return true;
 }
 

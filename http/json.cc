@@ -42,12 +42,61 @@ JsonWriter& JsonWriter::EndArray() {
   impl_->writer.EndArray();
   return *this;
 }
+namespace {
+
+// Whether RapidJSON's writer would escape a byte of `text`: a control character, '"' or '\\'
+// (it copies every other byte, UTF-8 included, as it is). Eight bytes at a time: a word has such
+// a byte only if one of these tests sets a byte's high bit (a borrow may set one falsely, which
+// only sends a string the slow way).
+bool NeedsEscaping(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const char* p = text.data();
+  size_t n = text.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    if (((v - 0x20 * kOnes) & ~v & kHighs) || has_zero(v ^ ('"' * kOnes)) ||
+        has_zero(v ^ ('\\' * kOnes))) {
+      return true;
+    }
+  }
+  for (; n > 0; ++p, --n) {
+    auto ch = static_cast<unsigned char>(*p);
+    if (ch < 0x20 || ch == '"' || ch == '\\') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Keys and strings with nothing to escape (nearly all) are copied whole: RapidJSON's writer puts
+// a string one byte at a time through its escape table. An empty raw value of the string's type
+// writes just what must come before it (',' or ':'), keeping the writer's own count of members.
+void JsonWriter::WriteString(std::string_view text, bool key) {
+  if (NeedsEscaping(text)) {
+    auto size = static_cast<rapidjson::SizeType>(text.size());
+    if (key) {
+      impl_->writer.Key(text.data(), size);
+    } else {
+      impl_->writer.String(text.data(), size);
+    }
+    return;
+  }
+  impl_->writer.RawValue("", 0, rapidjson::kStringType);
+  char* out = impl_->buffer.Push(text.size() + 2);
+  out[0] = '"';
+  std::memcpy(out + 1, text.data(), text.size());
+  out[text.size() + 1] = '"';
+}
+
 JsonWriter& JsonWriter::Key(std::string_view key) {
-  impl_->writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  WriteString(key, /*key=*/true);
   return *this;
 }
 JsonWriter& JsonWriter::String(std::string_view value) {
-  impl_->writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  WriteString(value, /*key=*/false);
   return *this;
 }
 JsonWriter& JsonWriter::Int(int64_t value) {

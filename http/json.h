@@ -38,6 +38,7 @@ class JsonWriter {
   std::string Take();
 
  private:
+  void WriteString(std::string_view text, bool key);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -182,6 +182,39 @@ TEST(JsonParseTest, DocumentsMove) {
   EXPECT_EQ(moved.root().Find("k")->AsString(), "v");
 }
 
+TEST(JsonWriterTest, WritesKeysAndStringsWithOrWithoutEscapes) {
+  JsonWriter w;
+  w.StartObject().Key("plain").String("text, UTF-8 too: 好友");
+  w.Key("quote\"d").String("a\\b\nc\x01\"");
+  w.Key("").String("").Key("n").Int(-7).Key("list").StartArray();
+  w.String("x").String("y\"").Null().Bool(true).EndArray().EndObject();
+  EXPECT_EQ(w.Take(), R"({"plain":"text, UTF-8 too: 好友","quote\"d":"a\\b\nc\u0001\"",)"
+                      R"("":"","n":-7,"list":["x","y\"",null,true]})");
+  // Every byte that needs escaping is found wherever it stands in an eight-byte word, and
+  // bytes just above the bound (' ', '#', ']', UTF-8) need none.
+  for (char bad : {'\x00', '\x1f', '"', '\\'}) {
+    for (size_t at = 0; at < 17; ++at) {
+      std::string text(17, 'a');
+      text[at] = bad;
+      JsonWriter one;
+      one.String(text);
+      auto parsed = ParseJson(one.Take());
+      ASSERT_TRUE(parsed.ok()) << at;
+      EXPECT_EQ(parsed->root().AsString(), text) << at;
+    }
+  }
+  JsonWriter near;
+  near.String(" #]!\x7f\xe5\xa5\xbd abcdefgh");
+  EXPECT_EQ(near.Take(), "\" #]!\x7f\xe5\xa5\xbd abcdefgh\"");
+  // What it writes parses back to what was written.
+  JsonWriter again;
+  again.StartArray().String("a\"b").String("ok").EndArray();
+  auto doc = ParseJson(again.Take());
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->root().item(0).AsString(), "a\"b");
+  EXPECT_EQ(doc->root().item(1).AsString(), "ok");
+}
+
 TEST(ParseStringArrayTest, ParsesAndChecks) {
   auto a = ParseStringArray(R"(["a","b"])", 2);
   ASSERT_TRUE(a.ok());

@@ -43,6 +43,23 @@ uint32_t OpaqueIds::Round(uint32_t round, uint32_t half) const {
 }
 
 std::string OpaqueIds::Encode(uint64_t id) const {
+  Shard& shard = shards_[id % kShards];
+  {
+    std::lock_guard lock(shard.mu);
+    if (auto it = shard.ids.find(id); it != shard.ids.end()) {
+      return std::string(it->second.data(), kLength);
+    }
+  }
+  std::string text = Compute(id);
+  std::lock_guard lock(shard.mu);
+  if (shard.ids.size() >= kMaxPerShard) shard.ids.clear();
+  std::array<char, kLength> copy;
+  std::memcpy(copy.data(), text.data(), kLength);
+  shard.ids.emplace(id, copy);
+  return text;
+}
+
+std::string OpaqueIds::Compute(uint64_t id) const {
   uint32_t left = static_cast<uint32_t>(id >> 32);
   uint32_t right = static_cast<uint32_t>(id);
   for (int r = 0; r < kRounds; ++r) {

@@ -16,9 +16,6 @@ constexpr size_t kImageUriMax = 256;
 constexpr size_t kMaxContacts = 500;
 constexpr size_t kMaxBatchDelete = 100;
 constexpr size_t kMaxUsersPerPhone = 100;
-// /friendship/all lists every friend and former friend (bounded by the app's limits) and the
-// last 1,000 requests either way: requests have no limit of their own.
-constexpr size_t kMaxRequestRows = 1000;
 constexpr std::string_view kUnknownFriend = "Unknown friend user or invalid status.";
 
 http::Response ActionAnswer(std::string_view action) {
@@ -149,34 +146,34 @@ void Calls::SetDisplayName(const CallPtr& c) {
 
 void Calls::All(const CallPtr& c) {
   service_.ListPeerRows(
-      c->app.app, c->me.account, std::nullopt, kMaxRequestRows,
-      [self = shared_from_this(), c](Result<std::vector<PeerRow>> listed) {
+      c->app.app, c->me.account, [self = shared_from_this(), c](Result<PeerRows> listed) {
         if (!listed.ok()) return c->Answer(RefuseAnswer(listed.status()));
         // Rows with a status, of peers in this app (a linked app's users have no id here).
-        auto rows = std::make_shared<std::vector<std::pair<PeerRow, FriendshipStatus>>>();
+        PeerRows all = std::move(listed).value();
+        auto shown = std::make_shared<std::vector<std::pair<const PeerRow*, FriendshipStatus>>>();
         std::vector<std::pair<AppId, UserId>> ids;
-        for (PeerRow& row : listed.value()) {
+        for (const PeerRow& row : *all) {
           if (row.peer_app != c->app.app.id) continue;
           auto status = StatusOf(row);
           if (!status) continue;
           ids.emplace_back(row.peer_app, row.peer);
-          rows->emplace_back(std::move(row), *status);
+          shown->emplace_back(&row, *status);
         }
         self->service_.GetProfiles(
-            std::move(ids), [self, c, rows](Result<std::vector<UserCache::Entry>> users) {
+            std::move(ids), [self, c, all, shown](Result<std::vector<UserCache::Entry>> users) {
               if (!users.ok()) return c->Answer(RefuseAnswer(users.status()));
-              http::JsonWriter w(64 + rows->size() * 320);
+              http::JsonWriter w(64 + shown->size() * 320);
               w.StartArray();
-              for (size_t i = 0; i < rows->size(); ++i) {
-                const auto& [row, status] = (*rows)[i];
+              for (size_t i = 0; i < shown->size(); ++i) {
+                const auto& [row, status] = (*shown)[i];
                 const UserCache::Entry& u = (*users)[i];
                 if (!u) continue;  // deleted since the rows were read
                 w.StartObject();
-                w.Key("displayName").String(row.edge ? Or(row.edge->fields.alias) : "");
-                w.Key("message").String(MessageOf(row));
+                w.Key("displayName").String(row->edge ? Or(row->edge->fields.alias) : "");
+                w.Key("message").String(MessageOf(*row));
                 w.Key("status").Int(status);
-                w.Key("updatedAt").String(IsoTime(row.clock_ms));
-                w.Key("updatedTime").Int(row.clock_ms);
+                w.Key("updatedAt").String(IsoTime(row->clock_ms));
+                w.Key("updatedTime").Int(row->clock_ms);
                 w.Key("user").StartObject();
                 self->WriteUserFields(w, *u);
                 w.EndObject().EndObject();
@@ -333,19 +330,18 @@ void Calls::GetFriendDescription(const CallPtr& c) {
   auto id = FriendId(c);
   if (!id) return;
   ResolveId(c, *id, kUnknownFriend, [this, c](const User& peer) {
-    service_.ListPeerRows(c->app.app, c->me.account, UserRef(peer.account), kMaxRequestRows,
-                          [c](Result<std::vector<PeerRow>> rows) {
-                            if (!rows.ok()) return c->Answer(RefuseAnswer(rows.status()));
-                            if (rows->empty()) return c->Answer(ErrorAnswer(404, kUnknownFriend));
-                            EdgeFields f =
-                                rows->front().edge ? rows->front().edge->fields : EdgeFields{};
-                            http::JsonWriter w;
-                            w.StartObject().Key("displayName").String(Or(f.alias));
-                            w.Key("region").String(Or(f.region)).Key("phone").String(Or(f.phone));
-                            w.Key("description").String(Or(f.description));
-                            w.Key("imageUri").String(Or(f.image_uri)).EndObject();
-                            c->Answer(ResultAnswer(w));
-                          });
+    service_.GetPeerRow(c->app.app, c->me.account, peer.account,
+                        [c](Result<std::optional<PeerRow>> row) {
+                          if (!row.ok()) return c->Answer(RefuseAnswer(row.status()));
+                          if (!*row) return c->Answer(ErrorAnswer(404, kUnknownFriend));
+                          EdgeFields f = (*row)->edge ? (*row)->edge->fields : EdgeFields{};
+                          http::JsonWriter w;
+                          w.StartObject().Key("displayName").String(Or(f.alias));
+                          w.Key("region").String(Or(f.region)).Key("phone").String(Or(f.phone));
+                          w.Key("description").String(Or(f.description));
+                          w.Key("imageUri").String(Or(f.image_uri)).EndObject();
+                          c->Answer(ResultAnswer(w));
+                        });
   });
 }
 
