@@ -199,6 +199,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source,
   top.OneOf("log_level", config.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   top.Int("friend_list_cache_items", config.friend_list_cache_items, 0, int64_t{1} << 32);
   top.Int("user_cache_items", config.user_cache_items, 0, int64_t{1} << 32);
+  top.Int("peer_rows_cache_items", config.peer_rows_cache_items, 0, int64_t{1} << 32);
   if (const toml::array* apps = top.ArrayOfTables("apps")) {
     std::set<std::string> names;
     std::map<const Dialect*, std::set<std::pair<std::string, std::string>>> claimed;

@@ -54,6 +54,7 @@ struct Config {
   std::string log_level = "info";
   int64_t friend_list_cache_items = 150'000;  // friends kept in memory for full-list reads; 0 = off
   int64_t user_cache_items = 100'000;  // users' profiles kept in memory for listings; 0 = off
+  int64_t peer_rows_cache_items = 50'000;  // SealTalk friendship rows kept in memory; 0 = off
   std::vector<AppConfig> apps;
 };
 

@@ -175,10 +175,10 @@ int Serve(const ServeFlags& flags) {
   if (config->user_cache_items > 0) {
     users = std::make_unique<UserCache>(config->user_cache_items);
   }
-  // SealTalk's rows (its /friendship/all), bounded like the friend lists: by the same budget.
+  // Each user's rows, for SealTalk's /friendship/all.
   std::unique_ptr<PeerRowsCache> rows;
-  if (config->friend_list_cache_items > 0) {
-    rows = std::make_unique<PeerRowsCache>(config->friend_list_cache_items);
+  if (config->peer_rows_cache_items > 0) {
+    rows = std::make_unique<PeerRowsCache>(config->peer_rows_cache_items);
   }
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get(),
