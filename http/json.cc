@@ -91,6 +91,13 @@ void JsonWriter::WriteString(std::string_view text, bool key) {
   out[text.size() + 1] = '"';
 }
 
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  // As WriteString: the separator through the writer, the bytes copied whole.
+  impl_->writer.RawValue("", 0, rapidjson::kObjectType);
+  std::memcpy(impl_->buffer.Push(json.size()), json.data(), json.size());
+  return *this;
+}
+
 JsonWriter& JsonWriter::Key(std::string_view key) {
   WriteString(key, /*key=*/true);
   return *this;

@@ -34,6 +34,9 @@ class JsonWriter {
   JsonWriter& Int(int64_t value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
+  // A value already written as JSON (an object made earlier), copied as it is. REQUIRES: `json` is
+  // one well-formed JSON value.
+  JsonWriter& Raw(std::string_view json);
   // The document written so far; the writer is empty afterwards.
   std::string Take();
 

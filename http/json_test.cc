@@ -206,6 +206,12 @@ TEST(JsonWriterTest, WritesKeysAndStringsWithOrWithoutEscapes) {
   JsonWriter near;
   near.String(" #]!\x7f\xe5\xa5\xbd abcdefgh");
   EXPECT_EQ(near.Take(), "\" #]!\x7f\xe5\xa5\xbd abcdefgh\"");
+  JsonWriter raw;
+  raw.StartArray().Raw(R"({"a":1})").Raw(R"({"b":[2]})").EndArray();
+  EXPECT_EQ(raw.Take(), R"([{"a":1},{"b":[2]}])");
+  JsonWriter member;
+  member.StartObject().Key("u").Raw(R"({"x":"y"})").Key("n").Int(1).EndObject();
+  EXPECT_EQ(member.Take(), R"({"u":{"x":"y"},"n":1})");
   // What it writes parses back to what was written.
   JsonWriter again;
   again.StartArray().String("a\"b").String("ok").EndArray();

@@ -272,6 +272,16 @@ void Calls::Offload(const CallPtr& c, std::function<void()> work) {
   }
 }
 
+UserJsonCache::Json Calls::ListedUser(const UserCache::Entry& card) {
+  return user_json_.Get(card, [this](const User& u) {
+    http::JsonWriter w(256);
+    w.StartObject();
+    WriteUserFields(w, u);
+    w.EndObject();
+    return w.Take();
+  });
+}
+
 void Calls::WriteUserFields(http::JsonWriter& w, const User& u) const {
   w.Key("id").String(IdOf(u));
   w.Key("nickname").String(Or(u.profile.name));

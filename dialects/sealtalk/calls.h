@@ -21,6 +21,7 @@
 #include "dialects/sealtalk/login_cookie.h"
 #include "dialects/sealtalk/sealtalk_dialect.h"
 #include "dialects/sealtalk/sms_sender.h"
+#include "dialects/sealtalk/user_json_cache.h"
 #include "dialects/sealtalk/verification_codes.h"
 #include "http/json.h"
 #include "http/message.h"
@@ -166,6 +167,8 @@ class Calls : public std::enable_shared_from_this<Calls> {
   // Writes the members of the user object of listings, in an object the caller opened: id,
   // nickname, region, phone, portraitUri, gender, stAccount.
   void WriteUserFields(http::JsonWriter& w, const User& u) const;
+  // The user object of listings ({…} of WriteUserFields), made once per user card.
+  UserJsonCache::Json ListedUser(const UserCache::Entry& card);
 
  public:
   std::string IdOf(const User& u) const { return ids_.Encode(static_cast<uint64_t>(u.id)); }
@@ -178,6 +181,7 @@ class Calls : public std::enable_shared_from_this<Calls> {
   kit::OpaqueIds ids_;
   kit::AttemptThrottle phone_logins_;
   kit::AttemptThrottle address_logins_;
+  UserJsonCache user_json_{100'000};  // /friendship/all's user objects
   std::vector<std::unique_ptr<AppState>> apps_;
 };
 

@@ -174,9 +174,8 @@ void Calls::All(const CallPtr& c) {
                 w.Key("status").Int(status);
                 w.Key("updatedAt").String(IsoTime(row->clock_ms));
                 w.Key("updatedTime").Int(row->clock_ms);
-                w.Key("user").StartObject();
-                self->WriteUserFields(w, *u);
-                w.EndObject().EndObject();
+                w.Key("user").Raw(*self->ListedUser(u));
+                w.EndObject();
               }
               w.EndArray();
               c->Answer(ResultAnswer(w));
