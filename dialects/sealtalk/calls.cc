@@ -65,6 +65,10 @@ http::Response ResultAnswer(http::JsonWriter& w) {
                 R"({"code":200,"result":)" + w.Take() + "}");
 }
 
+http::Response BodyAnswer(std::string body) {
+  return Answer(200, "application/json; charset=utf-8", std::move(body));
+}
+
 http::Response CodeAnswer(int code) {
   http::Response r =
       Answer(200, "application/json; charset=utf-8", R"({"code":)" + std::to_string(code) + "}");

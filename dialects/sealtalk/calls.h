@@ -18,6 +18,7 @@
 #include "dialects/common/param_reader.h"
 #include "dialects/common/password.h"
 #include "dialects/common/rate_limiter.h"
+#include "dialects/sealtalk/listing_cache.h"
 #include "dialects/sealtalk/login_cookie.h"
 #include "dialects/sealtalk/sealtalk_dialect.h"
 #include "dialects/sealtalk/sms_sender.h"
@@ -95,6 +96,7 @@ using CallPtr = std::shared_ptr<Call>;
 http::Response OkAnswer();                         // {"code":200}
 http::Response ResultAnswer(http::JsonWriter& w);  // w holds the result's JSON value
 http::Response CodeAnswer(int code);               // {"code":N}, HTTP 200
+http::Response BodyAnswer(std::string body);       // a success whose whole body is written
 // A request error: `status` with `message` as plain text (text/html, as Express sends it).
 http::Response ErrorAnswer(int status, std::string_view message);
 // The answer to a core failure (SealtalkErrors): fixed texts, never the status's message, which
@@ -167,6 +169,9 @@ class Calls : public std::enable_shared_from_this<Calls> {
   // Writes the members of the user object of listings, in an object the caller opened: id,
   // nickname, region, phone, portraitUri, gender, stAccount.
   void WriteUserFields(http::JsonWriter& w, const User& u) const;
+  // /friendship/all's answer made from `rows` and the cards of the `peers` it shows, kept.
+  void RenderAll(const CallPtr& c, PeerRows rows, std::vector<std::pair<AppId, UserId>> peers,
+                 std::vector<UserCache::Entry> cards);
   // The user object of listings ({…} of WriteUserFields), made once per user card.
   UserJsonCache::Json ListedUser(const UserCache::Entry& card);
 
@@ -182,6 +187,7 @@ class Calls : public std::enable_shared_from_this<Calls> {
   kit::AttemptThrottle phone_logins_;
   kit::AttemptThrottle address_logins_;
   UserJsonCache user_json_{100'000};  // /friendship/all's user objects
+  ListingCache listings_{8 << 20};    // /friendship/all's answers: 8 MiB of them
   std::vector<std::unique_ptr<AppState>> apps_;
 };
 

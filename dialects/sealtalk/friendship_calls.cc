@@ -148,39 +148,58 @@ void Calls::All(const CallPtr& c) {
   service_.ListPeerRows(
       c->app.app, c->me.account, [self = shared_from_this(), c](Result<PeerRows> listed) {
         if (!listed.ok()) return c->Answer(RefuseAnswer(listed.status()));
+        PeerRows rows = std::move(listed).value();
+        AppId app = c->app.app.id;
+        ListingCache::Entry kept = self->listings_.Find(app, c->me.id);
+        if (kept && kept->rows == rows) {
+          // The same rows show the same peers: their cards decide whether the answer stands.
+          return self->service_.GetProfiles(
+              kept->peers, [self, c, kept](Result<std::vector<UserCache::Entry>> cards) {
+                if (!cards.ok()) return c->Answer(RefuseAnswer(cards.status()));
+                if (ListingCache::SameCards(*kept, *cards))
+                  return c->Answer(BodyAnswer(kept->body));
+                self->RenderAll(c, kept->rows, kept->peers, std::move(cards).value());
+              });
+        }
         // Rows with a status, of peers in this app (a linked app's users have no id here).
-        PeerRows all = std::move(listed).value();
-        auto shown = std::make_shared<std::vector<std::pair<const PeerRow*, FriendshipStatus>>>();
-        std::vector<std::pair<AppId, UserId>> ids;
-        for (const PeerRow& row : *all) {
-          if (row.peer_app != c->app.app.id) continue;
-          auto status = StatusOf(row);
-          if (!status) continue;
-          ids.emplace_back(row.peer_app, row.peer);
-          shown->emplace_back(&row, *status);
+        std::vector<std::pair<AppId, UserId>> peers;
+        for (const PeerRow& row : *rows) {
+          if (row.peer_app == app && StatusOf(row)) peers.emplace_back(row.peer_app, row.peer);
         }
         self->service_.GetProfiles(
-            std::move(ids), [self, c, all, shown](Result<std::vector<UserCache::Entry>> users) {
-              if (!users.ok()) return c->Answer(RefuseAnswer(users.status()));
-              http::JsonWriter w(64 + shown->size() * 320);
-              w.StartArray();
-              for (size_t i = 0; i < shown->size(); ++i) {
-                const auto& [row, status] = (*shown)[i];
-                const UserCache::Entry& u = (*users)[i];
-                if (!u) continue;  // deleted since the rows were read
-                w.StartObject();
-                w.Key("displayName").String(row->edge ? Or(row->edge->fields.alias) : "");
-                w.Key("message").String(MessageOf(*row));
-                w.Key("status").Int(status);
-                w.Key("updatedAt").String(IsoTime(row->clock_ms));
-                w.Key("updatedTime").Int(row->clock_ms);
-                w.Key("user").Raw(*self->ListedUser(u));
-                w.EndObject();
-              }
-              w.EndArray();
-              c->Answer(ResultAnswer(w));
+            peers, [self, c, rows, peers](Result<std::vector<UserCache::Entry>> cards) {
+              if (!cards.ok()) return c->Answer(RefuseAnswer(cards.status()));
+              self->RenderAll(c, rows, peers, std::move(cards).value());
             });
       });
+}
+
+void Calls::RenderAll(const CallPtr& c, PeerRows rows, std::vector<std::pair<AppId, UserId>> peers,
+                      std::vector<UserCache::Entry> cards) {
+  AppId app = c->app.app.id;
+  http::JsonWriter w(64 + cards.size() * 320);
+  w.StartObject().Key("code").Int(200).Key("result").StartArray();
+  size_t i = 0;  // cards[i] is the card of the i-th row shown, as `peers` lists them
+  for (const PeerRow& row : *rows) {
+    if (row.peer_app != app) continue;
+    auto status = StatusOf(row);
+    if (!status) continue;
+    const UserCache::Entry& u = cards[i++];
+    if (!u) continue;  // deleted since the rows were read
+    w.StartObject();
+    w.Key("displayName").String(row.edge ? Or(row.edge->fields.alias) : "");
+    w.Key("message").String(MessageOf(row));
+    w.Key("status").Int(*status);
+    w.Key("updatedAt").String(IsoTime(row.clock_ms));
+    w.Key("updatedTime").Int(row.clock_ms);
+    w.Key("user").Raw(*ListedUser(u));
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  auto listing = std::make_shared<const ListingCache::Listing>(
+      ListingCache::Listing{std::move(rows), std::move(peers), std::move(cards), w.Take()});
+  listings_.Keep(app, c->me.id, listing);
+  c->Answer(BodyAnswer(listing->body));
 }
 
 void Calls::Profile(const CallPtr& c) {

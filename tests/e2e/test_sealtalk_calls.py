@@ -673,6 +673,26 @@ class FriendshipTests:
         self.assertError(a.post("/friendship/set_display_name",
                                 {"friendId": b.user_id, "displayName": "zq-b"}), 404)
 
+    def test_a_listing_read_again_shows_every_change_since(self):
+        # Each read below follows a read of the same list, which the server keeps: every change
+        # in between must show (a peer's profile, my alias, a block, a new request).
+        a, b, c = self.user(), self.user(), self.user()
+        self.befriend(a, b)
+        self.rows(a)
+        self.assertBare(b.post("/user/set_nickname", {"nickname": "新名字"}))
+        self.assertEqual(self.rows(a)[b.user_id]["user"]["nickname"], "新名字")
+        self.assertBare(b.post("/user/set_portrait_uri", {"portraitUri": "https://img.test/b.png"}))
+        self.assertEqual(self.rows(a)[b.user_id]["user"]["portraitUri"], "https://img.test/b.png")
+        self.assertBare(a.post("/friendship/set_display_name",
+                               {"friendId": b.user_id, "displayName": "B"}))
+        self.assertEqual(self.rows(a)[b.user_id]["displayName"], "B")
+        self.assertBare(a.post("/user/add_to_blacklist", {"friendId": b.user_id}))
+        self.assertEqual(self.rows(a)[b.user_id]["status"], 31)
+        self.assertEqual(self.action(c.invite(a.user_id, "hi")), "Sent")
+        self.assertEqual(self.rows(a)[c.user_id]["status"], 11)
+        self.assertBare(b.post("/user/set_st_account", {"stAccount": "b_" + b.user_id[:8]}))
+        self.assertEqual(self.rows(a)[b.user_id]["user"]["stAccount"], "b_" + b.user_id[:8])
+
     def test_profile_only_of_friends(self):
         a, b, c = self.user(), self.user(), self.user()
         self.assertError(a.profile(b.user_id), 403)  # strangers
