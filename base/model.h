@@ -141,18 +141,32 @@ struct FriendRequest {
   int64_t to_version = 0;    // the recipient's version at the last change
 };
 
-// Everything one user has on record with another (SealTalk's friendship row): the user's edge
-// to the peer, alive or a tombstone (or one that was never alive: Change::Annotate), and the
-// request each way.
+// What one user has on record with another (SealTalk's friendship row): the state of the user's
+// edge to the peer and of the request each way, with the user's clock at each one's last change.
+// Compact (a user's whole list of rows is kept in memory): the edge's other fields are in
+// PeerDetail.
 struct PeerRow {
+  // The user's edge to the peer. kNeverAlive: one that only holds fields (Change::Annotate).
+  enum class Edge : uint8_t { kNone, kNeverAlive, kAlive, kTombstone };
+
   AppId peer_app = 0;
   UserId peer = 0;
-  std::string peer_account;               // from the edge; "" for a row that only a request names
-  std::optional<FriendEdge> edge;         // user -> peer
-  std::optional<FriendRequest> sent;      // user -> peer
-  std::optional<FriendRequest> received;  // peer -> user
-  bool blocked = false;                   // the user has blocked the peer
-  int64_t clock_ms = 0;                   // the user's clock at the row's last change: the order
+  Edge edge = Edge::kNone;
+  bool blocked = false;                  // the user has blocked the peer
+  std::optional<RequestState> sent;      // the user's request to the peer
+  std::optional<RequestState> received;  // the peer's request to the user
+  int64_t edge_ms = 0;                   // the user's clock when the edge last changed
+  int64_t sent_ms = 0;                   // ... when the sent request last changed
+  int64_t received_ms = 0;               // ... when the received request last changed
+  int64_t clock_ms = 0;                  // the latest of those three: the rows' order
+  std::string alias;                     // the user's alias for the peer ("": none)
+  std::string message;                   // the message of the latest request either way
+};
+
+// A row with its edge's fields (SealTalk's descriptions).
+struct PeerDetail {
+  PeerRow row;
+  EdgeFields fields;
 };
 
 // A user's rows, shared and immutable like a FriendList.

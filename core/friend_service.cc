@@ -408,8 +408,10 @@ void FriendService::ListRequests(const AppContext& app, UserRef user, int64_t cu
 
 namespace {
 
-// One user's rows (FriendService::ListPeerRows), or only its row with `only`.
-std::vector<PeerRow> ReadRows(ReadTxn& txn, const User& u, const User* only) {
+// One user's rows (FriendService::ListPeerRows), or only its row with `only` (then with that
+// edge's fields in `fields`).
+std::vector<PeerRow> ReadRows(ReadTxn& txn, const User& u, const User* only,
+                              EdgeFields* fields = nullptr) {
   std::vector<PeerRow> rows;
   std::unordered_map<UserId, size_t> index;  // peer -> its row
   auto row_of = [&](AppId peer_app, UserId id) -> PeerRow& {
@@ -421,20 +423,24 @@ std::vector<PeerRow> ReadRows(ReadTxn& txn, const User& u, const User* only) {
     }
     return rows[it->second];
   };
-  auto take_edge = [&](FriendEdge e) {
+  auto take_edge = [&](FriendEdge& e) {
     PeerRow& row = row_of(e.peer_app, e.peer);
-    row.peer_account = e.peer_account;
-    row.edge = std::move(e);
+    row.edge = e.alive             ? PeerRow::Edge::kAlive
+               : e.created_ms == 0 ? PeerRow::Edge::kNeverAlive
+                                   : PeerRow::Edge::kTombstone;
+    row.edge_ms = e.updated_ms;
+    row.alias = e.fields.alias.value_or("");
+    if (fields) *fields = std::move(e.fields);
   };
   std::vector<FriendRequest> requests;
   if (only) {
-    if (auto e = txn.FindEdge(u.app, u.id, only->id)) take_edge(std::move(*e));
+    if (auto e = txn.FindEdge(u.app, u.id, only->id)) take_edge(*e);
     if (auto r = txn.FindRequest(only->app, u.id, only->id)) requests.push_back(std::move(*r));
     if (auto r = txn.FindRequest(u.app, only->id, u.id)) requests.push_back(std::move(*r));
   } else {
     // since -1: edges that were never alive too (Change::Annotate keeps their fields).
     for (auto& v : txn.ListFriends(u.app, u.id, -1, /*include_tombstones=*/true, SIZE_MAX)) {
-      take_edge(std::move(v.edge));
+      take_edge(v.edge);
     }
     requests = txn.ListRequests(u.app, u.id, INT64_MAX, /*newest_first=*/true,
                                 FriendService::kMaxRowRequests);
@@ -442,7 +448,11 @@ std::vector<PeerRow> ReadRows(ReadTxn& txn, const User& u, const User* only) {
   for (auto& r : requests) {
     bool sent = r.from == u.id;
     PeerRow& row = sent ? row_of(r.to_app, r.to) : row_of(r.from_app, r.from);
-    (sent ? row.sent : row.received) = std::move(r);
+    int64_t at = ClockOf(r, u.id);
+    (sent ? row.sent : row.received) = r.state;
+    (sent ? row.sent_ms : row.received_ms) = at;
+    // The message of the latest request either way.
+    if (at >= std::max(row.sent_ms, row.received_ms)) row.message = std::move(r.message);
   }
   if (only && !index.empty()) {
     rows.front().blocked = txn.HasRelation(u.app, u.id, only->id, Relation::kBlock);
@@ -452,11 +462,7 @@ std::vector<PeerRow> ReadRows(ReadTxn& txn, const User& u, const User* only) {
       if (auto it = index.find(b.peer); it != index.end()) rows[it->second].blocked = true;
     }
   }
-  for (PeerRow& row : rows) {
-    if (row.edge) row.clock_ms = row.edge->updated_ms;
-    if (row.sent) row.clock_ms = std::max(row.clock_ms, row.sent->updated_ms);
-    if (row.received) row.clock_ms = std::max(row.clock_ms, row.received->to_clock_ms);
-  }
+  for (PeerRow& row : rows) row.clock_ms = std::max({row.edge_ms, row.sent_ms, row.received_ms});
   std::sort(rows.begin(), rows.end(),
             [](const PeerRow& a, const PeerRow& b) { return a.clock_ms < b.clock_ms; });
   return rows;
@@ -485,19 +491,22 @@ void FriendService::ListPeerRows(const AppContext& app, UserRef user, Callback<P
                   });
 }
 
-void FriendService::GetPeerRow(const AppContext& app, UserRef user, UserRef peer,
-                               Callback<std::optional<PeerRow>> done) {
-  Query<std::optional<PeerRow>>(std::move(done),
-                                [app, user = std::move(user), peer = std::move(peer)](
-                                    ReadTxn& txn) -> Result<std::optional<PeerRow>> {
-                                  auto u = FindRef(txn, app, user);
-                                  if (!u.ok()) return u.status();
-                                  auto p = FindRef(txn, app, peer);
-                                  if (!p.ok()) return p.status();
-                                  std::vector<PeerRow> rows = ReadRows(txn, *u, &p.value());
-                                  if (rows.empty()) return std::optional<PeerRow>();
-                                  return std::optional<PeerRow>(std::move(rows.front()));
-                                });
+void FriendService::GetPeerDetail(const AppContext& app, UserRef user, UserRef peer,
+                                  Callback<std::optional<PeerDetail>> done) {
+  Query<std::optional<PeerDetail>>(std::move(done),
+                                   [app, user = std::move(user), peer = std::move(peer)](
+                                       ReadTxn& txn) -> Result<std::optional<PeerDetail>> {
+                                     auto u = FindRef(txn, app, user);
+                                     if (!u.ok()) return u.status();
+                                     auto p = FindRef(txn, app, peer);
+                                     if (!p.ok()) return p.status();
+                                     PeerDetail detail;
+                                     std::vector<PeerRow> rows =
+                                         ReadRows(txn, *u, &p.value(), &detail.fields);
+                                     if (rows.empty()) return std::optional<PeerDetail>();
+                                     detail.row = std::move(rows.front());
+                                     return std::optional<PeerDetail>(std::move(detail));
+                                   });
 }
 
 void FriendService::GetUserByStAccount(const AppContext& app, std::string st_account,

@@ -137,9 +137,10 @@ class FriendService {
   // last. Peers the user has only blocked have no row. Answers inline from the rows cache when
   // the user's rows are there. kUserNotFound.
   void ListPeerRows(const AppContext& app, UserRef user, Callback<PeerRows> done);
-  // The row of `user` with `peer`: nullopt if they have no record. kUserNotFound for either.
-  void GetPeerRow(const AppContext& app, UserRef user, UserRef peer,
-                  Callback<std::optional<PeerRow>> done);
+  // The row of `user` with `peer`, with the edge's fields: nullopt if they have no record.
+  // kUserNotFound for either.
+  void GetPeerDetail(const AppContext& app, UserRef user, UserRef peer,
+                     Callback<std::optional<PeerDetail>> done);
   // The user whose SealTalk number is `st_account` (any case); kUserNotFound if none.
   void GetUserByStAccount(const AppContext& app, std::string st_account, Callback<User> done);
   // For each mobile number, up to `limit_each` users of the app with that profile mobile, by id.

@@ -39,9 +39,9 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r.value() : std::vector<PeerRow>{};
   }
-  Result<std::optional<PeerRow>> Row(const std::string& user, const std::string& peer) {
-    return Wait<std::optional<PeerRow>>(
-        [&](auto cb) { service_.GetPeerRow(app_, user, peer, cb); });
+  Result<std::optional<PeerDetail>> Row(const std::string& user, const std::string& peer) {
+    return Wait<std::optional<PeerDetail>>(
+        [&](auto cb) { service_.GetPeerDetail(app_, user, peer, cb); });
   }
   Result<bool> Describe(const std::string& owner, const std::string& peer, std::string text) {
     EdgeFields f;
@@ -79,18 +79,18 @@ TEST_P(PeerRowsTest, RowsHoldTheEdgeAndTheRequestsEachWayInTheUsersClockOrder) {
   auto rows = Rows("a");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].peer, b);
-  EXPECT_TRUE(rows[0].sent && !rows[0].received && !rows[0].edge);
-  EXPECT_EQ(rows[0].sent->message, "hi b");
+  EXPECT_TRUE(rows[0].sent && !rows[0].received && rows[0].edge == PeerRow::Edge::kNone);
+  EXPECT_EQ(rows[0].message, "hi b");
   EXPECT_EQ(rows[1].peer, c);
   EXPECT_TRUE(rows[1].received && rows[1].blocked);
-  EXPECT_EQ(rows[2].peer_account, "d");
-  EXPECT_TRUE(rows[2].edge && rows[2].edge->alive);
+  EXPECT_EQ(rows[2].edge, PeerRow::Edge::kAlive);
+  EXPECT_EQ(rows[2].message, "hi a");  // d's request, accepted
   EXPECT_LT(rows[0].clock_ms, rows[1].clock_ms);
   EXPECT_LT(rows[1].clock_ms, rows[2].clock_ms);
   // One peer's row alone; none for a user with no record.
   auto one = Row("a", "c");
   ASSERT_TRUE(one.ok() && *one);
-  EXPECT_TRUE((*one)->received && (*one)->blocked);
+  EXPECT_TRUE((*one)->row.received && (*one)->row.blocked);
   Create("e");
   EXPECT_EQ(Row("a", "e").value(), std::nullopt);
   EXPECT_EQ(Row("a", "nobody").status().code(), Code::kUserNotFound);
@@ -107,13 +107,14 @@ TEST_P(PeerRowsTest, EveryChangeToARowDropsTheCachedRowsOfBothUsers) {
   ASSERT_EQ(Rows("b").size(), 1u);
   ASSERT_TRUE(
       Wait<bool>([&](auto cb) { service_.Respond(app_, "b", "a", Answer::kIgnore, "", cb); }).ok());
-  EXPECT_EQ(Rows("a")[0].sent->state, RequestState::kIgnored);
+  EXPECT_EQ(Rows("a")[0].sent, RequestState::kIgnored);
   ASSERT_TRUE(Wait<bool>([&](auto cb) {
                 service_.SetRelation(app_, "a", "b", Relation::kBlock, true, cb);
               }).ok());
   EXPECT_TRUE(Rows("a")[0].blocked);
   ASSERT_TRUE(Describe("a", "b", "noted").ok());
-  EXPECT_EQ(Rows("a")[0].edge->fields.description, "noted");
+  EXPECT_EQ(Row("a", "b").value()->fields.description, "noted");
+  EXPECT_EQ(Rows("a")[0].edge, PeerRow::Edge::kNeverAlive);
   ASSERT_TRUE(Wait<bool>([&](auto cb) {
                 service_.SetRelations(app_, "a", {"b"}, Relation::kBlock, false, cb);
               }).ok());
@@ -124,9 +125,9 @@ TEST_P(PeerRowsTest, EveryChangeToARowDropsTheCachedRowsOfBothUsers) {
   direct.peer = "b";
   direct.mode = AddMode::kDirect;
   ASSERT_TRUE(Wait<AddOutcome>([&](auto cb) { service_.Add(app_, direct, cb); }).ok());
-  EXPECT_TRUE(Rows("b")[0].edge->alive);
+  EXPECT_EQ(Rows("b")[0].edge, PeerRow::Edge::kAlive);
   ASSERT_TRUE(Wait<bool>([&](auto cb) { service_.Delete(app_, DeleteArgs{"b", "a"}, cb); }).ok());
-  EXPECT_FALSE(Rows("b")[0].edge->alive);
+  EXPECT_EQ(Rows("b")[0].edge, PeerRow::Edge::kTombstone);
   // A user deleted takes its requests: the other side's rows no longer hold them.
   ASSERT_EQ(Ask("c", "a").value(), AddOutcome::kRequestSent);
   ASSERT_EQ(Rows("a").size(), 2u);
@@ -146,9 +147,8 @@ TEST_P(PeerRowsTest, DescriptionsGoOnAnyRowWithoutShowingInSyncs) {
   ASSERT_TRUE(Describe("b", "a", "the one from the fair").ok());
   auto rows = Rows("a");
   ASSERT_EQ(rows.size(), 1u);
-  ASSERT_TRUE(rows[0].edge);
-  EXPECT_FALSE(rows[0].edge->alive);
-  EXPECT_EQ(rows[0].edge->fields.description, "met at the fair");
+  EXPECT_EQ(rows[0].edge, PeerRow::Edge::kNeverAlive);
+  EXPECT_EQ(Row("a", "b").value()->fields.description, "met at the fair");
   auto listed = Wait<FriendList>([&](auto cb) {
     service_.ListFriends(app_, "a", 0, /*include_tombstones=*/true, SIZE_MAX, cb);
   });

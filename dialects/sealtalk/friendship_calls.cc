@@ -24,14 +24,6 @@ http::Response ActionAnswer(std::string_view action) {
   return ResultAnswer(w);
 }
 
-// The message a row shows: that of the latest request either way.
-std::string_view MessageOf(const PeerRow& row) {
-  if (row.received && (!row.sent || row.received->to_clock_ms > row.sent->updated_ms)) {
-    return row.received->message;
-  }
-  return row.sent ? std::string_view(row.sent->message) : std::string_view();
-}
-
 // Reads the friendId every call but /all names, answering 400 when it is missing.
 std::optional<std::string> FriendId(const CallPtr& c) {
   kit::ParamReader p(c->fields());
@@ -187,8 +179,8 @@ void Calls::RenderAll(const CallPtr& c, PeerRows rows, std::vector<std::pair<App
     const UserCache::Entry& u = cards[i++];
     if (!u) continue;  // deleted since the rows were read
     w.StartObject();
-    w.Key("displayName").String(row.edge ? Or(row.edge->fields.alias) : "");
-    w.Key("message").String(MessageOf(row));
+    w.Key("displayName").String(row.alias);
+    w.Key("message").String(row.message);
     w.Key("status").Int(*status);
     w.Key("updatedAt").String(IsoTime(row.clock_ms));
     w.Key("updatedTime").Int(row.clock_ms);
@@ -348,18 +340,18 @@ void Calls::GetFriendDescription(const CallPtr& c) {
   auto id = FriendId(c);
   if (!id) return;
   ResolveId(c, *id, kUnknownFriend, [this, c](const User& peer) {
-    service_.GetPeerRow(c->app.app, c->me.account, peer.account,
-                        [c](Result<std::optional<PeerRow>> row) {
-                          if (!row.ok()) return c->Answer(RefuseAnswer(row.status()));
-                          if (!*row) return c->Answer(ErrorAnswer(404, kUnknownFriend));
-                          EdgeFields f = (*row)->edge ? (*row)->edge->fields : EdgeFields{};
-                          http::JsonWriter w;
-                          w.StartObject().Key("displayName").String(Or(f.alias));
-                          w.Key("region").String(Or(f.region)).Key("phone").String(Or(f.phone));
-                          w.Key("description").String(Or(f.description));
-                          w.Key("imageUri").String(Or(f.image_uri)).EndObject();
-                          c->Answer(ResultAnswer(w));
-                        });
+    service_.GetPeerDetail(c->app.app, c->me.account, peer.account,
+                           [c](Result<std::optional<PeerDetail>> detail) {
+                             if (!detail.ok()) return c->Answer(RefuseAnswer(detail.status()));
+                             if (!*detail) return c->Answer(ErrorAnswer(404, kUnknownFriend));
+                             const EdgeFields& f = (*detail)->fields;
+                             http::JsonWriter w;
+                             w.StartObject().Key("displayName").String(Or(f.alias));
+                             w.Key("region").String(Or(f.region)).Key("phone").String(Or(f.phone));
+                             w.Key("description").String(Or(f.description));
+                             w.Key("imageUri").String(Or(f.image_uri)).EndObject();
+                             c->Answer(ResultAnswer(w));
+                           });
   });
 }
 

@@ -3,12 +3,9 @@
 namespace fg::sealtalk {
 
 std::optional<FriendshipStatus> StatusOf(const PeerRow& row) {
-  if (row.edge && row.edge->alive) return row.blocked ? kBlacklisted : kAgreed;
-  auto pending = [](const std::optional<FriendRequest>& r) {
-    return r && r->state == RequestState::kPending;
-  };
-  if (pending(row.received)) return kRequested;
-  if (pending(row.sent)) return kRequesting;
+  if (row.edge == PeerRow::Edge::kAlive) return row.blocked ? kBlacklisted : kAgreed;
+  if (row.received == RequestState::kPending) return kRequested;
+  if (row.sent == RequestState::kPending) return kRequesting;
   // The latest of what is left, by my clock: an answered request or a tombstone.
   std::optional<FriendshipStatus> status;
   int64_t at = -1;
@@ -18,13 +15,13 @@ std::optional<FriendshipStatus> StatusOf(const PeerRow& row) {
       at = clock_ms;
     }
   };
-  auto answered = [](const std::optional<FriendRequest>& r) {
-    return r && (r->state == RequestState::kIgnored || r->state == RequestState::kRefused);
+  auto answered = [](const std::optional<RequestState>& r) {
+    return r == RequestState::kIgnored || r == RequestState::kRefused;
   };
-  if (answered(row.received)) consider(kIgnored, row.received->to_clock_ms);
-  if (answered(row.sent)) consider(kRequesting, row.sent->updated_ms);
-  // A tombstone of a friendship that was (created_ms > 0), not an edge only annotated.
-  if (row.edge && row.edge->created_ms > 0) consider(kDeleted, row.edge->updated_ms);
+  if (answered(row.received)) consider(kIgnored, row.received_ms);
+  if (answered(row.sent)) consider(kRequesting, row.sent_ms);
+  // A tombstone of a friendship that was, not an edge that only holds fields.
+  if (row.edge == PeerRow::Edge::kTombstone) consider(kDeleted, row.edge_ms);
   return status;
 }
 
