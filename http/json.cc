@@ -87,14 +87,14 @@ void JsonWriter::WriteString(std::string_view text, bool key) {
   impl_->writer.RawValue("", 0, rapidjson::kStringType);
   char* out = impl_->buffer.Push(text.size() + 2);
   out[0] = '"';
-  std::memcpy(out + 1, text.data(), text.size());
+  if (!text.empty()) std::memcpy(out + 1, text.data(), text.size());  // data() may be null
   out[text.size() + 1] = '"';
 }
 
 JsonWriter& JsonWriter::Raw(std::string_view json) {
   // As WriteString: the separator through the writer, the bytes copied whole.
   impl_->writer.RawValue("", 0, rapidjson::kObjectType);
-  std::memcpy(impl_->buffer.Push(json.size()), json.data(), json.size());
+  if (!json.empty()) std::memcpy(impl_->buffer.Push(json.size()), json.data(), json.size());
   return *this;
 }
 

@@ -206,6 +206,9 @@ TEST(JsonWriterTest, WritesKeysAndStringsWithOrWithoutEscapes) {
   JsonWriter near;
   near.String(" #]!\x7f\xe5\xa5\xbd abcdefgh");
   EXPECT_EQ(near.Take(), "\" #]!\x7f\xe5\xa5\xbd abcdefgh\"");
+  JsonWriter empty;  // an empty view may have no data at all
+  empty.StartArray().String(std::string_view()).EndArray();
+  EXPECT_EQ(empty.Take(), R"([""])");
   JsonWriter raw;
   raw.StartArray().Raw(R"({"a":1})").Raw(R"({"b":[2]})").EndArray();
   EXPECT_EQ(raw.Take(), R"([{"a":1},{"b":[2]}])");
