@@ -68,7 +68,7 @@ Result<User> FindRef(ReadTxn& txn, const AppContext& app, const UserRef& ref) {
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
                              FriendListCache* cache, UserCache* users, PeerRowsCache* rows)
     : ctx_{&store, &clock, &completions, cache, users, rows} {
-  assert((!cache && !users) || store.sole_writer());
+  assert((!cache && !users && !rows) || store.sole_writer());
 }
 
 template <typename T, typename Rule>
@@ -300,7 +300,8 @@ void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t si
   FriendListCache::Ticket ticket{};
   if (cache) {
     if (FriendList cached = cache->Find(key.value().app, key.value().account, &ticket)) {
-      return done(std::move(cached));
+      // Inline, on the caller's thread: guarded like a store completion.
+      return Guarded([&] { done(std::move(cached)); });
     }
   }
   // A list the cache can hold is read whole, so that the next read finds it.
@@ -476,7 +477,8 @@ void FriendService::ListPeerRows(const AppContext& app, UserRef user, Callback<P
   PeerRowsCache::Ticket ticket{};
   if (ctx_.rows) {
     if (PeerRows cached = ctx_.rows->Find(key.value().app, key.value().account, &ticket)) {
-      return done(std::move(cached));
+      // Inline, on the caller's thread: guarded like a store completion.
+      return Guarded([&] { done(std::move(cached)); });
     }
   }
   Query<PeerRows>(std::move(done),

@@ -51,8 +51,9 @@ std::string OpaqueIds::Encode(uint64_t id) const {
     }
   }
   std::string text = Compute(id);
+  std::unordered_map<uint64_t, std::array<char, kLength>> full;  // freed after the lock
   std::lock_guard lock(shard.mu);
-  if (shard.ids.size() >= kMaxPerShard) shard.ids.clear();
+  if (shard.ids.size() >= kMaxPerShard) full.swap(shard.ids);
   std::array<char, kLength> copy;
   std::memcpy(copy.data(), text.data(), kLength);
   shard.ids.emplace(id, copy);

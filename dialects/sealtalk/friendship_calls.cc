@@ -188,8 +188,8 @@ void Calls::RenderAll(const CallPtr& c, PeerRows rows, std::vector<std::pair<App
     w.EndObject();
   }
   w.EndArray().EndObject();
-  auto listing = std::make_shared<const ListingCache::Listing>(
-      ListingCache::Listing{std::move(rows), std::move(peers), std::move(cards), w.Take()});
+  auto listing = std::make_shared<const ListingCache::Listing>(ListingCache::Listing{
+      std::move(rows), std::move(peers), ListingCache::Weakly(cards), w.Take()});
   listings_.Keep(app, c->me.id, listing);
   c->Answer(BodyAnswer(listing->body));
 }

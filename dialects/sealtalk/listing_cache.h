@@ -2,7 +2,9 @@
 // (core's cached list, compared by identity: a change to a row makes a new list) and the cards of
 // the peers it shows (immutable: a changed profile is a new card). An answer whose rows and cards
 // are all still the ones asked for is sent again as it is; anything else makes a new one. So a
-// hit costs a comparison of pointers, and the answer is never staler than its parts.
+// hit costs a comparison of pointers, and the answer is never staler than its parts. A listing
+// holds its cards weakly (it keeps no old card alive) and compares them by control block, which
+// a weak_ptr keeps: no other card can ever have the same one.
 //
 // Bounded by the bytes of the answers kept, spread over shards; a full shard drops arbitrary
 // answers. Thread-safe.
@@ -23,10 +25,10 @@ namespace fg::sealtalk {
 class ListingCache {
  public:
   struct Listing {
-    PeerRows rows;                                // the rows it was made from
-    std::vector<std::pair<AppId, UserId>> peers;  // the peers it shows, in order
-    std::vector<UserCache::Entry> cards;          // their cards when it was made
-    std::string body;                             // the answer's body
+    PeerRows rows;                                 // the rows it was made from
+    std::vector<std::pair<AppId, UserId>> peers;   // the peers it shows, in order
+    std::vector<std::weak_ptr<const User>> cards;  // their cards when it was made (null: none)
+    std::string body;                              // the answer's body
   };
   using Entry = std::shared_ptr<const Listing>;
 
@@ -37,6 +39,8 @@ class ListingCache {
   // Keeps `listing` for `user`, in place of any other.
   void Keep(AppId app, UserId user, Entry listing);
 
+  // `cards`, held weakly, as a Listing keeps them.
+  static std::vector<std::weak_ptr<const User>> Weakly(const std::vector<UserCache::Entry>& cards);
   // Whether `cards` are the very cards `listing` was made from.
   static bool SameCards(const Listing& listing, const std::vector<UserCache::Entry>& cards);
 

@@ -6,8 +6,8 @@ namespace fg::sealtalk {
 namespace {
 
 ListingCache::Entry Listing(PeerRows rows, std::vector<UserCache::Entry> cards, size_t bytes) {
-  return std::make_shared<const ListingCache::Listing>(
-      ListingCache::Listing{std::move(rows), {}, std::move(cards), std::string(bytes, 'x')});
+  return std::make_shared<const ListingCache::Listing>(ListingCache::Listing{
+      std::move(rows), {}, ListingCache::Weakly(cards), std::string(bytes, 'x')});
 }
 
 UserCache::Entry Card(UserId id) {
@@ -35,6 +35,16 @@ TEST(ListingCacheTest, TheCardsMustBeTheVeryOnes) {
   EXPECT_FALSE(ListingCache::SameCards(*listing, {a, Card(2), nullptr}));  // b changed
   EXPECT_FALSE(ListingCache::SameCards(*listing, {a, b, Card(3)}));
   EXPECT_FALSE(ListingCache::SameCards(*listing, {a, b}));
+}
+
+TEST(ListingCacheTest, ACardGoneSinceIsNeverTakenForANewOne) {
+  auto gone = Card(1);
+  auto listing = Listing(nullptr, {gone}, 1);  // holds it weakly
+  gone.reset();
+  for (int i = 0; i < 100; ++i) {
+    auto fresh = Card(1);  // whatever address it gets, it is another card
+    EXPECT_FALSE(ListingCache::SameCards(*listing, {fresh}));
+  }
 }
 
 TEST(ListingCacheTest, StaysWithinItsBytes) {

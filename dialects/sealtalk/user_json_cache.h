@@ -31,7 +31,7 @@ class UserJsonCache {
  private:
   static constexpr size_t kShards = 16;
   struct Made {
-    UserCache::Entry card;  // what `json` was made from
+    std::weak_ptr<const User> card;  // what `json` was made from, compared as ListingCache does
     Json json;
   };
   struct Shard {
