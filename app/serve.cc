@@ -180,6 +180,17 @@ int Serve(const ServeFlags& flags) {
   if (config->peer_rows_cache_items > 0) {
     rows = std::make_unique<PeerRowsCache>(config->peer_rows_cache_items);
   }
+  // Each cache's hits, misses and size at /metrics.
+  auto report = [&metrics](std::string name, auto* cache) {
+    if (!cache) return;
+    metrics.AddCache(std::move(name), [cache] {
+      CacheStats s = cache->stats();
+      return http::Metrics::CacheStats{s.hits, s.misses, s.entries, s.items};
+    });
+  };
+  report("friend_lists", cache.get());
+  report("users", users.get());
+  report("peer_rows", rows.get());
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get(),
                         users.get(), rows.get());

@@ -26,7 +26,11 @@ typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::str
   std::string key = Key(app, account);
   Shard& shard = ShardFor(key, &ticket->shard);
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.lists.find(key); it != shard.lists.end()) return it->second;
+  if (auto it = shard.lists.find(key); it != shard.lists.end()) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return it->second;
+  }
+  misses_.fetch_add(1, std::memory_order_relaxed);
   ticket->generation = shard.generation;
   return nullptr;
 }
@@ -71,6 +75,19 @@ void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
       shard.lists.erase(it);
     }
   }
+}
+
+template <typename Item>
+CacheStats UserListCache<Item>::stats() {
+  CacheStats s;
+  s.hits = hits_.load(std::memory_order_relaxed);
+  s.misses = misses_.load(std::memory_order_relaxed);
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    s.entries += shard.lists.size();
+    s.items += shard.items;
+  }
+  return s;
 }
 
 template class UserListCache<FriendView>;

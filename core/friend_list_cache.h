@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "base/model.h"
+#include "core/cache_stats.h"
 
 namespace fg {
 
@@ -44,6 +46,8 @@ class UserListCache {
   void Install(AppId app, std::string_view account, const Ticket& ticket, List list);
   // Drops these users' lists. Call after their change committed, before it is acknowledged.
   void Drop(const std::vector<UserKey>& users);
+  // Finds that found a list or not since start, and what it holds now.
+  CacheStats stats();
 
  private:
   static constexpr size_t kShards = 16;
@@ -58,6 +62,8 @@ class UserListCache {
 
   const size_t max_items_per_shard_;
   std::array<Shard, kShards> shards_;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> misses_{0};
 };
 
 using FriendListCache = UserListCache<FriendView>;

@@ -21,6 +21,24 @@ TEST(FriendListCacheTest, InstallsThenFinds) {
   EXPECT_EQ(cache.Find(2, "a", &ticket), nullptr);  // another app
 }
 
+TEST(FriendListCacheTest, CountsHitsMissesEntriesAndItems) {
+  FriendListCache cache(10'000);
+  FriendListCache::Ticket ticket;
+  EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
+  cache.Install(1, "a", ticket, ListOf(3));
+  EXPECT_NE(cache.Find(1, "a", &ticket), nullptr);
+  EXPECT_NE(cache.Find(1, "a", &ticket), nullptr);
+  EXPECT_EQ(cache.Find(1, "b", &ticket), nullptr);
+  cache.Install(1, "b", ticket, ListOf(0));  // an empty list counts one
+  CacheStats s = cache.stats();
+  EXPECT_EQ(s.hits, 2u);
+  EXPECT_EQ(s.misses, 2u);
+  EXPECT_EQ(s.entries, 2u);
+  EXPECT_EQ(s.items, 4u);
+  cache.Drop({{1, "a"}});
+  EXPECT_EQ(cache.stats().items, 1u);
+}
+
 TEST(FriendListCacheTest, ADropDuringTheReadKeepsTheStaleListOut) {
   FriendListCache cache(10'000);
   FriendListCache::Ticket ticket;

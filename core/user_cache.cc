@@ -5,9 +5,25 @@ namespace fg {
 UserCache::Entry UserCache::Find(UserId id, Ticket* ticket) {
   Shard& shard = ShardFor(id, &ticket->shard);
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.users.find(id); it != shard.users.end()) return it->second;
+  if (auto it = shard.users.find(id); it != shard.users.end()) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return it->second;
+  }
+  misses_.fetch_add(1, std::memory_order_relaxed);
   ticket->generation = shard.generation;
   return nullptr;
+}
+
+CacheStats UserCache::stats() {
+  CacheStats s;
+  s.hits = hits_.load(std::memory_order_relaxed);
+  s.misses = misses_.load(std::memory_order_relaxed);
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    s.entries += shard.users.size();
+  }
+  s.items = s.entries;
+  return s;
 }
 
 void UserCache::Install(const Ticket& ticket, Entry user) {

@@ -12,12 +12,14 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
 
 #include "base/model.h"
+#include "core/cache_stats.h"
 
 namespace fg {
 
@@ -38,6 +40,8 @@ class UserCache {
   void Install(const Ticket& ticket, Entry user);
   // Drops these users. Call after their change committed, before it is acknowledged.
   void Drop(const std::vector<UserId>& ids);
+  // Finds that found a user or not since start, and the users held now (entries = items).
+  CacheStats stats();
 
   // `user` without what a listing never shows: token, password hash, counters.
   static Entry Card(User user);
@@ -56,6 +60,8 @@ class UserCache {
 
   const size_t max_per_shard_;
   std::array<Shard, kShards> shards_;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> misses_{0};
 };
 
 }  // namespace fg

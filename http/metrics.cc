@@ -116,7 +116,31 @@ std::string Metrics::Render() const {
       "room near max_connections.\n";
   out += "# TYPE friendgraph_http_connections_shed_total counter\n";
   out += fmt::format("friendgraph_http_connections_shed_total {}\n", shed_.load());
+  if (!caches_.empty()) RenderCaches(out);
   return out;
+}
+
+void Metrics::AddCache(std::string name, std::function<CacheStats()> stats) {
+  caches_.emplace_back(std::move(name), std::move(stats));
+}
+
+void Metrics::RenderCaches(std::string& out) const {
+  std::vector<CacheStats> stats;
+  for (const auto& [name, read] : caches_) stats.push_back(read());
+  auto family = [&](std::string_view metric, std::string_view type, std::string_view help,
+                    uint64_t CacheStats::*field) {
+    out += fmt::format("# HELP friendgraph_cache_{} {}\n", metric, help);
+    out += fmt::format("# TYPE friendgraph_cache_{} {}\n", metric, type);
+    for (size_t i = 0; i < caches_.size(); ++i) {
+      out += fmt::format("friendgraph_cache_{}{{cache=\"{}\"}} {}\n", metric, caches_[i].first,
+                         stats[i].*field);
+    }
+  };
+  family("hits_total", "counter", "Lookups that found their entry in memory.", &CacheStats::hits);
+  family("misses_total", "counter", "Lookups that went to the store.", &CacheStats::misses);
+  family("entries", "gauge", "Users whose entry is held.", &CacheStats::entries);
+  family("items", "gauge", "What the cache's bound counts (friends, rows, users).",
+         &CacheStats::items);
 }
 
 }  // namespace fg::http

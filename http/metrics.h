@@ -5,9 +5,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "http/message.h"
 
@@ -30,6 +33,17 @@ class Metrics {
   void AddConnections(int delta) { connections_.fetch_add(delta, std::memory_order_relaxed); }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
+  // What one in-memory cache reports (see AddCache).
+  struct CacheStats {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+    uint64_t entries = 0;
+    uint64_t items = 0;
+  };
+  // Reports a cache as `name` (e.g. "friend_lists"): its lookups found or not, and its entries
+  // and items, read by `stats` at each render. For setup, before the server starts; `stats` must
+  // be thread-safe and outlive every render.
+  void AddCache(std::string name, std::function<CacheStats()> stats);
   // The text served at /metrics.
   std::string Render() const;
 
@@ -43,6 +57,7 @@ class Metrics {
     std::array<std::atomic<int64_t>, 3> by_outcome{};  // index: Outcome - 1
   };
   DialectCounters& CountersFor(std::string_view dialect);
+  void RenderCaches(std::string& out) const;
 
   std::array<std::atomic<int64_t>, 6> by_class_{};  // 1xx..5xx, index = status / 100
   std::array<std::atomic<int64_t>, kBuckets.size() + 1> latency_{};  // last: +Inf
@@ -55,6 +70,7 @@ class Metrics {
   std::atomic<size_t> dialect_count_{0};  // dialects_[0, count) are named
   std::mutex add_dialect_mu_;             // serializes naming the next slot
   DialectCounters other_{"other", {}};
+  std::vector<std::pair<std::string, std::function<CacheStats()>>> caches_;  // set up before use
 };
 
 }  // namespace fg::http

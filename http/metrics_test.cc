@@ -53,6 +53,24 @@ TEST(MetricsTest, CountsByClassAndByDialectOutcome) {
   EXPECT_TRUE(Has(text, "# TYPE friendgraph_dialect_answers_total counter"));
 }
 
+TEST(MetricsTest, CachesReportWhatTheirStatsSayAtEachRender) {
+  Metrics m;
+  EXPECT_EQ(m.Render().find("friendgraph_cache_"), std::string::npos);  // none: no lines
+  uint64_t hits = 3;
+  m.AddCache("friend_lists", [&hits] { return Metrics::CacheStats{hits, 1, 2, 100}; });
+  m.AddCache("users", [] { return Metrics::CacheStats{0, 5, 5, 5}; });
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE friendgraph_cache_hits_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("friendgraph_cache_hits_total{cache=\"friend_lists\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("friendgraph_cache_misses_total{cache=\"users\"} 5\n"), std::string::npos);
+  EXPECT_NE(text.find("friendgraph_cache_entries{cache=\"friend_lists\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("friendgraph_cache_items{cache=\"friend_lists\"} 100\n"), std::string::npos);
+  hits = 4;
+  EXPECT_NE(m.Render().find("friendgraph_cache_hits_total{cache=\"friend_lists\"} 4\n"),
+            std::string::npos);
+}
+
 TEST(MetricsTest, ConnectionRefusalsAndShedding) {
   Metrics m;
   m.RecordRefusal(Metrics::Refusal::kFull);

@@ -692,6 +692,15 @@ class FriendshipTests:
         self.assertEqual(self.rows(a)[c.user_id]["status"], 11)
         self.assertBare(b.post("/user/set_st_account", {"stAccount": "b_" + b.user_id[:8]}))
         self.assertEqual(self.rows(a)[b.user_id]["user"]["stAccount"], "b_" + b.user_id[:8])
+        # The rows and the user cards behind it are reported at /metrics.
+        self.rows(a)
+        status, _, body = self.server.http("GET", "/metrics")
+        self.assertEqual(status, 200)
+        text = body.decode()
+        for cache in ("peer_rows", "users", "friend_lists"):
+            self.assertIn('friendgraph_cache_entries{cache="%s"}' % cache, text)
+        hits = re.search(r'friendgraph_cache_hits_total\{cache="peer_rows"\} (\d+)', text)
+        self.assertTrue(hits and int(hits.group(1)) >= 1, text[-600:])
 
     def test_profile_only_of_friends(self):
         a, b, c = self.user(), self.user(), self.user()
