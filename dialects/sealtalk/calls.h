@@ -31,6 +31,9 @@ namespace fg::sealtalk {
 
 // SealTalk's default region: a user with a phone and no region has this one.
 inline constexpr std::string_view kDefaultRegion = "86";
+// The users of one phone read at most (one signs in with it; others were made elsewhere).
+inline constexpr size_t kMaxUsersPerPhone = 100;
+inline constexpr kit::CharSet kDigits("0-9");
 
 // The business codes of the user calls (HTTP 200 {"code":N}), as the peer answers them.
 enum BusinessCode : int {

@@ -15,7 +15,6 @@ constexpr size_t kDescriptionMax = 500;
 constexpr size_t kImageUriMax = 256;
 constexpr size_t kMaxContacts = 500;
 constexpr size_t kMaxBatchDelete = 100;
-constexpr size_t kMaxUsersPerPhone = 100;
 constexpr std::string_view kUnknownFriend = "Unknown friend user or invalid status.";
 
 http::Response ActionAnswer(std::string_view action) {
@@ -318,7 +317,6 @@ void Calls::BatchDelete(const CallPtr& c) {
 }
 
 void Calls::SetFriendDescription(const CallPtr& c) {
-  static constexpr kit::CharSet kDigits("0-9");
   kit::ParamReader p(c->fields());
   std::string id = p.Required("friendId", kIdChars);
   if (!p.ok()) return c->Answer(BadParameter(p));

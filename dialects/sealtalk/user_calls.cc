@@ -11,7 +11,6 @@
 namespace fg::sealtalk {
 namespace {
 
-constexpr kit::CharSet kDigits("0-9");
 constexpr kit::CharSet kUuidChars("0-9a-fA-F-");
 constexpr size_t kMaxRegionChars = 5;
 constexpr size_t kMaxPhoneChars = 15;
@@ -22,7 +21,6 @@ constexpr size_t kPortraitMin = 12;
 constexpr size_t kPortraitMax = 256;
 constexpr size_t kStAccountMin = 6;
 constexpr size_t kStAccountMax = 20;
-constexpr size_t kMaxUsersPerPhone = 100;
 
 // A phone of the region: in "86" a mainland mobile number (1[3-9] and 9 digits, what the peer's
 // validator.isMobilePhone(…, 'zh-CN') takes); elsewhere 4 to 15 digits.
