@@ -269,4 +269,16 @@ Result<HostPort> ParseListen(std::string_view listen) {
   return out;
 }
 
+Result<Config> LoadConfig(const std::optional<std::string>& config_path,
+                          const std::optional<std::string>& data_dir) {
+  Config config;
+  if (config_path) {
+    auto loaded = LoadConfigFile(*config_path);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(loaded.value());
+  }
+  if (data_dir) config.data_dir = *data_dir;
+  return config;
+}
+
 }  // namespace fg

@@ -53,7 +53,7 @@ struct Config {
   int64_t max_connections_per_client = 256;  // per IPv4 address or IPv6 /64
   std::string log_level = "info";
   int64_t friend_list_cache_items = 150'000;  // friends kept in memory for full-list reads; 0 = off
-  int64_t user_cache_items = 100'000;  // users' profiles kept in memory for listings; 0 = off
+  int64_t user_cache_items = 100'000;      // users' profiles kept in memory for listings; 0 = off
   int64_t peer_rows_cache_items = 50'000;  // SealTalk friendship rows kept in memory; 0 = off
   std::vector<AppConfig> apps;
 };
@@ -65,6 +65,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source,
                            const std::vector<const Dialect*>& dialects);
 // ParseConfig of a file's text, with every registered dialect (dialects/registry.h).
 Result<Config> LoadConfigFile(const std::string& path);
+// What a command runs with: the config file if one is named, else the defaults; --data-dir
+// (`data_dir`) over both.
+Result<Config> LoadConfig(const std::optional<std::string>& config_path,
+                          const std::optional<std::string>& data_dir);
 
 struct HostPort {
   std::string host;

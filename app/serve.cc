@@ -25,19 +25,6 @@
 namespace fg {
 namespace {
 
-// The config file if one is named, else the defaults; --data-dir overrides both.
-Result<Config> LoadConfig(const std::optional<std::string>& config_path,
-                          const std::optional<std::string>& data_dir) {
-  Config config;
-  if (config_path) {
-    auto loaded = LoadConfigFile(*config_path);
-    if (!loaded.ok()) return loaded.status();
-    config = std::move(loaded.value());
-  }
-  if (data_dir) config.data_dir = *data_dir;
-  return config;
-}
-
 std::string Join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out.append(out.empty() ? "" : ",").append(w);

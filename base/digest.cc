@@ -45,6 +45,34 @@ std::string DigestHex(DigestAlgorithm algorithm, std::initializer_list<std::stri
   return HexEncode(Digest(algorithm, parts));
 }
 
+struct DigestStream::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+};
+
+DigestStream::DigestStream(DigestAlgorithm algorithm) : impl_(new Impl) {
+  if (!impl_->ctx) std::abort();
+  Check(EVP_DigestInit_ex(impl_->ctx, Md(algorithm), nullptr));
+}
+
+DigestStream::~DigestStream() {
+  EVP_MD_CTX_free(impl_->ctx);
+  delete impl_;
+}
+
+void DigestStream::Update(std::string_view data) {
+  Check(EVP_DigestUpdate(impl_->ctx, data.data(), data.size()));
+}
+
+std::string DigestStream::HexSoFar() const {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> copy(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!copy) std::abort();
+  Check(EVP_MD_CTX_copy_ex(copy.get(), impl_->ctx));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  Check(EVP_DigestFinal_ex(copy.get(), digest, &length));
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 std::string HmacSha256(std::string_view key, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

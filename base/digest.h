@@ -18,6 +18,23 @@ std::string Digest(DigestAlgorithm algorithm, std::initializer_list<std::string_
 // The same digest as lower-case hex.
 std::string DigestHex(DigestAlgorithm algorithm, std::initializer_list<std::string_view> parts);
 
+// A digest over data given piece by piece (a file read line by line), readable at any point.
+class DigestStream {
+ public:
+  explicit DigestStream(DigestAlgorithm algorithm);
+  ~DigestStream();
+  DigestStream(const DigestStream&) = delete;
+  DigestStream& operator=(const DigestStream&) = delete;
+
+  void Update(std::string_view data);
+  // The lower-case hex digest of everything given so far; more may be given afterwards.
+  std::string HexSoFar() const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
 // HMAC-SHA256 (RFC 2104): 32 raw bytes.
 std::string HmacSha256(std::string_view key, std::string_view message);
 

@@ -14,6 +14,16 @@ TEST(DigestTest, Md5Rfc1321Vectors) {
             "f96b697d7cb7938d525a2f31aaf161d0");
 }
 
+TEST(DigestTest, StreamReadsTheDigestOfWhatItWasGivenSoFar) {
+  DigestStream stream(DigestAlgorithm::kSha256);
+  EXPECT_EQ(stream.HexSoFar(), DigestHex(DigestAlgorithm::kSha256, {""}));
+  stream.Update("a");
+  stream.Update("bc");
+  EXPECT_EQ(stream.HexSoFar(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  stream.Update("d");
+  EXPECT_EQ(stream.HexSoFar(), DigestHex(DigestAlgorithm::kSha256, {"abcd"}));
+}
+
 TEST(DigestTest, Sha1Rfc3174Vectors) {
   EXPECT_EQ(DigestHex(DigestAlgorithm::kSha1, {"abc"}), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(DigestHex(DigestAlgorithm::kSha1,

@@ -84,6 +84,10 @@ class ReadTxn {
   // Up to `limit` of owner's relations of `kind` with seq < before_seq, newest first.
   virtual std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
                                                          int64_t before_seq, size_t limit) = 0;
+  // The id of the app named `name`, if it exists (Store::EnsureApp makes apps).
+  virtual std::optional<AppId> FindApp(std::string_view name) = 0;
+  // The installation-wide setting `key` (Store::EnsureSetting, WriteTxn::PutSetting), if set.
+  virtual std::optional<std::string> FindSetting(std::string_view key) = 0;
 };
 
 // A write transaction: everything a ReadTxn can read, plus writes. Reads see the job's own writes.
@@ -117,6 +121,9 @@ class WriteTxn : public ReadTxn {
   // and every relation it owns or is the peer of. Edges other users own towards it stay (core/
   // tombstones them first). REQUIRES: the user was locked by LockUsers.
   virtual void DeleteUserRows(AppId app, UserId id) = 0;
+  // Sets the installation-wide setting `key` to `value` (a bulk import's progress, kept in the
+  // transaction of the batch it counts).
+  virtual void PutSetting(std::string_view key, std::string_view value) = 0;
 };
 
 class Store {

@@ -576,6 +576,41 @@ TYPED_TEST(StoreContractTest, SettingsKeepTheirFirstValue) {
   EXPECT_EQ(this->store_->EnsureSetting("other", "x").value(), "x");
 }
 
+TYPED_TEST(StoreContractTest, AppsAreFoundByNameWithoutBeingMade) {
+  AppId made = this->store_->EnsureApp("found").value();
+  ASSERT_TRUE(ReadAndWait(*this->store_, [&](ReadTxn& txn) {
+                EXPECT_EQ(txn.FindApp("found"), made);
+                EXPECT_FALSE(txn.FindApp("never").has_value());
+                return Status::Ok();
+              }).ok());
+  EXPECT_NE(this->store_->EnsureApp("never").value(), made);
+}
+
+TYPED_TEST(StoreContractTest, SettingsWrittenInAJobLandWithIt) {
+  EXPECT_EQ(WriteAndWait(*this->store_,
+                         [](WriteTxn& txn) {
+                           txn.PutSetting("progress", "10");
+                           return Status(Code::kInternal, "the job fails");
+                         })
+                .code(),
+            Code::kInternal);
+  ASSERT_TRUE(ReadAndWait(*this->store_, [](ReadTxn& txn) {
+                EXPECT_FALSE(txn.FindSetting("progress").has_value());
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(WriteAndWait(*this->store_, [](WriteTxn& txn) {
+                txn.PutSetting("progress", "10");
+                txn.PutSetting("progress", "20");
+                EXPECT_EQ(txn.FindSetting("progress"), "20");
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(ReadAndWait(*this->store_, [](ReadTxn& txn) {
+                EXPECT_EQ(txn.FindSetting("progress"), "20");
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(this->store_->EnsureSetting("progress", "0").value(), "20");
+}
+
 TYPED_TEST(StoreContractTest, ClosedStoreRefusesReads) {
   this->store_->Close();
   EXPECT_EQ(ReadAndWait(*this->store_, [](ReadTxn&) { return Status::Ok(); }).code(),

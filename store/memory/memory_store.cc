@@ -182,6 +182,18 @@ class MemoryTxn final : public WriteTxn {
     return std::nullopt;
   }
 
+  std::optional<AppId> FindApp(std::string_view name) override {
+    auto it = d_.apps.find(std::string(name));
+    if (it == d_.apps.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::optional<std::string> FindSetting(std::string_view key) override {
+    auto it = d_.settings.find(std::string(key));
+    if (it == d_.settings.end()) return std::nullopt;
+    return it->second;
+  }
+
   bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
     return d_.relations.count({app, owner, static_cast<int>(kind), peer}) > 0;
   }
@@ -262,6 +274,12 @@ class MemoryTxn final : public WriteTxn {
     std::pair<AppId, UserId> key{app, avatar.user};
     Remember(d_.avatars, key);
     d_.avatars[key] = avatar;
+  }
+
+  void PutSetting(std::string_view key, std::string_view value) override {
+    std::string k(key);
+    Remember(d_.settings, k);
+    d_.settings[k] = std::string(value);
   }
 
   void PutRelation(AppId app, UserId owner, AppId peer_app, UserId peer, Relation kind, bool on,

@@ -429,6 +429,20 @@ class SqliteTxn final : public WriteTxn {
     return out;
   }
 
+  std::optional<AppId> FindApp(std::string_view name) override {
+    Query q(conn_, "SELECT id FROM apps WHERE name = ?");
+    q.Bind(name);
+    if (!q.Step()) return std::nullopt;
+    return q.Int(0);
+  }
+
+  std::optional<std::string> FindSetting(std::string_view key) override {
+    Query q(conn_, "SELECT value FROM settings WHERE key = ?");
+    q.Bind(key);
+    if (!q.Step()) return std::nullopt;
+    return q.Text(0);
+  }
+
   std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
     // The writer holds the database lock for the whole transaction (BEGIN IMMEDIATE): reading
     // the rows is all a lock needs here.
@@ -561,6 +575,11 @@ class SqliteTxn final : public WriteTxn {
   }
 
  private:
+  void PutSetting(std::string_view key, std::string_view value) override {
+    Query q(conn_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
+    q.Bind(key).Bind(value).Run();
+  }
+
   static void BindProfile(Query& q, const Profile& p) {
     q.Bind(p.name).Bind(p.icon).Bind(p.sign).Bind(p.email).Bind(p.birth).Bind(p.mobile);
     q.Bind(p.region).Bind(p.gender).Bind(p.ex);

@@ -58,6 +58,10 @@ class FaultyTxn final : public WriteTxn {
   std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) override {
     return inner_.FindAvatarByKey(key, with_bytes);
   }
+  std::optional<AppId> FindApp(std::string_view name) override { return inner_.FindApp(name); }
+  std::optional<std::string> FindSetting(std::string_view key) override {
+    return inner_.FindSetting(key);
+  }
   std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
     return inner_.LockUsers(keys);
   }
@@ -94,6 +98,10 @@ class FaultyTxn final : public WriteTxn {
   void DeleteUserRows(AppId app, UserId id) override {
     BeforeWrite();
     inner_.DeleteUserRows(app, id);
+  }
+  void PutSetting(std::string_view key, std::string_view value) override {
+    BeforeWrite();
+    inner_.PutSetting(key, value);
   }
 
  private:

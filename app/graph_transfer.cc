@@ -1,0 +1,309 @@
+#include "app/graph_transfer.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "app/graph_lines.h"
+#include "base/digest.h"
+#include "core/graph_import.h"
+
+namespace fg {
+namespace {
+
+// How far a file has been imported into an app: kept in the store's settings, written by each
+// batch's job, as "<lines>:<bytes>:<sha256 of those bytes>".
+struct Mark {
+  uint64_t lines = 0;
+  uint64_t bytes = 0;
+  std::string sha256;
+
+  std::string Format() const {
+    return std::to_string(lines) + ":" + std::to_string(bytes) + ":" + sha256;
+  }
+  static std::optional<Mark> Parse(const std::string& text) {
+    Mark m;
+    char sha[65] = {};
+    unsigned long long lines = 0, bytes = 0;  // NOLINT(runtime/int): sscanf's types
+    if (std::sscanf(text.c_str(), "%llu:%llu:%64[0-9a-f]", &lines, &bytes, sha) != 3) {
+      return std::nullopt;
+    }
+    m.lines = lines;
+    m.bytes = bytes;
+    m.sha256 = sha;
+    return m;
+  }
+};
+
+std::string MarkKey(AppId app, const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  return "import/" + std::to_string(app) + "/" + (ec ? path : absolute.lexically_normal().string());
+}
+
+// The file line by line, hashing every byte read.
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* file) : file_(file) {}
+  ~LineReader() { std::free(buffer_); }  // NOLINT(cppcoreguidelines-no-malloc): getline's
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // The next line without its newline; false at the end of the file or on a read error (error()).
+  bool Next(std::string_view* line) {
+    ssize_t n = ::getline(&buffer_, &capacity_, file_);
+    if (n < 0) return false;
+    digest_.Update({buffer_, static_cast<size_t>(n)});
+    bytes_ += static_cast<uint64_t>(n);
+    ++lines_;
+    size_t length = static_cast<size_t>(n);
+    if (length > 0 && buffer_[length - 1] == '\n') --length;
+    *line = {buffer_, length};
+    return true;
+  }
+  bool error() const { return std::ferror(file_) != 0; }
+  Mark mark() const { return {lines_, bytes_, digest_.HexSoFar()}; }
+  uint64_t lines() const { return lines_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::FILE* file_;
+  char* buffer_ = nullptr;
+  size_t capacity_ = 0;
+  uint64_t lines_ = 0;
+  uint64_t bytes_ = 0;
+  DigestStream digest_{DigestAlgorithm::kSha256};
+};
+
+struct Batch {
+  std::vector<ImportRecord> records;
+  std::vector<uint64_t> line_of;  // each record's line number
+  std::string before;             // the mark the store must hold for this batch to apply
+  std::string after;              // the mark it leaves
+  uint64_t seq = 0;               // its place among the batches of this run
+  uint64_t lines = 0;             // lines it covers, blank ones included
+  uint64_t users = 0, edges = 0, relations = 0;
+};
+
+// The batches in the store's queue (at most two, so that one is read while one is written) and
+// the failure of the earliest batch that failed (a batch after a failed one fails too).
+class Pipeline {
+ public:
+  void WaitBelow(size_t n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_flight_ < n; });
+  }
+  void Started() {
+    std::lock_guard lock(mu_);
+    ++in_flight_;
+  }
+  void Finished(const Batch& batch, const Status& status, ImportSummary* summary) {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+    if (status.ok()) {
+      summary->lines += batch.lines;
+      summary->users += batch.users;
+      summary->edges += batch.edges;
+      summary->relations += batch.relations;
+    } else if (error_.ok() || batch.seq < error_seq_) {
+      error_ = status;
+      error_seq_ = batch.seq;
+    }
+    cv_.notify_all();
+  }
+  Status error() {
+    std::lock_guard lock(mu_);
+    return error_;
+  }
+  uint64_t committed(const ImportSummary& summary) {
+    std::lock_guard lock(mu_);
+    return summary.lines;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t in_flight_ = 0;
+  Status error_;
+  uint64_t error_seq_ = 0;
+};
+
+Status AtLine(uint64_t line, const Status& s) {
+  return {s.code(), "line " + std::to_string(line) + ": " + s.message()};
+}
+
+}  // namespace
+
+Status ImportGraphFile(Store& store, const AppContext& app, const std::string& path,
+                       const ImportOptions& options, Clock& clock, ImportSummary* summary) {
+  *summary = {};
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "rb"),
+                                                          std::fclose);
+  if (!file) return {Code::kInternal, path + ": " + std::strerror(errno)};
+  struct stat st {};
+  uint64_t file_bytes = ::fstat(fileno(file.get()), &st) == 0 ? st.st_size : 0;
+  LineReader reader(file.get());
+  const std::string key = MarkKey(app.id, path);
+
+  std::optional<std::string> stored;
+  if (Status s = ReadAndWait(store,
+                             [&](ReadTxn& txn) {
+                               stored = txn.FindSetting(key);
+                               return Status::Ok();
+                             });
+      !s.ok()) {
+    return s;
+  }
+  std::string before;
+  if (stored) {
+    auto mark = Mark::Parse(*stored);
+    if (!mark) return {Code::kInternal, "unreadable import progress for " + key + ": " + *stored};
+    std::string_view line;
+    while (reader.lines() < mark->lines && reader.Next(&line)) {
+    }
+    Mark now = reader.mark();
+    if (now.lines != mark->lines || now.bytes != mark->bytes || now.sha256 != mark->sha256) {
+      return {Code::kInvalidArgument,
+              path + " is not the file imported up to line " + std::to_string(mark->lines) +
+                  " into this app (its first " + std::to_string(mark->bytes) +
+                  " bytes differ): import a changed file under another name"};
+    }
+    summary->resumed_after_line = mark->lines;
+    before = *stored;
+  }
+
+  Pipeline pipeline;
+  uint64_t submitted = 0;
+  auto submit = [&](std::shared_ptr<Batch> batch) {
+    batch->seq = submitted++;
+    batch->before = before;
+    batch->after = reader.mark().Format();
+    before = batch->after;
+    pipeline.WaitBelow(2);
+    pipeline.Started();
+    int64_t now_ms = clock.NowMs();
+    store.Write(
+        [batch, key, &app, now_ms](WriteTxn& txn) {
+          // A batch applies only on top of the one before it: if that one failed, so does this.
+          if (txn.FindSetting(key).value_or("") != batch->before) {
+            return Status(Code::kInternal, "the batch before did not land");
+          }
+          Change change(txn, app, now_ms);
+          size_t failed = 0;
+          Status s = ImportRecordsRule(change, batch->records, &failed);
+          if (!s.ok()) return AtLine(batch->line_of[failed], s);
+          txn.PutSetting(key, batch->after);
+          return Status::Ok();
+        },
+        [batch, &pipeline, summary](const Status& s) { pipeline.Finished(*batch, s, summary); });
+  };
+
+  Status stop;
+  auto batch = std::make_shared<Batch>();
+  std::string_view line;
+  while (reader.Next(&line)) {
+    ++batch->lines;
+    uint64_t number = reader.lines();
+    if (line.size() > kMaxGraphLineBytes) {
+      stop = AtLine(number, {Code::kInvalidArgument, "longer than 1 MiB"});
+      break;
+    }
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    auto record = DecodeGraphLine(line);
+    if (!record.ok()) {
+      stop = AtLine(number, record.status());
+      break;
+    }
+    batch->users += std::holds_alternative<ImportUser>(record.value());
+    batch->edges += std::holds_alternative<ImportEdge>(record.value());
+    batch->relations += std::holds_alternative<ImportRelation>(record.value());
+    batch->records.push_back(std::move(record).value());
+    batch->line_of.push_back(number);
+    if (batch->records.size() >= options.batch_lines) {
+      submit(std::move(batch));
+      batch = std::make_shared<Batch>();
+      if (!pipeline.error().ok()) break;
+      if (options.on_progress) {
+        options.on_progress({reader.lines() - summary->resumed_after_line,
+                             pipeline.committed(*summary), reader.bytes(), file_bytes});
+      }
+    }
+  }
+  if (stop.ok() && reader.error()) {
+    stop = {Code::kInternal, path + ": read error after line " + std::to_string(reader.lines())};
+  }
+  if (stop.ok() && pipeline.error().ok() && !batch->records.empty()) submit(std::move(batch));
+  pipeline.WaitBelow(1);
+  if (options.on_progress) {
+    options.on_progress({reader.lines() - summary->resumed_after_line, pipeline.committed(*summary),
+                         reader.bytes(), file_bytes});
+  }
+  // A rule broken in the store comes before a malformed line read later.
+  if (Status s = pipeline.error(); !s.ok()) return s;
+  return stop;
+}
+
+Status ExportGraph(Store& store, AppId app, std::FILE* out, ExportSummary* summary) {
+  *summary = {};
+  bool write_failed = false;
+  auto write = [&](const std::string& line) {
+    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) write_failed = true;
+  };
+  Status s = ReadAndWait(store, [&](ReadTxn& txn) {
+    std::vector<std::pair<UserId, std::string>> users;  // by id
+    for (UserId after = 0;;) {
+      std::vector<User> page = txn.ListUsersAfter(app, after, 1000);
+      if (page.empty()) break;
+      for (const User& u : page) {
+        write(EncodeUserLine(u));
+        users.emplace_back(u.id, u.account);
+      }
+      after = page.back().id;
+      if (write_failed) return Status::Ok();
+    }
+    summary->users = users.size();
+    auto local = [&](UserId id) {
+      auto it =
+          std::lower_bound(users.begin(), users.end(), std::pair<UserId, std::string>{id, ""});
+      return it != users.end() && it->first == id;
+    };
+    for (const auto& [id, account] : users) {
+      for (const FriendView& f : txn.ListFriendsAfter(app, id, 0, SIZE_MAX)) {
+        if (f.edge.peer_app != app || !local(f.edge.peer)) {
+          ++summary->skipped;
+          continue;
+        }
+        write(EncodeEdgeLine(account, f.peer_account, f.edge));
+        ++summary->edges;
+      }
+      for (Relation kind : {Relation::kBlock, Relation::kMute}) {
+        auto entries = txn.ListRelationsBefore(app, id, kind, INT64_MAX, SIZE_MAX);
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // oldest first
+          if (!local(it->peer)) {
+            ++summary->skipped;
+            continue;
+          }
+          write(EncodeRelationLine(account, it->peer_account, kind));
+          ++summary->relations;
+        }
+      }
+      if (write_failed) return Status::Ok();
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (write_failed || std::fflush(out) != 0) {
+    return {Code::kInternal, std::string("writing the export: ") + std::strerror(errno)};
+  }
+  return Status::Ok();
+}
+
+}  // namespace fg

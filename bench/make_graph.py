@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Writes a friend graph as `friendgraph import` reads it (docs/import-export.md): USERS users
+(u0 … u<USERS-1>, each with a name), then each user's FRIENDS friends, mutual, as edge lines
+(user i befriends i±1 … i±FRIENDS/2 around a ring, so every line's reverse is in the file too).
+
+  bench/make_graph.py --users 100000 --friends 50 > graph.jsonl
+"""
+
+import argparse
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", type=int, default=2000)
+    ap.add_argument("--friends", type=int, default=50, help="even; friends per user")
+    args = ap.parse_args()
+    n, half = args.users, args.friends // 2
+    if n <= 2 * half:
+        sys.exit("--users must exceed --friends")
+    out = sys.stdout
+    write = out.write
+    for i in range(n):
+        write('{"type":"user","account":"u%d","name":"User %d"}\n' % (i, i))
+    for i in range(n):
+        lines = []
+        for d in range(1, half + 1):
+            lines.append('{"type":"friend","owner":"u%d","peer":"u%d"}\n' % (i, (i + d) % n))
+            lines.append('{"type":"friend","owner":"u%d","peer":"u%d"}\n' % (i, (i - d) % n))
+        write("".join(lines))
+
+
+if __name__ == "__main__":
+    main()
