@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a friend graph as `friendgraph import` reads it (docs/import-export.md): USERS users
-(u0 … u<USERS-1>, each with a name), then each user's FRIENDS friends, mutual, as edge lines
+(u00000 … u<USERS-1>, named as bench/seed.py names them), then each user's FRIENDS friends, mutual, as edge lines
 (user i befriends i±1 … i±FRIENDS/2 around a ring, so every line's reverse is in the file too).
 
   bench/make_graph.py --users 100000 --friends 50 > graph.jsonl
@@ -22,12 +22,12 @@ def main():
     out = sys.stdout
     write = out.write
     for i in range(n):
-        write('{"type":"user","account":"u%d","name":"User %d"}\n' % (i, i))
+        write('{"type":"user","account":"u%05d","name":"User %d"}\n' % (i, i))
     for i in range(n):
         lines = []
         for d in range(1, half + 1):
-            lines.append('{"type":"friend","owner":"u%d","peer":"u%d"}\n' % (i, (i + d) % n))
-            lines.append('{"type":"friend","owner":"u%d","peer":"u%d"}\n' % (i, (i - d) % n))
+            lines.append('{"type":"friend","owner":"u%05d","peer":"u%05d"}\n' % (i, (i + d) % n))
+            lines.append('{"type":"friend","owner":"u%05d","peer":"u%05d"}\n' % (i, (i - d) % n))
         write("".join(lines))
 
 
