@@ -504,10 +504,18 @@ class SqliteTxn final : public WriteTxn {
 
   void PutEdge(AppId app, const FriendEdge& e) override {
     Query q(conn_,
-            "INSERT OR REPLACE INTO edges (app, owner, peer, alive, alias, ex, serverex,"
+            // An upsert, not INSERT OR REPLACE: an edge that exists is updated in place rather
+            // than deleted and inserted again (in the table and in edges_by_change).
+            "INSERT INTO edges (app, owner, peer, alive, alias, ex, serverex,"
             " description, phone, region, image_uri, source, created_ms, updated_ms, version,"
             " peer_account, peer_alive, peer_app)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (app, owner, peer) DO UPDATE SET alive = excluded.alive,"
+            " alias = excluded.alias, ex = excluded.ex, serverex = excluded.serverex,"
+            " description = excluded.description, phone = excluded.phone,"
+            " region = excluded.region, image_uri = excluded.image_uri, source = excluded.source,"
+            " created_ms = excluded.created_ms, updated_ms = excluded.updated_ms,"
+            " version = excluded.version, peer_alive = excluded.peer_alive");
     q.Bind(app).Bind(e.owner).Bind(e.peer).Bind(int64_t{e.alive});
     q.Bind(e.fields.alias).Bind(e.fields.ex).Bind(e.fields.serverex).Bind(e.fields.description);
     q.Bind(e.fields.phone).Bind(e.fields.region).Bind(e.fields.image_uri);
