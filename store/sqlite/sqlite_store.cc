@@ -780,11 +780,15 @@ class SqliteStore final : public Store {
       return true;
     }
     SqliteTxn txn(conn);
+    // A savepoint keeps a failed job's writes from the others of its transaction: a job alone in
+    // it needs none, the transaction is its savepoint (most transactions when the load is light).
+    const bool alone = std::count_if(results.begin(), results.end(),
+                                     [](const auto& r) { return !r.has_value(); }) == 1;
     for (size_t i = 0; i < batch.size(); ++i) {
       if (results[i]) continue;
       Status status;
       try {
-        conn.Run("SAVEPOINT job");
+        if (!alone) conn.Run("SAVEPOINT job");
       } catch (const StoreFailure& e) {
         return abandon(i, e.what());
       }
@@ -798,6 +802,17 @@ class SqliteStore final : public Store {
       // in this transaction can be trusted: abandon it and run the others again.
       if (sqlite3_get_autocommit(conn.db())) {
         return abandon(i, "the database rolled the transaction back");
+      }
+      if (alone && !status.ok()) {
+        // Nothing else to keep: the whole transaction goes (ROLLBACK ends it even if it fails).
+        sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+        results[i] = std::move(status);
+        return true;
+      }
+      if (alone) {
+        results[i] = std::move(status);
+        ran.push_back(i);
+        continue;
       }
       try {
         if (!status.ok()) conn.Run("ROLLBACK TO job");

@@ -1,8 +1,8 @@
 // The embedded SQLite store: one database file in WAL mode, this process its only writer.
 //
 // Writes: one writer thread takes every queued write job, runs them in one transaction (each job
-// inside its own savepoint, so a failed job rolls back alone) and commits once: many requests, one
-// fsync (group commit). If the savepoint plumbing itself fails, or SQLite rolls the transaction
+// inside its own savepoint, so a failed job rolls back alone; a job alone in its transaction
+// needs none) and commits once: many requests, one fsync (group commit). If the savepoint plumbing itself fails, or SQLite rolls the transaction
 // back under a job (disk full, I/O error), the whole transaction is abandoned: the job that was
 // running fails, and the jobs before it in the batch run again in a fresh transaction, so a job is
 // never reported ok when it was not committed, nor failed when it was.

@@ -101,15 +101,54 @@ TEST_F(SqliteStoreTest, AFailedRollbackToAbandonsTheBatchAndRetriesTheOthers) {
 TEST_F(SqliteStoreTest, AFailedSavepointFailsOnlyItsJob) {
   std::atomic<int> savepoints{0};
   auto store =
-      Open([&](std::string_view sql) { return sql == "SAVEPOINT job" && ++savepoints == 3; });
-  AppId app = store->EnsureApp("a").value();  // savepoint 1
-  EXPECT_TRUE(WriteAndWait(*store, [&](WriteTxn& txn) { return Insert(txn, app, "x"); }).ok());
-  EXPECT_EQ(WriteAndWait(*store, [&](WriteTxn& txn) { return Insert(txn, app, "y"); }).code(),
-            Code::kInternal);
-  EXPECT_TRUE(WriteAndWait(*store, [&](WriteTxn& txn) { return Insert(txn, app, "z"); }).ok());
+      Open([&](std::string_view sql) { return sql == "SAVEPOINT job" && ++savepoints == 2; });
+  AppId app = store->EnsureApp("a").value();  // alone in its transaction: no savepoint
+  // Hold the writer (once it runs, alone) so that the three jobs below share the next
+  // transaction, each in a savepoint.
+  std::promise<void> release, holding;
+  std::shared_future<void> released = release.get_future().share();
+  store->Write(
+      [released, &holding](WriteTxn&) {
+        holding.set_value();
+        released.wait();
+        return Status::Ok();
+      },
+      [](const Status&) {});
+  holding.get_future().wait();
+  std::promise<Status> x, y, z;
+  store->Write([&](WriteTxn& txn) { return Insert(txn, app, "x"); },
+               [&](const Status& s) { x.set_value(s); });
+  store->Write([&](WriteTxn& txn) { return Insert(txn, app, "y"); },
+               [&](const Status& s) { y.set_value(s); });
+  store->Write([&](WriteTxn& txn) { return Insert(txn, app, "z"); },
+               [&](const Status& s) { z.set_value(s); });
+  release.set_value();
+  EXPECT_TRUE(x.get_future().get().ok());
+  EXPECT_EQ(y.get_future().get().code(), Code::kInternal);
+  EXPECT_TRUE(z.get_future().get().ok());
   EXPECT_TRUE(Exists(*store, app, "x"));
   EXPECT_FALSE(Exists(*store, app, "y"));
   EXPECT_TRUE(Exists(*store, app, "z"));
+}
+
+TEST_F(SqliteStoreTest, AJobAloneInItsTransactionNeedsNoSavepointAndFailsWhole) {
+  std::atomic<int> savepoints{0};
+  auto store = Open([&](std::string_view sql) {
+    if (sql == "SAVEPOINT job") ++savepoints;
+    return false;
+  });
+  AppId app = store->EnsureApp("a").value();
+  EXPECT_EQ(WriteAndWait(*store,
+                         [&](WriteTxn& txn) {
+                           EXPECT_TRUE(Insert(txn, app, "gone").ok());
+                           return Status(Code::kInvalidArgument, "fails after writing");
+                         })
+                .code(),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(WriteAndWait(*store, [&](WriteTxn& txn) { return Insert(txn, app, "kept"); }).ok());
+  EXPECT_FALSE(Exists(*store, app, "gone"));
+  EXPECT_TRUE(Exists(*store, app, "kept"));
+  EXPECT_EQ(savepoints.load(), 0);
 }
 
 TEST_F(SqliteStoreTest, AFailedCommitFailsTheBatchAndTheStoreGoesOn) {
