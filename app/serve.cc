@@ -169,16 +169,19 @@ int Serve(const ServeFlags& flags) {
   // friend-list cache is always right.
   std::unique_ptr<FriendListCache> cache;
   if (config->friend_list_cache_items > 0) {
-    cache = std::make_unique<FriendListCache>(config->friend_list_cache_items);
+    cache = std::make_unique<FriendListCache>(
+        CacheLimits{.max_items = static_cast<size_t>(config->friend_list_cache_items)});
   }
   std::unique_ptr<UserCache> users;
   if (config->user_cache_items > 0) {
-    users = std::make_unique<UserCache>(config->user_cache_items);
+    users = std::make_unique<UserCache>(
+        CacheLimits{.max_items = static_cast<size_t>(config->user_cache_items)});
   }
   // Each user's rows, for SealTalk's /friendship/all.
   std::unique_ptr<PeerRowsCache> rows;
   if (config->peer_rows_cache_items > 0) {
-    rows = std::make_unique<PeerRowsCache>(config->peer_rows_cache_items);
+    rows = std::make_unique<PeerRowsCache>(
+        CacheLimits{.max_items = static_cast<size_t>(config->peer_rows_cache_items)});
   }
   // Each cache's hits, misses and size at /metrics.
   auto report = [&metrics](std::string name, auto* cache) {
