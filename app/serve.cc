@@ -188,12 +188,14 @@ int Serve(const ServeFlags& flags) {
     if (!cache) return;
     metrics.AddCache(std::move(name), [cache] {
       CacheStats s = cache->stats();
-      return http::Metrics::CacheStats{s.hits, s.misses, s.entries, s.items};
+      return http::Metrics::CacheStats{s.hits, s.misses, s.entries, s.items, s.bytes};
     });
   };
   report("friend_lists", cache.get());
   report("users", users.get());
   report("peer_rows", rows.get());
+  metrics.AddGauge("friendgraph_store_memory_bytes", "SQLite's heap (page caches included).",
+                   [] { return SqliteMemoryUsed(); });
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get(),
                         users.get(), rows.get());
