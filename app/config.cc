@@ -31,6 +31,17 @@ class TableReader {
     out = v->get();
   }
 
+  // As above; `out` stays unset when the key is absent.
+  void Int(std::string_view key, std::optional<int64_t>& out, int64_t min, int64_t max) {
+    if (!table_.get(key)) {
+      Find(key);
+      return;
+    }
+    int64_t value = 0;
+    Int(key, value, min, max);
+    if (ok()) out = value;
+  }
+
   // A string from a fixed set.
   void OneOf(std::string_view key, std::string& out,
              std::initializer_list<std::string_view> allowed) {
@@ -197,6 +208,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source,
   top.Int("max_connections", config.max_connections, 1, 10'000'000);
   top.Int("max_connections_per_client", config.max_connections_per_client, 1, 10'000'000);
   top.OneOf("log_level", config.log_level, {"trace", "debug", "info", "warn", "error", "off"});
+  top.Int("memory_budget_mb", config.memory_budget_mb, 16, int64_t{1} << 24);
   top.Int("friend_list_cache_items", config.friend_list_cache_items, 0, int64_t{1} << 32);
   top.Int("user_cache_items", config.user_cache_items, 0, int64_t{1} << 32);
   top.Int("peer_rows_cache_items", config.peer_rows_cache_items, 0, int64_t{1} << 32);

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/memory_budget.h"
 #include "base/status.h"
 
 namespace fg {
@@ -52,9 +53,13 @@ struct Config {
   int64_t max_connections = 10'000;
   int64_t max_connections_per_client = 256;  // per IPv4 address or IPv6 /64
   std::string log_level = "info";
-  int64_t friend_list_cache_items = 150'000;  // friends kept in memory for full-list reads; 0 = off
-  int64_t user_cache_items = 100'000;      // users' profiles kept in memory for listings; 0 = off
-  int64_t peer_rows_cache_items = 50'000;  // SealTalk friendship rows kept in memory; 0 = off
+  // MiB the store's page cache and core's caches may hold in all (app/memory_budget.h).
+  int64_t memory_budget_mb = DefaultMemoryBudgetMb();
+  // Optional caps on top of each cache's share of the budget. Unset: the share alone bounds the
+  // cache; 0: the cache is off; N: at most N items as well.
+  std::optional<int64_t> friend_list_cache_items;  // friends kept for whole-list reads
+  std::optional<int64_t> user_cache_items;         // users' cards kept for listings
+  std::optional<int64_t> peer_rows_cache_items;    // SealTalk friendship rows
   std::vector<AppConfig> apps;
 };
 

@@ -96,6 +96,36 @@ TEST(ConfigTest, ConnectionCaps) {
             "c.toml:1: 'max_connections_per_client' must be an integer from 1 to 10000000");
 }
 
+TEST(ConfigTest, MemoryBudget) {
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->memory_budget_mb, DefaultMemoryBudgetMb());
+  EXPECT_GE(defaults->memory_budget_mb, 64);
+  EXPECT_EQ(Parse("memory_budget_mb = 16\n")->memory_budget_mb, 16);
+  EXPECT_EQ(Parse("memory_budget_mb = 4096\n")->memory_budget_mb, 4096);
+  const std::string range = "'memory_budget_mb' must be an integer from 16 to 16777216";
+  EXPECT_EQ(Parse("listen = \":1\"\nmemory_budget_mb = 15\n").status().message(),
+            "c.toml:2: " + range);
+  EXPECT_EQ(Parse("memory_budget_mb = 0\n").status().message(), "c.toml:1: " + range);
+  EXPECT_EQ(Parse("memory_budget_mb = 64.5\n").status().message(), "c.toml:1: " + range);
+  EXPECT_EQ(Parse("memory_budget_mb = \"64\"\n").status().message(), "c.toml:1: " + range);
+}
+
+TEST(ConfigTest, CacheItemCapsAreUnsetUnlessGiven) {
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->friend_list_cache_items.has_value());
+  EXPECT_FALSE(defaults->user_cache_items.has_value());
+  EXPECT_FALSE(defaults->peer_rows_cache_items.has_value());
+  auto set = Parse("friend_list_cache_items = 0\nuser_cache_items = 5\n");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->friend_list_cache_items, 0);  // off
+  EXPECT_EQ(set->user_cache_items, 5);
+  EXPECT_FALSE(set->peer_rows_cache_items.has_value());
+  EXPECT_EQ(Parse("peer_rows_cache_items = -1\n").status().message(),
+            "c.toml:1: 'peer_rows_cache_items' must be an integer from 0 to 4294967296");
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
   EXPECT_EQ(Parse("listen = \"127.0.0.1:1\"\nlisten_port = 3\n").status().message(),
             "c.toml:2: unknown key 'listen_port'");

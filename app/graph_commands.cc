@@ -53,6 +53,8 @@ int Import(const ImportFlags& flags) {
   // A crash or power cut may lose the last batches, and their progress marks with them: the
   // next run resumes before them. The file stays consistent either way (WAL).
   options.synchronous_full = false;
+  // The server is stopped, so the store has the whole memory budget to itself.
+  options.cache_bytes = config->memory_budget_mb << 20;
   auto store = OpenSqliteStore(options);
   if (!store.ok()) return Fail(1, store.status().message());
   auto id = store.value()->EnsureApp(flags.app);

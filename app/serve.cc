@@ -6,14 +6,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "app/config.h"
 #include "app/data_dir.h"
 #include "app/demo_app.h"
+#include "app/memory_budget.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "base/thread_executor.h"
+#include "core/cache_stats.h"
 #include "core/friend_service.h"
 #include "dialects/dialect.h"
 #include "dialects/registry.h"
@@ -119,8 +122,34 @@ int Serve(const ServeFlags& flags) {
     config->apps.push_back(std::move(demo.value()));
   }
 
+  // The budget's shares (app/memory_budget.h); a cache whose *_items is 0 is off.
+  const MemoryBudget budget = SplitBudget(static_cast<uint64_t>(config->memory_budget_mb) << 20);
+  auto limits = [](uint64_t share, const std::optional<int64_t>& items) {
+    std::optional<CacheLimits> out;
+    if (!items || *items > 0) out = CacheLimits{share, static_cast<size_t>(items.value_or(0))};
+    return out;
+  };
+  const auto friend_list_limits = limits(budget.friend_lists, config->friend_list_cache_items);
+  const auto user_limits = limits(budget.users, config->user_cache_items);
+  const auto peer_rows_limits = limits(budget.peer_rows, config->peer_rows_cache_items);
+  auto stated = [](const std::optional<CacheLimits>& l) {
+    return l ? std::to_string(l->max_bytes) : std::string("off");
+  };
+  spdlog::info(
+      "event=memory_budget budget_mb={} store_bytes={} friend_lists_bytes={} users_bytes={} "
+      "peer_rows_bytes={}",
+      config->memory_budget_mb, budget.store, stated(friend_list_limits), stated(user_limits),
+      stated(peer_rows_limits));
+  for (const auto& [name, l] :
+       {std::pair{"friend_lists", friend_list_limits}, std::pair{"users", user_limits},
+        std::pair{"peer_rows", peer_rows_limits}}) {
+    if (l && l->max_items)
+      spdlog::info("event=cache_item_cap cache={} items={}", name, l->max_items);
+  }
+
   SqliteOptions store_options;
   store_options.path = (std::filesystem::path(config->data_dir) / "friendgraph.db").string();
+  store_options.cache_bytes = static_cast<int64_t>(budget.store);
   auto store = OpenSqliteStore(store_options);
   if (!store.ok()) {
     spdlog::error("event=store_error error=\"{}\"", store.status().message());
@@ -155,29 +184,29 @@ int Serve(const ServeFlags& flags) {
   // The embedded store has one writer, this process (the lock above makes sure), so the
   // friend-list cache is always right.
   std::unique_ptr<FriendListCache> cache;
-  if (config->friend_list_cache_items > 0) {
-    cache = std::make_unique<FriendListCache>(config->friend_list_cache_items);
-  }
+  if (friend_list_limits) cache = std::make_unique<FriendListCache>(*friend_list_limits);
   std::unique_ptr<UserCache> users;
-  if (config->user_cache_items > 0) {
-    users = std::make_unique<UserCache>(config->user_cache_items);
-  }
+  if (user_limits) users = std::make_unique<UserCache>(*user_limits);
   // Each user's rows, for SealTalk's /friendship/all.
   std::unique_ptr<PeerRowsCache> rows;
-  if (config->peer_rows_cache_items > 0) {
-    rows = std::make_unique<PeerRowsCache>(config->peer_rows_cache_items);
-  }
-  // Each cache's hits, misses and size at /metrics.
+  if (peer_rows_limits) rows = std::make_unique<PeerRowsCache>(*peer_rows_limits);
+  // Each cache's hits, misses and size at /metrics, and the memory they share with the store.
   auto report = [&metrics](std::string name, auto* cache) {
     if (!cache) return;
     metrics.AddCache(std::move(name), [cache] {
       CacheStats s = cache->stats();
-      return http::Metrics::CacheStats{s.hits, s.misses, s.entries, s.items};
+      return http::Metrics::CacheStats{s.hits, s.misses, s.entries, s.items, s.bytes};
     });
   };
   report("friend_lists", cache.get());
   report("users", users.get());
   report("peer_rows", rows.get());
+  metrics.AddGauge("friendgraph_memory_budget_bytes",
+                   "memory_budget_mb in bytes: what the store and the caches may hold in all.",
+                   [total = static_cast<int64_t>(budget.total)] { return total; });
+  metrics.AddGauge("friendgraph_store_memory_bytes",
+                   "SQLite's heap (page caches included), bounded by the store's share.",
+                   [] { return SqliteMemoryUsed(); });
   // Completions run on the HTTP threads: answers are encoded there, never on the store's.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get(),
                         users.get(), rows.get());

@@ -1,9 +1,20 @@
 #include "core/friend_list_cache.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cstdint>
 #include <functional>
 
+#include "core/cache_bytes.h"
+
 namespace fg {
+
+template <typename Item>
+UserListCache<Item>::UserListCache(CacheLimits limits)
+    : max_bytes_per_shard_(limits.max_bytes ? limits.max_bytes / kShards : SIZE_MAX),
+      max_items_per_shard_(limits.max_items ? limits.max_items / kShards + 1 : SIZE_MAX) {
+  assert(limits.max_bytes || limits.max_items);
+}
 
 template <typename Item>
 std::string UserListCache<Item>::Key(AppId app, std::string_view account) {
@@ -21,6 +32,12 @@ typename UserListCache<Item>::Shard& UserListCache<Item>::ShardFor(const std::st
 }
 
 template <typename Item>
+size_t UserListCache<Item>::EntryBytes(const std::string& key, const std::vector<Item>& list) {
+  using Node = typename decltype(Shard::lists)::value_type;
+  return MapEntryBytes(sizeof(Node)) + HeapBytes(key) + SharedListBytes(list);
+}
+
+template <typename Item>
 typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::string_view account,
                                                              Ticket* ticket) {
   std::string key = Key(app, account);
@@ -28,7 +45,7 @@ typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::str
   std::lock_guard lock(shard.mu);
   if (auto it = shard.lists.find(key); it != shard.lists.end()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    return it->second;
+    return it->second.list;
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   ticket->generation = shard.generation;
@@ -37,10 +54,10 @@ typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::str
 
 namespace {
 
-// What a list costs against the bound: an empty list costs one, so that empty lists are bounded
-// (and evicted) like the others.
+// What a list costs against the item bound: an empty list costs one, so that empty lists are
+// bounded (and evicted) like the others.
 template <typename List>
-size_t Cost(const List& list) {
+size_t Items(const List& list) {
   return std::max<size_t>(1, list->size());
 }
 
@@ -49,21 +66,37 @@ size_t Cost(const List& list) {
 template <typename Item>
 void UserListCache<Item>::Install(AppId app, std::string_view account, const Ticket& ticket,
                                   List list) {
-  if (Cost(list) > max_items_per_shard_) return;
+  const size_t items = Items(list);
+  if (items > max_items_per_shard_) return;
   std::string key = Key(app, account);
+  const size_t bytes = EntryBytes(key, *list);  // outside the lock: it walks the list
+  if (bytes > max_bytes_per_shard_) return;
+  std::vector<List> evicted;  // freed after the lock is released
   Shard& shard = shards_[ticket.shard];
-  std::lock_guard lock(shard.mu);
-  if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
-  while (shard.items + Cost(list) > max_items_per_shard_ && !shard.lists.empty()) {
-    shard.items -= Cost(shard.lists.begin()->second);
-    shard.lists.erase(shard.lists.begin());
+  {
+    std::lock_guard lock(shard.mu);
+    if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
+    if (shard.lists.count(key)) return;
+    auto full = [&] {
+      return shard.items + items > max_items_per_shard_ ||
+             shard.bytes + bytes > max_bytes_per_shard_;
+    };
+    while (full() && !shard.lists.empty()) {
+      auto victim = shard.lists.begin();
+      shard.items -= Items(victim->second.list);
+      shard.bytes -= victim->second.bytes;
+      evicted.push_back(std::move(victim->second.list));
+      shard.lists.erase(victim);
+    }
+    shard.lists.try_emplace(std::move(key), Held{std::move(list), bytes});
+    shard.items += items;
+    shard.bytes += bytes;
   }
-  auto [it, inserted] = shard.lists.try_emplace(std::move(key), list);
-  if (inserted) shard.items += Cost(list);
 }
 
 template <typename Item>
 void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
+  std::vector<List> dropped;  // freed after the locks are released
   for (const auto& user : users) {
     std::string key = Key(user.app, user.account);
     size_t index;
@@ -71,7 +104,9 @@ void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
     std::lock_guard lock(shard.mu);
     ++shard.generation;
     if (auto it = shard.lists.find(key); it != shard.lists.end()) {
-      shard.items -= Cost(it->second);
+      shard.items -= Items(it->second.list);
+      shard.bytes -= it->second.bytes;
+      dropped.push_back(std::move(it->second.list));
       shard.lists.erase(it);
     }
   }
@@ -86,6 +121,7 @@ CacheStats UserListCache<Item>::stats() {
     std::lock_guard lock(shard.mu);
     s.entries += shard.lists.size();
     s.items += shard.items;
+    s.bytes += shard.bytes;
   }
   return s;
 }

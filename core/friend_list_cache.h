@@ -8,8 +8,13 @@
 // so a list read from an older snapshot is never kept. Nodes that share a database with other
 // writers must run without it (FriendService takes a null cache).
 //
-// Bounded: at most max_items items in all (an empty list counts as one), spread over shards; a
-// full shard evicts arbitrary entries. Thread-safe.
+// Bounded (CacheLimits): at most max_bytes estimated bytes in all (the list, its items' strings,
+// the key and the map's node: core/cache_bytes.h), and at most max_items items (an empty list
+// counts as one), each spread evenly over 16 shards; a full shard evicts arbitrary entries until
+// the new one fits, and a list larger than a shard's part is never kept. The bytes stats()
+// reports never exceed max_bytes (the items, max_items plus one per shard). Evicted lists are
+// freed outside the shard's lock (a reader may still hold them: they go with their last holder).
+// Thread-safe.
 #pragma once
 
 #include <array>
@@ -32,7 +37,8 @@ class UserListCache {
  public:
   using List = std::shared_ptr<const std::vector<Item>>;
 
-  explicit UserListCache(size_t max_items) : max_items_per_shard_(max_items / kShards + 1) {}
+  // REQUIRES: limits.max_bytes or limits.max_items set.
+  explicit UserListCache(CacheLimits limits);
 
   // What a reader must remember from before its store read to install the result.
   struct Ticket {
@@ -49,18 +55,28 @@ class UserListCache {
   // Finds that found a list or not since start, and what it holds now.
   CacheStats stats();
 
+  // What one list costs against the byte bound when kept under `key`: the list (capacity), its
+  // items' strings, the key and the map's node.
+  static size_t EntryBytes(const std::string& key, const std::vector<Item>& list);
+
  private:
   static constexpr size_t kShards = 16;
+  struct Held {
+    List list;
+    size_t bytes;  // EntryBytes when installed (the list is immutable)
+  };
   struct Shard {
     std::mutex mu;
     uint64_t generation = 0;
     size_t items = 0;
-    std::unordered_map<std::string, List> lists;
+    size_t bytes = 0;
+    std::unordered_map<std::string, Held> lists;
   };
   static std::string Key(AppId app, std::string_view account);
   Shard& ShardFor(const std::string& key, size_t* index);
 
-  const size_t max_items_per_shard_;
+  const size_t max_bytes_per_shard_;  // SIZE_MAX: no byte bound
+  const size_t max_items_per_shard_;  // SIZE_MAX: no item bound
   std::array<Shard, kShards> shards_;
   std::atomic<uint64_t> hits_{0};
   std::atomic<uint64_t> misses_{0};

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/cache_bytes.h"
+
 namespace fg {
 namespace {
 
@@ -11,7 +13,7 @@ FriendListCache::List ListOf(size_t n) {
 }
 
 TEST(FriendListCacheTest, InstallsThenFinds) {
-  FriendListCache cache(10'000);
+  FriendListCache cache(CacheLimits{.max_items = 10'000});
   FriendListCache::Ticket ticket;
   EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
   cache.Install(1, "a", ticket, ListOf(3));
@@ -22,7 +24,7 @@ TEST(FriendListCacheTest, InstallsThenFinds) {
 }
 
 TEST(FriendListCacheTest, CountsHitsMissesEntriesAndItems) {
-  FriendListCache cache(10'000);
+  FriendListCache cache(CacheLimits{.max_items = 10'000});
   FriendListCache::Ticket ticket;
   EXPECT_EQ(cache.Find(1, "a", &ticket), nullptr);
   cache.Install(1, "a", ticket, ListOf(3));
@@ -40,7 +42,7 @@ TEST(FriendListCacheTest, CountsHitsMissesEntriesAndItems) {
 }
 
 TEST(FriendListCacheTest, ADropDuringTheReadKeepsTheStaleListOut) {
-  FriendListCache cache(10'000);
+  FriendListCache cache(CacheLimits{.max_items = 10'000});
   FriendListCache::Ticket ticket;
   ASSERT_EQ(cache.Find(1, "a", &ticket), nullptr);
   cache.Drop({{1, "a"}});  // a writer committed while the reader was reading
@@ -49,7 +51,7 @@ TEST(FriendListCacheTest, ADropDuringTheReadKeepsTheStaleListOut) {
 }
 
 TEST(FriendListCacheTest, DropRemoves) {
-  FriendListCache cache(10'000);
+  FriendListCache cache(CacheLimits{.max_items = 10'000});
   FriendListCache::Ticket ticket;
   cache.Find(1, "a", &ticket);
   cache.Install(1, "a", ticket, ListOf(1));
@@ -58,7 +60,7 @@ TEST(FriendListCacheTest, DropRemoves) {
 }
 
 TEST(FriendListCacheTest, StaysWithinItsBound) {
-  FriendListCache cache(16 * 4);  // four items per shard
+  FriendListCache cache(CacheLimits{.max_items = 16 * 4});  // four items per shard
   int kept = 0;
   for (int i = 0; i < 1000; ++i) {
     FriendListCache::Ticket ticket;
@@ -79,7 +81,7 @@ TEST(FriendListCacheTest, StaysWithinItsBound) {
 }
 
 TEST(FriendListCacheTest, EmptyListsCountAgainstTheBound) {
-  FriendListCache cache(16 * 4);  // 16 shards of at most 5 lists' worth
+  FriendListCache cache(CacheLimits{.max_items = 16 * 4});  // 16 shards of at most 5 lists' worth
   auto empty = std::make_shared<const std::vector<FriendView>>();
   for (int i = 0; i < 1000; ++i) {
     FriendListCache::Ticket t;
@@ -94,6 +96,116 @@ TEST(FriendListCacheTest, EmptyListsCountAgainstTheBound) {
   }
   EXPECT_GT(kept, 0);
   EXPECT_LE(kept, 16 * 5);
+}
+
+// A list of n friends whose accounts and aliases are long enough to live on the heap.
+FriendListCache::List FriendsOf(size_t n) {
+  auto list = std::make_shared<std::vector<FriendView>>();
+  list->reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    FriendView v;
+    v.peer_account = "the-peer-account-" + std::to_string(i);
+    v.edge.peer_account = v.peer_account;
+    v.edge.fields.alias = std::string(100, 'a');
+    list->push_back(std::move(v));
+  }
+  return list;
+}
+
+TEST(FriendListCacheTest, EntryBytesCountTheListItsStringsAndTheNode) {
+  std::string key = "1/a-key-long-enough-for-the-heap";
+  auto empty = std::vector<FriendView>();
+  auto list = FriendsOf(10);
+  size_t empty_bytes = FriendListCache::EntryBytes(key, empty);
+  size_t list_bytes = FriendListCache::EntryBytes(key, *list);
+  EXPECT_GE(empty_bytes, HeapBytes(key) + kControlBlockBytes + sizeof(std::vector<FriendView>));
+  // Ten items and, for each, the heap of two accounts and an alias.
+  EXPECT_GE(list_bytes - empty_bytes, 10 * (sizeof(FriendView) + 3 * 24));
+  EXPECT_GT(FriendListCache::EntryBytes(key, *FriendsOf(11)), list_bytes);
+}
+
+TEST(FriendListCacheTest, StaysWithinItsByteBoundAndEvicts) {
+  constexpr size_t kBound = 1 << 20;  // 64 KiB per shard, about ten lists
+  FriendListCache cache(CacheLimits{.max_bytes = kBound});
+  auto list = FriendsOf(10);
+  const size_t each = FriendListCache::EntryBytes("1/u0000", *list);
+  constexpr int kUsers = 1000;  // many times what fits
+  size_t most_entries = 0;
+  for (int i = 0; i < kUsers; ++i) {
+    FriendListCache::Ticket ticket;
+    std::string account = "u" + std::to_string(1000 + i);  // keys of one length: one cost
+    ASSERT_EQ(cache.Find(1, account, &ticket), nullptr);
+    cache.Install(1, account, ticket, list);
+    CacheStats s = cache.stats();
+    ASSERT_LE(s.bytes, kBound) << "after " << i + 1 << " lists";
+    EXPECT_EQ(s.bytes, s.entries * each);
+    EXPECT_EQ(s.items, s.entries * 10);
+    most_entries = std::max<size_t>(most_entries, s.entries);
+  }
+  CacheStats s = cache.stats();
+  EXPECT_LT(s.entries, static_cast<uint64_t>(kUsers));  // evicted
+  // Each shard fills up to a list short of its bound: most of the bound is used.
+  EXPECT_GE(s.bytes, kBound - 16 * each);
+  EXPECT_LE(most_entries, kBound / each);
+  EXPECT_GT(s.entries, 16u);
+  int kept = 0;
+  for (int i = 0; i < kUsers; ++i) {
+    FriendListCache::Ticket ticket;
+    kept += cache.Find(1, "u" + std::to_string(1000 + i), &ticket) != nullptr;
+  }
+  EXPECT_EQ(static_cast<uint64_t>(kept), s.entries);
+}
+
+TEST(FriendListCacheTest, AListLargerThanAShardsShareIsNotKept) {
+  FriendListCache cache(CacheLimits{.max_bytes = 16 * 4096});  // 4 KiB per shard
+  FriendListCache::Ticket ticket;
+  cache.Find(1, "huge", &ticket);
+  cache.Install(1, "huge", ticket, FriendsOf(100));
+  EXPECT_EQ(cache.Find(1, "huge", &ticket), nullptr);
+  EXPECT_EQ(cache.stats().bytes, 0u);
+}
+
+TEST(FriendListCacheTest, BothBoundsApply) {
+  // Plenty of bytes, one list of 2 per shard by items.
+  FriendListCache cache(CacheLimits{.max_bytes = 64 << 20, .max_items = 16 * 2});
+  auto list = FriendsOf(2);
+  for (int i = 0; i < 200; ++i) {
+    FriendListCache::Ticket ticket;
+    std::string account = "u" + std::to_string(i);
+    cache.Find(1, account, &ticket);
+    cache.Install(1, account, ticket, list);
+  }
+  CacheStats s = cache.stats();
+  EXPECT_LE(s.entries, 16u);
+  EXPECT_LE(s.items, 16u * 3);
+  EXPECT_EQ(s.bytes, s.entries * FriendListCache::EntryBytes("1/u100", *list));
+}
+
+TEST(FriendListCacheTest, DropGivesBackTheBytes) {
+  FriendListCache cache(CacheLimits{.max_bytes = 1 << 20});
+  FriendListCache::Ticket ticket;
+  cache.Find(1, "a", &ticket);
+  cache.Install(1, "a", ticket, FriendsOf(3));
+  EXPECT_GT(cache.stats().bytes, 0u);
+  cache.Drop({{1, "a"}});
+  EXPECT_EQ(cache.stats().bytes, 0u);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
+TEST(PeerRowsCacheTest, StaysWithinItsByteBound) {
+  constexpr size_t kBound = 64 * 1024;
+  PeerRowsCache cache(CacheLimits{.max_bytes = kBound});
+  auto rows = std::make_shared<std::vector<PeerRow>>(10);
+  for (PeerRow& r : *rows) r.message = std::string(200, 'm');
+  for (int i = 0; i < 500; ++i) {
+    PeerRowsCache::Ticket ticket;
+    std::string account = "u" + std::to_string(i);
+    cache.Find(1, account, &ticket);
+    cache.Install(1, account, ticket, rows);
+    ASSERT_LE(cache.stats().bytes, kBound);
+  }
+  EXPECT_LT(cache.stats().entries, 500u);
+  EXPECT_GT(PeerRowsCache::EntryBytes("1/u1", *rows), 10 * (sizeof(PeerRow) + 200));
 }
 
 }  // namespace

@@ -63,6 +63,14 @@ Result<User> FindRef(ReadTxn& txn, const AppContext& app, const UserRef& ref) {
   return std::move(*user);
 }
 
+// `items`, shared, without spare capacity: a read list grows by doubling, and a cache would
+// otherwise count (and keep) up to twice what the list needs.
+template <typename Item>
+std::shared_ptr<const std::vector<Item>> SharedList(std::vector<Item> items) {
+  items.shrink_to_fit();
+  return std::make_shared<const std::vector<Item>>(std::move(items));
+}
+
 }  // namespace
 
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
@@ -311,7 +319,7 @@ void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t si
                      include_tombstones, limit, cache, ticket](ReadTxn& txn) -> Result<FriendList> {
                       auto u = txn.FindUser(key.app, key.account);
                       if (!u) return UserNotFound(owner);
-                      auto list = std::make_shared<const std::vector<FriendView>>(
+                      auto list = SharedList(
                           txn.ListFriends(key.app, u->id, since_ms, include_tombstones, limit));
                       if (cache) cache->Install(key.app, key.account, ticket, list);
                       return FriendList(list);
@@ -342,8 +350,8 @@ void FriendService::ListFriendsPage(const AppContext& app, UserRef owner, std::s
         if (cache) {
           // Read the whole list once (it is at most max_friends long) so that the next pages
           // come from memory.
-          auto list = std::make_shared<const std::vector<FriendView>>(
-              txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false, SIZE_MAX));
+          auto list =
+              SharedList(txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false, SIZE_MAX));
           cache->Install(app_id, account, ticket, list);
           return PageOf(*list, u->id, cursor, limit);
         }
@@ -486,8 +494,7 @@ void FriendService::ListPeerRows(const AppContext& app, UserRef user, Callback<P
                    cache = ctx_.rows, ticket](ReadTxn& txn) -> Result<PeerRows> {
                     auto u = txn.FindUser(key.app, key.account);
                     if (!u) return UserNotFound(account);
-                    auto rows =
-                        std::make_shared<const std::vector<PeerRow>>(ReadRows(txn, *u, nullptr));
+                    auto rows = SharedList(ReadRows(txn, *u, nullptr));
                     if (cache) cache->Install(key.app, key.account, ticket, rows);
                     return PeerRows(rows);
                   });

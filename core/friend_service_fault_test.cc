@@ -155,7 +155,7 @@ class FriendServiceFaultTest : public ::testing::TestWithParam<testing::BackendP
   TempDir dir_;
   testing::FakeClock clock_;
   testing::ThreadExecutor executor_;
-  FriendListCache cache_{10'000};
+  FriendListCache cache_{CacheLimits{.max_items = 10'000}};
   std::unique_ptr<Store> inner_ = GetParam().open(dir_);
   testing::FaultyStore store_{*inner_};
   FriendService service_{store_, clock_, executor_, &cache_};

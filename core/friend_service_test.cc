@@ -59,7 +59,7 @@ class FriendServiceTest : public ::testing::TestWithParam<testing::BackendParam>
   TempDir dir_;
   testing::FakeClock clock_;
   testing::ThreadExecutor executor_;
-  FriendListCache cache_{10'000};
+  FriendListCache cache_{CacheLimits{.max_items = 10'000}};
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
   FriendService service_{*store_, clock_, executor_, &cache_};
   AppContext app_;

@@ -123,8 +123,8 @@ class ImportAndAvatarTest : public ::testing::TestWithParam<testing::BackendPara
   TempDir dir_;
   testing::FakeClock clock_;
   testing::ThreadExecutor executor_;
-  FriendListCache cache_{10'000};
-  UserCache users_{1'000};
+  FriendListCache cache_{CacheLimits{.max_items = 10'000}};
+  UserCache users_{CacheLimits{.max_items = 1'000}};
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
   FriendService service_{*store_, clock_, executor_, &cache_, &users_};
   AppContext app_, linked_, other_;

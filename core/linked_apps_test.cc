@@ -95,7 +95,7 @@ class LinkedAppsTest : public ::testing::TestWithParam<testing::BackendParam> {
   TempDir dir_;
   testing::FakeClock clock_;
   testing::ThreadExecutor executor_;
-  FriendListCache cache_{10'000};
+  FriendListCache cache_{CacheLimits{.max_items = 10'000}};
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
   FriendService service_{*store_, clock_, executor_, &cache_};
   AppContext one_, two_, three_;

@@ -58,7 +58,7 @@ class PeerRowsTest : public ::testing::TestWithParam<testing::BackendParam> {
   testing::ThreadExecutor executor_;
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
   // The rows cache on: every read below after a change checks that the change dropped it.
-  PeerRowsCache rows_cache_{10'000};
+  PeerRowsCache rows_cache_{CacheLimits{.max_items = 10'000}};
   FriendService service_{*store_, clock_, executor_, nullptr, nullptr, &rows_cache_};
   AppContext app_;
 };

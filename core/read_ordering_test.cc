@@ -69,7 +69,7 @@ TEST(ReadOrderingTest, ACachedReadCompletesWhileAColdReadWaitsOnTheStore) {
   TempDir dir;
   testing::FakeClock clock;
   testing::ThreadExecutor executor;
-  FriendListCache cache(10'000);
+  FriendListCache cache(CacheLimits{.max_items = 10'000});
   std::unique_ptr<Store> inner = testing::SqliteBackend::Open(dir);
   GatedStore store(*inner);
   FriendService service(store, clock, executor, &cache);

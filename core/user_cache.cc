@@ -1,13 +1,23 @@
 #include "core/user_cache.h"
 
+#include <cassert>
+
+#include "core/cache_bytes.h"
+
 namespace fg {
+
+UserCache::UserCache(CacheLimits limits)
+    : max_bytes_per_shard_(limits.max_bytes ? limits.max_bytes / kShards : SIZE_MAX),
+      max_per_shard_(limits.max_items ? limits.max_items / kShards + 1 : SIZE_MAX) {
+  assert(limits.max_bytes || limits.max_items);
+}
 
 UserCache::Entry UserCache::Find(UserId id, Ticket* ticket) {
   Shard& shard = ShardFor(id, &ticket->shard);
   std::lock_guard lock(shard.mu);
   if (auto it = shard.users.find(id); it != shard.users.end()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    return it->second;
+    return it->second.user;
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   ticket->generation = shard.generation;
@@ -21,34 +31,56 @@ CacheStats UserCache::stats() {
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mu);
     s.entries += shard.users.size();
+    s.bytes += shard.bytes;
   }
   s.items = s.entries;
   return s;
 }
 
+size_t UserCache::EntryBytes(const User& card) {
+  return MapEntryBytes(sizeof(decltype(Shard::users)::value_type)) + SharedUserBytes(card);
+}
+
 void UserCache::Install(const Ticket& ticket, Entry user) {
+  const size_t bytes = EntryBytes(*user);
+  if (bytes > max_bytes_per_shard_) return;
+  std::vector<Entry> evicted;  // freed after the lock is released
   Shard& shard = shards_[ticket.shard];
   std::lock_guard lock(shard.mu);
   if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
-  if (shard.users.size() >= max_per_shard_ && !shard.users.count(user->id)) {
-    shard.users.erase(shard.users.begin());
+  if (shard.users.count(user->id)) return;
+  while ((shard.users.size() + 1 > max_per_shard_ || shard.bytes + bytes > max_bytes_per_shard_) &&
+         !shard.users.empty()) {
+    auto victim = shard.users.begin();
+    shard.bytes -= victim->second.bytes;
+    evicted.push_back(std::move(victim->second.user));
+    shard.users.erase(victim);
   }
-  shard.users.try_emplace(user->id, std::move(user));
+  UserId id = user->id;
+  shard.users.try_emplace(id, Held{std::move(user), bytes});
+  shard.bytes += bytes;
 }
 
 void UserCache::Drop(const std::vector<UserId>& ids) {
+  std::vector<Entry> dropped;  // freed after the locks are released
   for (UserId id : ids) {
     size_t index;
     Shard& shard = ShardFor(id, &index);
     std::lock_guard lock(shard.mu);
     ++shard.generation;
-    shard.users.erase(id);
+    if (auto it = shard.users.find(id); it != shard.users.end()) {
+      shard.bytes -= it->second.bytes;
+      dropped.push_back(std::move(it->second.user));
+      shard.users.erase(it);
+    }
   }
 }
 
 UserCache::Entry UserCache::Card(User user) {
-  user.token.clear();
-  user.password_hash.clear();
+  for (std::string* secret : {&user.token, &user.password_hash}) {
+    secret->clear();
+    secret->shrink_to_fit();  // clear() alone keeps the heap block
+  }
   user.version = user.clock_ms = user.friend_count = 0;
   return std::make_shared<const User>(std::move(user));
 }

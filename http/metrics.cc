@@ -117,7 +117,16 @@ std::string Metrics::Render() const {
   out += "# TYPE friendgraph_http_connections_shed_total counter\n";
   out += fmt::format("friendgraph_http_connections_shed_total {}\n", shed_.load());
   if (!caches_.empty()) RenderCaches(out);
+  for (const Gauge& gauge : gauges_) {
+    out += fmt::format("# HELP {} {}\n", gauge.name, gauge.help);
+    out += fmt::format("# TYPE {} gauge\n", gauge.name);
+    out += fmt::format("{} {}\n", gauge.name, gauge.value());
+  }
   return out;
+}
+
+void Metrics::AddGauge(std::string name, std::string help, std::function<int64_t()> value) {
+  gauges_.push_back({std::move(name), std::move(help), std::move(value)});
 }
 
 void Metrics::AddCache(std::string name, std::function<CacheStats()> stats) {
@@ -139,8 +148,11 @@ void Metrics::RenderCaches(std::string& out) const {
   family("hits_total", "counter", "Lookups that found their entry in memory.", &CacheStats::hits);
   family("misses_total", "counter", "Lookups that went to the store.", &CacheStats::misses);
   family("entries", "gauge", "Users whose entry is held.", &CacheStats::entries);
-  family("items", "gauge", "What the cache's bound counts (friends, rows, users).",
+  family("items", "gauge", "What the cache's item bound counts (friends, rows, users).",
          &CacheStats::items);
+  family("bytes", "gauge",
+         "Estimated bytes held, what the cache's share of memory_budget_mb bounds.",
+         &CacheStats::bytes);
 }
 
 }  // namespace fg::http

@@ -39,11 +39,15 @@ class Metrics {
     uint64_t misses = 0;
     uint64_t entries = 0;
     uint64_t items = 0;
+    uint64_t bytes = 0;
   };
-  // Reports a cache as `name` (e.g. "friend_lists"): its lookups found or not, and its entries
-  // and items, read by `stats` at each render. For setup, before the server starts; `stats` must
-  // be thread-safe and outlive every render.
+  // Reports a cache as `name` (e.g. "friend_lists"): its lookups found or not, and its entries,
+  // items and bytes, read by `stats` at each render. For setup, before the server starts; `stats`
+  // must be thread-safe and outlive every render.
   void AddCache(std::string name, std::function<CacheStats()> stats);
+  // Reports a gauge without labels, `name` (a valid metric name) with its `help` text, read by
+  // `value` at each render. For setup, like AddCache.
+  void AddGauge(std::string name, std::string help, std::function<int64_t()> value);
   // The text served at /metrics.
   std::string Render() const;
 
@@ -71,6 +75,12 @@ class Metrics {
   std::mutex add_dialect_mu_;             // serializes naming the next slot
   DialectCounters other_{"other", {}};
   std::vector<std::pair<std::string, std::function<CacheStats()>>> caches_;  // set up before use
+  struct Gauge {
+    std::string name;
+    std::string help;
+    std::function<int64_t()> value;
+  };
+  std::vector<Gauge> gauges_;  // set up before use
 };
 
 }  // namespace fg::http

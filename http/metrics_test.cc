@@ -57,8 +57,8 @@ TEST(MetricsTest, CachesReportWhatTheirStatsSayAtEachRender) {
   Metrics m;
   EXPECT_EQ(m.Render().find("friendgraph_cache_"), std::string::npos);  // none: no lines
   uint64_t hits = 3;
-  m.AddCache("friend_lists", [&hits] { return Metrics::CacheStats{hits, 1, 2, 100}; });
-  m.AddCache("users", [] { return Metrics::CacheStats{0, 5, 5, 5}; });
+  m.AddCache("friend_lists", [&hits] { return Metrics::CacheStats{hits, 1, 2, 100, 64'000}; });
+  m.AddCache("users", [] { return Metrics::CacheStats{0, 5, 5, 5, 2'000}; });
   std::string text = m.Render();
   EXPECT_NE(text.find("# TYPE friendgraph_cache_hits_total counter\n"), std::string::npos);
   EXPECT_NE(text.find("friendgraph_cache_hits_total{cache=\"friend_lists\"} 3\n"),
@@ -66,9 +66,27 @@ TEST(MetricsTest, CachesReportWhatTheirStatsSayAtEachRender) {
   EXPECT_NE(text.find("friendgraph_cache_misses_total{cache=\"users\"} 5\n"), std::string::npos);
   EXPECT_NE(text.find("friendgraph_cache_entries{cache=\"friend_lists\"} 2\n"), std::string::npos);
   EXPECT_NE(text.find("friendgraph_cache_items{cache=\"friend_lists\"} 100\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE friendgraph_cache_bytes gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("friendgraph_cache_bytes{cache=\"friend_lists\"} 64000\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("friendgraph_cache_bytes{cache=\"users\"} 2000\n"), std::string::npos);
   hits = 4;
   EXPECT_NE(m.Render().find("friendgraph_cache_hits_total{cache=\"friend_lists\"} 4\n"),
             std::string::npos);
+}
+
+TEST(MetricsTest, GaugesReportTheirValueAtEachRender) {
+  Metrics m;
+  int64_t used = 10;
+  m.AddGauge("friendgraph_store_memory_bytes", "SQLite's heap.", [&used] { return used; });
+  m.AddGauge("friendgraph_memory_budget_bytes", "The budget.", [] { return int64_t{16} << 20; });
+  std::string text = m.Render();
+  EXPECT_TRUE(Has(text, "# HELP friendgraph_store_memory_bytes SQLite's heap."));
+  EXPECT_TRUE(Has(text, "# TYPE friendgraph_store_memory_bytes gauge"));
+  EXPECT_TRUE(Has(text, "\nfriendgraph_store_memory_bytes 10"));
+  EXPECT_TRUE(Has(text, "\nfriendgraph_memory_budget_bytes 16777216"));
+  used = 11;
+  EXPECT_TRUE(Has(m.Render(), "\nfriendgraph_store_memory_bytes 11"));
 }
 
 TEST(MetricsTest, ConnectionRefusalsAndShedding) {

@@ -610,6 +610,12 @@ Result<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options,
   try {
     conn->Exec("PRAGMA foreign_keys = OFF");
     if (reader) conn->Exec("PRAGMA query_only = 1");
+    if (options.cache_bytes > 0) {
+      // A negative cache_size is in KiB.
+      std::string pragma =
+          "PRAGMA cache_size = -" + std::to_string((options.cache_bytes + 1023) / 1024);
+      conn->Exec(pragma.c_str());
+    }
   } catch (const StoreFailure& e) {
     return Status(Code::kInternal, path + ": " + e.what());
   }
@@ -848,6 +854,7 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  if (options.cache_bytes > 0) sqlite3_soft_heap_limit64(options.cache_bytes);
   auto writer = OpenConnection(options, /*reader=*/false);
   if (!writer.ok()) return writer.status();
   try {
@@ -876,5 +883,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   return std::unique_ptr<Store>(
       new SqliteStore(options, std::move(writer.value()), std::move(readers)));
 }
+
+int64_t SqliteMemoryUsed() { return sqlite3_memory_used(); }
 
 }  // namespace fg

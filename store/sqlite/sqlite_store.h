@@ -11,6 +11,7 @@
 // writer.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,14 @@ struct SqliteOptions {
   size_t max_batch = 1024;  // write jobs committed together at most
   // fsync the WAL at every commit: acknowledged writes survive power loss.
   bool synchronous_full = true;
+  // The heap SQLite may hold, page caches included; 0 = SQLite's defaults (no heap limit, 2 MiB of
+  // page cache per connection). Otherwise the process-wide soft heap limit is set to it
+  // (sqlite3_soft_heap_limit64: SQLite recycles its least recently used cache pages rather than
+  // allocate past it, and exceeds it only when no page can be recycled), and each connection's
+  // cache_size is this too, so that the limit, shared by all connections, is what binds. Being
+  // process-wide, the limit also bounds any other store of the process; the store opened last
+  // sets it.
+  int64_t cache_bytes = 0;
   // Tests only: called before each transaction-control statement (BEGIN, SAVEPOINT, ROLLBACK TO,
   // RELEASE, COMMIT, migrations); returning true makes that statement fail as SQLite would.
   std::function<bool(std::string_view statement)> inject_failure;
@@ -35,5 +44,9 @@ struct SqliteOptions {
 // On success, a store whose schema is at the newest version. On failure (cannot open, a newer
 // schema than this binary knows, a failed migration) an error naming the file.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+// The bytes SQLite holds on the heap now, in the whole process (sqlite3_memory_used()): what
+// SqliteOptions::cache_bytes bounds. Thread-safe.
+int64_t SqliteMemoryUsed();
 
 }  // namespace fg

@@ -52,6 +52,53 @@ class SqliteStoreTest : public ::testing::Test {
   TempDir dir_;
 };
 
+// cache_bytes sets the process-wide soft heap limit, and SQLite's page caches stay within it
+// when the data read is many times larger; without it they grow past it.
+TEST_F(SqliteStoreTest, CacheBytesBoundsSqlitesHeap) {
+  constexpr int64_t kLimit = 1 << 20;
+  // Writes 6,000 users with 1 KiB profiles (~7 MiB of pages), then reads them all back on every
+  // reader; returns SQLite's heap afterwards, the store still open.
+  auto fill_and_read = [](const std::string& path, int64_t cache_bytes) {
+    SqliteOptions options;
+    options.path = path;
+    options.synchronous_full = false;
+    options.cache_bytes = cache_bytes;
+    auto store = OpenSqliteStore(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    AppId app = store.value()->EnsureApp("a").value();
+    EXPECT_TRUE(WriteAndWait(*store.value(), [app](WriteTxn& txn) {
+                  for (int i = 0; i < 6000; ++i) {
+                    User u;
+                    u.account = "u" + std::to_string(i);
+                    u.profile.sign = std::string(1024, 'x');
+                    if (!txn.InsertUser(app, u)) return Status(Code::kInternal, u.account);
+                  }
+                  return Status::Ok();
+                }).ok());
+    for (int pass = 0; pass < 4; ++pass) {  // four readers, taken in turn
+      EXPECT_TRUE(ReadAndWait(*store.value(), [app](ReadTxn& txn) {
+                    for (int i = 0; i < 6000; ++i) {
+                      if (!txn.FindUser(app, "u" + std::to_string(i))) {
+                        return Status(Code::kInternal, "missing");
+                      }
+                    }
+                    return Status::Ok();
+                  }).ok());
+    }
+    int64_t used = SqliteMemoryUsed();
+    store.value()->Close();
+    return used;
+  };
+  int64_t unbounded = fill_and_read(dir_.File("unbounded.db"), 0);
+  EXPECT_EQ(sqlite3_soft_heap_limit64(-1), 0);
+  int64_t bounded = fill_and_read(dir_.File("bounded.db"), kLimit);
+  EXPECT_EQ(sqlite3_soft_heap_limit64(-1), kLimit);
+  sqlite3_soft_heap_limit64(0);  // process-wide: leave it as the other tests expect
+  EXPECT_GT(unbounded, 2 * kLimit) << "bounded: " << bounded;
+  // Soft: schema, statements and pinned pages may take it a little over.
+  EXPECT_LE(bounded, kLimit + kLimit / 4) << "unbounded: " << unbounded;
+}
+
 // A job that fails and whose ROLLBACK TO fails too must not leave its writes in the batch: the
 // transaction is abandoned and the other jobs of the batch run again in a fresh one.
 TEST_F(SqliteStoreTest, AFailedRollbackToAbandonsTheBatchAndRetriesTheOthers) {
