@@ -33,8 +33,7 @@ typename UserListCache<Item>::Shard& UserListCache<Item>::ShardFor(const std::st
 
 template <typename Item>
 size_t UserListCache<Item>::EntryBytes(const std::string& key, const std::vector<Item>& list) {
-  using Node = typename decltype(Shard::lists)::value_type;
-  return MapEntryBytes(sizeof(Node)) + HeapBytes(key) + SharedListBytes(list);
+  return MapEntryBytes(decltype(Shard::lists)::kEntrySize) + HeapBytes(key) + SharedListBytes(list);
 }
 
 template <typename Item>
@@ -43,9 +42,9 @@ typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::str
   std::string key = Key(app, account);
   Shard& shard = ShardFor(key, &ticket->shard);
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.lists.find(key); it != shard.lists.end()) {
+  if (Held* held = shard.lists.Find(key)) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    return it->second.list;
+    return held->list;
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   ticket->generation = shard.generation;
@@ -76,19 +75,19 @@ void UserListCache<Item>::Install(AppId app, std::string_view account, const Tic
   {
     std::lock_guard lock(shard.mu);
     if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
-    if (shard.lists.count(key)) return;
+    if (shard.lists.Contains(key)) return;
     auto full = [&] {
       return shard.items + items > max_items_per_shard_ ||
              shard.bytes + bytes > max_bytes_per_shard_;
     };
+    // The list used longest ago goes first (a hot list stays however many cold ones pass).
     while (full() && !shard.lists.empty()) {
-      auto victim = shard.lists.begin();
-      shard.items -= Items(victim->second.list);
-      shard.bytes -= victim->second.bytes;
-      evicted.push_back(std::move(victim->second.list));
-      shard.lists.erase(victim);
+      Held victim = shard.lists.PopOldest();
+      shard.items -= Items(victim.list);
+      shard.bytes -= victim.bytes;
+      evicted.push_back(std::move(victim.list));
     }
-    shard.lists.try_emplace(std::move(key), Held{std::move(list), bytes});
+    shard.lists.Insert(std::move(key), Held{std::move(list), bytes});
     shard.items += items;
     shard.bytes += bytes;
   }
@@ -103,11 +102,10 @@ void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
     Shard& shard = ShardFor(key, &index);
     std::lock_guard lock(shard.mu);
     ++shard.generation;
-    if (auto it = shard.lists.find(key); it != shard.lists.end()) {
-      shard.items -= Items(it->second.list);
-      shard.bytes -= it->second.bytes;
-      dropped.push_back(std::move(it->second.list));
-      shard.lists.erase(it);
+    if (auto held = shard.lists.Erase(key)) {
+      shard.items -= Items(held->list);
+      shard.bytes -= held->bytes;
+      dropped.push_back(std::move(held->list));
     }
   }
 }

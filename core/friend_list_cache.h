@@ -10,11 +10,11 @@
 //
 // Bounded (CacheLimits): at most max_bytes estimated bytes in all (the list, its items' strings,
 // the key and the map's node: core/cache_bytes.h), and at most max_items items (an empty list
-// counts as one), each spread evenly over 16 shards; a full shard evicts arbitrary entries until
-// the new one fits, and a list larger than a shard's part is never kept. The bytes stats()
-// reports never exceed max_bytes (the items, max_items plus one per shard). Evicted lists are
-// freed outside the shard's lock (a reader may still hold them: they go with their last holder).
-// Thread-safe.
+// counts as one), each spread evenly over 16 shards; a full shard evicts the entries used longest
+// ago until the new one fits, and a list larger than a shard's part is never kept. The bytes
+// stats() reports never exceed max_bytes (the items, max_items plus one per shard). Evicted lists
+// are freed outside the shard's lock (a reader may still hold them: they go with their last
+// holder). Thread-safe.
 #pragma once
 
 #include <array>
@@ -29,6 +29,7 @@
 
 #include "base/model.h"
 #include "core/cache_stats.h"
+#include "core/lru_map.h"
 
 namespace fg {
 
@@ -70,7 +71,7 @@ class UserListCache {
     uint64_t generation = 0;
     size_t items = 0;
     size_t bytes = 0;
-    std::unordered_map<std::string, Held> lists;
+    LruMap<std::string, Held> lists;
   };
   static std::string Key(AppId app, std::string_view account);
   Shard& ShardFor(const std::string& key, size_t* index);

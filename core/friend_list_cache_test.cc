@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "core/cache_bytes.h"
 
 namespace fg {
@@ -21,6 +24,28 @@ TEST(FriendListCacheTest, InstallsThenFinds) {
   ASSERT_NE(found, nullptr);
   EXPECT_EQ(found->size(), 3u);
   EXPECT_EQ(cache.Find(2, "a", &ticket), nullptr);  // another app
+}
+
+// The bench at 100k users found a full cache that evicted its newest lists: once cold reads had
+// filled it, each list installed pushed out the one installed before it, and a hot set never got
+// in again. Lists are evicted least recently used first.
+TEST(FriendListCacheTest, AHotSetGetsIntoAFullCacheAndStaysWhileColdListsPass) {
+  FriendListCache cache(CacheLimits{.max_items = 16 * 10});  // ten one-item lists per shard
+  FriendListCache::Ticket ticket;
+  auto read = [&](const std::string& account) {
+    if (cache.Find(1, account, &ticket)) return true;
+    cache.Install(1, account, ticket, ListOf(1));
+    return false;
+  };
+  for (int i = 0; i < 1'000; ++i) read("cold" + std::to_string(i));  // full
+  std::vector<std::string> hot;
+  for (int i = 0; i < 16; ++i) hot.push_back("hot" + std::to_string(i));
+  for (const auto& h : hot) EXPECT_FALSE(read(h));
+  for (int round = 0; round < 50; ++round) {
+    for (const auto& h : hot) EXPECT_TRUE(read(h)) << h << " in round " << round;
+    for (int i = 0; i < 20; ++i) read("cold" + std::to_string(1'000 + round * 20 + i));
+  }
+  EXPECT_LE(cache.stats().items, 16u * 11);
 }
 
 TEST(FriendListCacheTest, CountsHitsMissesEntriesAndItems) {

@@ -15,9 +15,9 @@ UserCache::UserCache(CacheLimits limits)
 UserCache::Entry UserCache::Find(UserId id, Ticket* ticket) {
   Shard& shard = ShardFor(id, &ticket->shard);
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.users.find(id); it != shard.users.end()) {
+  if (Held* held = shard.users.Find(id)) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    return it->second.user;
+    return held->user;
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   ticket->generation = shard.generation;
@@ -38,7 +38,7 @@ CacheStats UserCache::stats() {
 }
 
 size_t UserCache::EntryBytes(const User& card) {
-  return MapEntryBytes(sizeof(decltype(Shard::users)::value_type)) + SharedUserBytes(card);
+  return MapEntryBytes(decltype(Shard::users)::kEntrySize) + SharedUserBytes(card);
 }
 
 void UserCache::Install(const Ticket& ticket, Entry user) {
@@ -48,16 +48,16 @@ void UserCache::Install(const Ticket& ticket, Entry user) {
   Shard& shard = shards_[ticket.shard];
   std::lock_guard lock(shard.mu);
   if (shard.generation != ticket.generation) return;  // a drop may have overtaken this read
-  if (shard.users.count(user->id)) return;
+  if (shard.users.Contains(user->id)) return;
+  // The card used longest ago goes first.
   while ((shard.users.size() + 1 > max_per_shard_ || shard.bytes + bytes > max_bytes_per_shard_) &&
          !shard.users.empty()) {
-    auto victim = shard.users.begin();
-    shard.bytes -= victim->second.bytes;
-    evicted.push_back(std::move(victim->second.user));
-    shard.users.erase(victim);
+    Held victim = shard.users.PopOldest();
+    shard.bytes -= victim.bytes;
+    evicted.push_back(std::move(victim.user));
   }
   UserId id = user->id;
-  shard.users.try_emplace(id, Held{std::move(user), bytes});
+  shard.users.Insert(id, Held{std::move(user), bytes});
   shard.bytes += bytes;
 }
 
@@ -68,10 +68,9 @@ void UserCache::Drop(const std::vector<UserId>& ids) {
     Shard& shard = ShardFor(id, &index);
     std::lock_guard lock(shard.mu);
     ++shard.generation;
-    if (auto it = shard.users.find(id); it != shard.users.end()) {
-      shard.bytes -= it->second.bytes;
-      dropped.push_back(std::move(it->second.user));
-      shard.users.erase(it);
+    if (auto held = shard.users.Erase(id)) {
+      shard.bytes -= held->bytes;
+      dropped.push_back(std::move(held->user));
     }
   }
 }

@@ -9,9 +9,10 @@
 //
 // Bounded (CacheLimits): at most max_bytes estimated bytes in all (the card, its strings and the
 // map's node: core/cache_bytes.h), and at most max_items users, each spread evenly over 16
-// shards; a full shard evicts arbitrary entries until the new one fits, and a card larger than a
-// shard's part is never kept. The bytes stats() reports never exceed max_bytes (the users,
-// max_items plus one per shard). Evicted cards are freed outside the shard's lock. Thread-safe.
+// shards; a full shard evicts the entries used longest ago until the new one fits, and a card
+// larger than a shard's part is never kept. The bytes stats() reports never exceed max_bytes (the
+// users, max_items plus one per shard). Evicted cards are freed outside the shard's lock.
+// Thread-safe.
 #pragma once
 
 #include <array>
@@ -24,6 +25,7 @@
 
 #include "base/model.h"
 #include "core/cache_stats.h"
+#include "core/lru_map.h"
 
 namespace fg {
 
@@ -64,7 +66,7 @@ class UserCache {
     std::mutex mu;
     uint64_t generation = 0;
     size_t bytes = 0;
-    std::unordered_map<UserId, Held> users;
+    LruMap<UserId, Held> users;
   };
   Shard& ShardFor(UserId id, size_t* index) {
     *index = static_cast<size_t>(id) % kShards;
