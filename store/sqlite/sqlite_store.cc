@@ -628,8 +628,17 @@ Result<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options,
 class SqliteStore final : public Store {
  public:
   SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer,
-              std::vector<std::unique_ptr<Connection>> readers)
-      : options_(std::move(options)), writer_conn_(std::move(writer)) {
+              std::vector<std::unique_ptr<Connection>> readers,
+              std::unique_ptr<Connection> checkpointer)
+      : options_(std::move(options)),
+        writer_conn_(std::move(writer)),
+        checkpoint_conn_(std::move(checkpointer)) {
+    // The writer never checkpoints: a commit that did would copy the WAL's pages into the
+    // database file and fsync it while every write waited (hundreds of ms on a large file).
+    // It asks the checkpointer thread instead, which copies them beside the writer. (The hook
+    // takes the place of SQLite's auto-checkpoint, which is itself a WAL hook.)
+    sqlite3_wal_hook(writer_conn_->db(), &SqliteStore::AfterCommit, this);
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
     writer_thread_ = std::thread([this] { WriterLoop(); });
     for (auto& conn : readers) {
       reader_threads_.emplace_back([this, conn = std::move(conn)] { ReaderLoop(*conn); });
@@ -672,6 +681,12 @@ class SqliteStore final : public Store {
     }
     writer_thread_.join();
     for (auto& t : reader_threads_) t.join();
+    {
+      std::lock_guard lock(mu_);
+      checkpoint_closing_ = true;
+      checkpoint_cv_.notify_all();
+    }
+    checkpoint_thread_.join();
   }
 
  private:
@@ -718,6 +733,37 @@ class SqliteStore final : public Store {
     ReadJob job;
     Done done;
   };
+
+  // WAL pages after which a checkpoint is asked for: SQLite's own auto-checkpoint threshold.
+  static constexpr int kCheckpointPages = 1000;
+
+  // sqlite3_wal_hook, on the writer thread after each commit: `pages` is the WAL's length.
+  static int AfterCommit(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= kCheckpointPages) {
+      auto* store = static_cast<SqliteStore*>(self);
+      std::lock_guard lock(store->mu_);
+      store->checkpoint_wanted_ = true;
+      store->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  // Copies the WAL's committed pages into the database file (PASSIVE: it waits for no reader
+  // and no writer), so that the WAL is reused from its start instead of growing. A checkpoint
+  // that could not copy everything (a reader still needs old pages) is asked for again by a later
+  // commit.
+  void CheckpointLoop() {
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || checkpoint_closing_; });
+        if (checkpoint_closing_) return;
+        checkpoint_wanted_ = false;
+      }
+      sqlite3_wal_checkpoint_v2(checkpoint_conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                nullptr);
+    }
+  }
 
   void ReaderLoop(Connection& conn) {
     for (;;) {
@@ -843,6 +889,7 @@ class SqliteStore final : public Store {
 
   const SqliteOptions options_;
   std::unique_ptr<Connection> writer_conn_;
+  std::unique_ptr<Connection> checkpoint_conn_;
 
   std::mutex mu_;
   std::condition_variable writes_cv_;
@@ -850,8 +897,12 @@ class SqliteStore final : public Store {
   std::deque<PendingWrite> writes_;
   std::deque<PendingRead> reads_;
   bool closing_ = false;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_closing_ = false;  // after the writer has stopped
   std::thread writer_thread_;
   std::vector<std::thread> reader_threads_;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace
@@ -883,8 +934,17 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     }
     readers.push_back(std::move(reader.value()));
   }
-  return std::unique_ptr<Store>(
-      new SqliteStore(options, std::move(writer.value()), std::move(readers)));
+  auto checkpointer = OpenConnection(options, /*reader=*/false);
+  if (!checkpointer.ok()) return checkpointer.status();
+  try {
+    // A checkpoint syncs the database file as the writer's commits sync the WAL.
+    checkpointer.value()->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                        : "PRAGMA synchronous = NORMAL");
+  } catch (const StoreFailure& e) {
+    return Status(Code::kInternal, options.path + ": " + e.what());
+  }
+  return std::unique_ptr<Store>(new SqliteStore(
+      options, std::move(writer.value()), std::move(readers), std::move(checkpointer.value())));
 }
 
 int64_t SqliteMemoryUsed() { return sqlite3_memory_used(); }

@@ -2,13 +2,15 @@
 //
 // Writes: one writer thread takes every queued write job, runs them in one transaction (each job
 // inside its own savepoint, so a failed job rolls back alone; a job alone in its transaction
-// needs none) and commits once: many requests, one fsync (group commit). If the savepoint plumbing itself fails, or SQLite rolls the transaction
-// back under a job (disk full, I/O error), the whole transaction is abandoned: the job that was
-// running fails, and the jobs before it in the batch run again in a fresh transaction, so a job is
-// never reported ok when it was not committed, nor failed when it was.
-// Reads: a pool of reader threads, each with its own read-only connection (all opened at start,
-// so that reads never need a new file descriptor later), runs read jobs in parallel with the
-// writer.
+// needs none) and commits once: many requests, one fsync (group commit). If the savepoint plumbing
+// itself fails, or SQLite rolls the transaction back under a job (disk full, I/O error), the whole
+// transaction is abandoned: the job that was running fails, and the jobs before it in the batch run
+// again in a fresh transaction, so a job is never reported ok when it was not committed, nor failed
+// when it was. Checkpoints: the writer never copies the WAL back into the database file itself;
+// after a commit that leaves the WAL at 1,000 pages or more, a checkpointer thread with its own
+// connection does it beside the writer (a passive checkpoint), so no write waits for it. Reads: a
+// pool of reader threads, each with its own read-only connection (all opened at start, so that
+// reads never need a new file descriptor later), runs read jobs in parallel with the writer.
 #pragma once
 
 #include <cstdint>

@@ -6,10 +6,13 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -196,6 +199,32 @@ TEST_F(SqliteStoreTest, AJobAloneInItsTransactionNeedsNoSavepointAndFailsWhole) 
   EXPECT_FALSE(Exists(*store, app, "gone"));
   EXPECT_TRUE(Exists(*store, app, "kept"));
   EXPECT_EQ(savepoints.load(), 0);
+}
+
+// The writer never checkpoints; the checkpointer thread copies the WAL into the database file
+// beside it. Without that thread nothing would reach the file until the store closed.
+TEST_F(SqliteStoreTest, TheWalIsCopiedIntoTheDatabaseFileWhileTheStoreIsOpen) {
+  auto store = Open();
+  AppId app = store->EnsureApp("a").value();
+  const std::string path = dir_.File("test.db");
+  const auto before = std::filesystem::file_size(path);
+  // About 3,000 pages of WAL: three checkpoint requests at least.
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(WriteAndWait(*store, [&](WriteTxn& txn) {
+                  User u;
+                  u.account = "user" + std::to_string(i);
+                  u.profile.ex = std::string(40'000, 'x');
+                  return txn.InsertUser(app, u) ? Status::Ok() : Status(Code::kInternal, "taken");
+                }).ok());
+  }
+  // The checkpoint runs beside the writer: wait for it (a failure waits out the bound).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::filesystem::file_size(path) < before + 8'000'000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(std::filesystem::file_size(path), before + 8'000'000);
+  EXPECT_TRUE(Exists(*store, app, "user299"));
 }
 
 TEST_F(SqliteStoreTest, AFailedCommitFailsTheBatchAndTheStoreGoesOn) {
