@@ -52,6 +52,16 @@ def unique(prefix="u"):
     return "%s%s_%d" % (prefix, _run, next(_ids))
 
 
+def parse_metrics(body):
+    """A /metrics body (Prometheus text) as {"name{labels}": value}."""
+    out = {}
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.rpartition(" ")
+            out[key] = float(value)
+    return out
+
+
 def toml_config(apps, **top):
     """A config file's text. apps: list of dicts with name, limits, and one dict per dialect the
     app enables (e.g. netease={...}), written as that dialect's [apps.<dialect>] table."""

@@ -16,8 +16,8 @@ import time
 import types
 import unittest
 
-from harness import (LISTEN_RE, RawReader, Server, binary, read_http_response, toml_config,
-                     unique)
+from harness import (LISTEN_RE, RawReader, Server, binary, parse_metrics, read_http_response,
+                     toml_config, unique)
 from netease_client import CONFIG_APPS, OTHER, NeteaseCase, netease
 
 POLL_SECONDS = 10.0  # bound on every wait for the server to notice closed connections
@@ -41,12 +41,7 @@ def metrics(server, source=None):
     """/metrics as {"name{labels}": value}."""
     status, body = get_and_wait_for_close(server, "/metrics", source)
     assert status == 200, status
-    out = {}
-    for line in body.decode().splitlines():
-        if line and not line.startswith("#"):
-            key, _, value = line.rpartition(" ")
-            out[key] = float(value)
-    return out
+    return parse_metrics(body)
 
 
 def connect(server, source=None, timeout=10.0):

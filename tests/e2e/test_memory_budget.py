@@ -4,7 +4,7 @@ each share are stated at startup and at /metrics."""
 
 import unittest
 
-from harness import ServerCase, run_threads, toml_config
+from harness import ServerCase, parse_metrics, run_threads, toml_config
 from netease_client import netease
 
 KEY, SECRET = "budgetkey", "budgetsecret"
@@ -26,12 +26,7 @@ def metrics(server):
     """/metrics as {"name{labels}": value}."""
     status, _, body = server.http("GET", "/metrics")
     assert status == 200, status
-    out = {}
-    for line in body.decode().splitlines():
-        if line and not line.startswith("#"):
-            key, _, value = line.rpartition(" ")
-            out[key] = float(value)
-    return out
+    return parse_metrics(body)
 
 
 class MemoryBudgetTests(ServerCase):
