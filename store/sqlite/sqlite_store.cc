@@ -585,12 +585,12 @@ class SqliteTxn final : public WriteTxn {
     q.Bind(app).Bind(id).Run();
   }
 
- private:
   void PutSetting(std::string_view key, std::string_view value) override {
     Query q(conn_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
     q.Bind(key).Bind(value).Run();
   }
 
+ private:
   static void BindProfile(Query& q, const Profile& p) {
     q.Bind(p.name).Bind(p.icon).Bind(p.sign).Bind(p.email).Bind(p.birth).Bind(p.mobile);
     q.Bind(p.region).Bind(p.gender).Bind(p.ex);
