@@ -117,9 +117,6 @@ struct RelationEntry {
   int64_t created_ms = 0;
 };
 
-// A friend listing, shared and immutable: a cached list is handed out without copying.
-using FriendList = std::shared_ptr<const std::vector<FriendView>>;
-
 // Persisted as its number: never renumber, only append.
 enum class RequestState : int { kPending = 0, kAccepted = 1, kRefused = 2, kIgnored = 3 };
 

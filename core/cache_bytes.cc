@@ -21,11 +21,6 @@ size_t HeapBytes(const std::optional<std::string>& s) { return s ? HeapBytes(*s)
 
 namespace {
 
-size_t FieldsHeapBytes(const EdgeFields& f) {
-  return HeapBytes(f.alias) + HeapBytes(f.ex) + HeapBytes(f.serverex) + HeapBytes(f.description) +
-         HeapBytes(f.phone) + HeapBytes(f.region) + HeapBytes(f.image_uri);
-}
-
 size_t ProfileHeapBytes(const Profile& p) {
   return HeapBytes(p.name) + HeapBytes(p.icon) + HeapBytes(p.sign) + HeapBytes(p.email) +
          HeapBytes(p.birth) + HeapBytes(p.mobile) + HeapBytes(p.region) + HeapBytes(p.ex);
@@ -33,17 +28,15 @@ size_t ProfileHeapBytes(const Profile& p) {
 
 }  // namespace
 
-size_t HeapBytes(const FriendView& item) {
-  const FriendEdge& e = item.edge;
-  return HeapBytes(e.peer_account) + FieldsHeapBytes(e.fields) + HeapBytes(e.source) +
-         HeapBytes(item.peer_account);
-}
-
 size_t HeapBytes(const PeerRow& item) { return HeapBytes(item.alias) + HeapBytes(item.message); }
 
 size_t HeapBytes(const User& user) {
   return HeapBytes(user.account) + ProfileHeapBytes(user.profile) + HeapBytes(user.token) +
          HeapBytes(user.password_hash) + HeapBytes(user.st_account);
+}
+
+size_t SharedListBytes(const PackedFriends& list) {
+  return HeapBlockBytes(kControlBlockBytes + sizeof(list)) + HeapBlockBytes(list.packed_bytes());
 }
 
 size_t SharedUserBytes(const User& user) {

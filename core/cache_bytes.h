@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/model.h"
+#include "base/packed_friends.h"
 
 namespace fg {
 
@@ -29,7 +30,6 @@ size_t HeapBytes(const std::string& s);
 size_t HeapBytes(const std::optional<std::string>& s);
 
 // The heap an item's strings own, beyond sizeof the item (which its vector holds).
-size_t HeapBytes(const FriendView& item);
 size_t HeapBytes(const PeerRow& item);
 size_t HeapBytes(const User& user);
 
@@ -43,6 +43,10 @@ size_t SharedListBytes(const std::vector<Item>& list) {
   for (const Item& item : list) bytes += HeapBytes(item);
   return bytes;
 }
+
+// A packed list made by std::make_shared<const PackedFriends> (MakeFriendList): one block for the
+// control block and the object, one for its bytes.
+size_t SharedListBytes(const PackedFriends& list);
 
 // A user made by std::make_shared<const User>, as UserCache holds it.
 size_t SharedUserBytes(const User& user);

@@ -28,14 +28,7 @@ TEST(CacheBytesTest, ShortStringsOwnNoHeap) {
 }
 
 TEST(CacheBytesTest, ItemsCountEveryStringTheyOwn) {
-  FriendView v;
-  EXPECT_EQ(HeapBytes(v), 0u);
   const std::string long_text(100, 'x');
-  v.peer_account = v.edge.peer_account = v.edge.source = long_text;
-  v.edge.fields.alias = v.edge.fields.ex = v.edge.fields.serverex = v.edge.fields.description =
-      v.edge.fields.phone = v.edge.fields.region = v.edge.fields.image_uri = long_text;
-  EXPECT_EQ(HeapBytes(v), 10 * HeapBytes(long_text));
-
   PeerRow r;
   r.alias = r.message = long_text;
   EXPECT_EQ(HeapBytes(r), 2 * HeapBytes(long_text));
@@ -57,6 +50,16 @@ TEST(CacheBytesTest, AListCountsItsCapacity) {
   EXPECT_EQ(SharedListBytes(std::vector<PeerRow>()),
             HeapBlockBytes(kControlBlockBytes + sizeof(rows)));
   EXPECT_GT(MapEntryBytes(64), 64u);
+}
+
+TEST(CacheBytesTest, APackedListCountsItsBytes) {
+  const std::string long_text(100, 'x');
+  FriendView f;
+  f.peer_account = f.edge.peer_account = long_text;
+  PackedFriends packed(0, 0, {f});
+  EXPECT_EQ(SharedListBytes(packed), HeapBlockBytes(kControlBlockBytes + sizeof(packed)) +
+                                         HeapBlockBytes(packed.packed_bytes()));
+  EXPECT_GT(packed.packed_bytes(), long_text.size());
 }
 
 }  // namespace

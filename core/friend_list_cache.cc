@@ -9,36 +9,36 @@
 
 namespace fg {
 
-template <typename Item>
-UserListCache<Item>::UserListCache(CacheLimits limits)
+template <typename Value>
+UserListCache<Value>::UserListCache(CacheLimits limits)
     : max_bytes_per_shard_(limits.max_bytes ? limits.max_bytes / kShards : SIZE_MAX),
       max_items_per_shard_(limits.max_items ? limits.max_items / kShards + 1 : SIZE_MAX) {
   assert(limits.max_bytes || limits.max_items);
 }
 
-template <typename Item>
-std::string UserListCache<Item>::Key(AppId app, std::string_view account) {
+template <typename Value>
+std::string UserListCache<Value>::Key(AppId app, std::string_view account) {
   std::string key = std::to_string(app);
   key.push_back('/');
   key.append(account);
   return key;
 }
 
-template <typename Item>
-typename UserListCache<Item>::Shard& UserListCache<Item>::ShardFor(const std::string& key,
-                                                                   size_t* index) {
+template <typename Value>
+typename UserListCache<Value>::Shard& UserListCache<Value>::ShardFor(const std::string& key,
+                                                                     size_t* index) {
   *index = std::hash<std::string>{}(key) % kShards;
   return shards_[*index];
 }
 
-template <typename Item>
-size_t UserListCache<Item>::EntryBytes(const std::string& key, const std::vector<Item>& list) {
+template <typename Value>
+size_t UserListCache<Value>::EntryBytes(const std::string& key, const Value& list) {
   return MapEntryBytes(decltype(Shard::lists)::kEntrySize) + HeapBytes(key) + SharedListBytes(list);
 }
 
-template <typename Item>
-typename UserListCache<Item>::List UserListCache<Item>::Find(AppId app, std::string_view account,
-                                                             Ticket* ticket) {
+template <typename Value>
+typename UserListCache<Value>::List UserListCache<Value>::Find(AppId app, std::string_view account,
+                                                               Ticket* ticket) {
   std::string key = Key(app, account);
   Shard& shard = ShardFor(key, &ticket->shard);
   std::lock_guard lock(shard.mu);
@@ -62,9 +62,9 @@ size_t Items(const List& list) {
 
 }  // namespace
 
-template <typename Item>
-void UserListCache<Item>::Install(AppId app, std::string_view account, const Ticket& ticket,
-                                  List list) {
+template <typename Value>
+void UserListCache<Value>::Install(AppId app, std::string_view account, const Ticket& ticket,
+                                   List list) {
   const size_t items = Items(list);
   if (items > max_items_per_shard_) return;
   std::string key = Key(app, account);
@@ -93,8 +93,8 @@ void UserListCache<Item>::Install(AppId app, std::string_view account, const Tic
   }
 }
 
-template <typename Item>
-void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
+template <typename Value>
+void UserListCache<Value>::Drop(const std::vector<UserKey>& users) {
   std::vector<List> dropped;  // freed after the locks are released
   for (const auto& user : users) {
     std::string key = Key(user.app, user.account);
@@ -110,8 +110,8 @@ void UserListCache<Item>::Drop(const std::vector<UserKey>& users) {
   }
 }
 
-template <typename Item>
-CacheStats UserListCache<Item>::stats() {
+template <typename Value>
+CacheStats UserListCache<Value>::stats() {
   CacheStats s;
   s.hits = hits_.load(std::memory_order_relaxed);
   s.misses = misses_.load(std::memory_order_relaxed);
@@ -124,7 +124,7 @@ CacheStats UserListCache<Item>::stats() {
   return s;
 }
 
-template class UserListCache<FriendView>;
-template class UserListCache<PeerRow>;
+template class UserListCache<PackedFriends>;
+template class UserListCache<std::vector<PeerRow>>;
 
 }  // namespace fg

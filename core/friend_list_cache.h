@@ -1,6 +1,7 @@
 // UserListCache: each user's whole list of something, in memory, for whole-list reads:
-// FriendListCache, a user's alive friends (NetEase friend/get with updatetime=0 is the hot call of
-// a client's start-up); PeerRowsCache, a user's rows (SealTalk's /friendship/all).
+// FriendListCache, a user's alive friends, packed (base/packed_friends.h; NetEase friend/get with
+// updatetime=0 is the hot call of a client's start-up); PeerRowsCache, a user's rows (SealTalk's
+// /friendship/all).
 //
 // Correct for one server process per database (the embedded store): FriendService drops a user's
 // entry after every committed change to what the list holds, before the change is acknowledged,
@@ -8,7 +9,7 @@
 // so a list read from an older snapshot is never kept. Nodes that share a database with other
 // writers must run without it (FriendService takes a null cache).
 //
-// Bounded (CacheLimits): at most max_bytes estimated bytes in all (the list, its items' strings,
+// Bounded (CacheLimits): at most max_bytes estimated bytes in all (the list and what it owns,
 // the key and the map's node: core/cache_bytes.h), and at most max_items items (an empty list
 // counts as one), each spread evenly over 16 shards; a full shard evicts the entries used longest
 // ago until the new one fits, and a list larger than a shard's part is never kept. The bytes
@@ -28,15 +29,17 @@
 #include <vector>
 
 #include "base/model.h"
+#include "base/packed_friends.h"
 #include "core/cache_stats.h"
 #include "core/lru_map.h"
 
 namespace fg {
 
-template <typename Item>
+// `Value` is a list: it has size(), and SharedListBytes(const Value&) says what it costs.
+template <typename Value>
 class UserListCache {
  public:
-  using List = std::shared_ptr<const std::vector<Item>>;
+  using List = std::shared_ptr<const Value>;
 
   // REQUIRES: limits.max_bytes or limits.max_items set.
   explicit UserListCache(CacheLimits limits);
@@ -56,9 +59,9 @@ class UserListCache {
   // Finds that found a list or not since start, and what it holds now.
   CacheStats stats();
 
-  // What one list costs against the byte bound when kept under `key`: the list (capacity), its
-  // items' strings, the key and the map's node.
-  static size_t EntryBytes(const std::string& key, const std::vector<Item>& list);
+  // What one list costs against the byte bound when kept under `key`: the list and what it owns,
+  // the key and the map's node.
+  static size_t EntryBytes(const std::string& key, const Value& list);
 
  private:
   static constexpr size_t kShards = 16;
@@ -83,9 +86,9 @@ class UserListCache {
   std::atomic<uint64_t> misses_{0};
 };
 
-using FriendListCache = UserListCache<FriendView>;
-using PeerRowsCache = UserListCache<PeerRow>;
-extern template class UserListCache<FriendView>;
-extern template class UserListCache<PeerRow>;
+using FriendListCache = UserListCache<PackedFriends>;
+using PeerRowsCache = UserListCache<std::vector<PeerRow>>;
+extern template class UserListCache<PackedFriends>;
+extern template class UserListCache<std::vector<PeerRow>>;
 
 }  // namespace fg

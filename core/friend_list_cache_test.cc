@@ -11,8 +11,12 @@ namespace fg {
 namespace {
 
 FriendListCache::List ListOf(size_t n) {
-  auto list = std::make_shared<std::vector<FriendView>>(n);
-  return list;
+  return MakeFriendList(1, 1, std::vector<FriendView>(n, [] {
+                          FriendView v;
+                          v.edge.owner = 1;
+                          v.edge.peer_app = 1;
+                          return v;
+                        }()));
 }
 
 TEST(FriendListCacheTest, InstallsThenFinds) {
@@ -107,7 +111,7 @@ TEST(FriendListCacheTest, StaysWithinItsBound) {
 
 TEST(FriendListCacheTest, EmptyListsCountAgainstTheBound) {
   FriendListCache cache(CacheLimits{.max_items = 16 * 4});  // 16 shards of at most 5 lists' worth
-  auto empty = std::make_shared<const std::vector<FriendView>>();
+  auto empty = ListOf(0);
   for (int i = 0; i < 1000; ++i) {
     FriendListCache::Ticket t;
     std::string account = "u" + std::to_string(i);
@@ -123,30 +127,49 @@ TEST(FriendListCacheTest, EmptyListsCountAgainstTheBound) {
   EXPECT_LE(kept, 16 * 5);
 }
 
-// A list of n friends whose accounts and aliases are long enough to live on the heap.
+// A list of n friends with 20-byte accounts and 100-byte aliases.
 FriendListCache::List FriendsOf(size_t n) {
-  auto list = std::make_shared<std::vector<FriendView>>();
-  list->reserve(n);
+  std::vector<FriendView> friends;
   for (size_t i = 0; i < n; ++i) {
     FriendView v;
-    v.peer_account = "the-peer-account-" + std::to_string(i);
+    v.edge.owner = 1;
+    v.edge.peer_app = 1;
+    v.peer_account = "the-peer-account-" + std::to_string(100 + i);
     v.edge.peer_account = v.peer_account;
     v.edge.fields.alias = std::string(100, 'a');
-    list->push_back(std::move(v));
+    friends.push_back(std::move(v));
   }
-  return list;
+  return MakeFriendList(1, 1, friends);
 }
 
-TEST(FriendListCacheTest, EntryBytesCountTheListItsStringsAndTheNode) {
+TEST(FriendListCacheTest, EntryBytesCountTheListItsBytesAndTheNode) {
   std::string key = "1/a-key-long-enough-for-the-heap";
-  auto empty = std::vector<FriendView>();
+  PackedFriends empty(1, 1, {});
   auto list = FriendsOf(10);
   size_t empty_bytes = FriendListCache::EntryBytes(key, empty);
   size_t list_bytes = FriendListCache::EntryBytes(key, *list);
-  EXPECT_GE(empty_bytes, HeapBytes(key) + kControlBlockBytes + sizeof(std::vector<FriendView>));
-  // Ten items and, for each, the heap of two accounts and an alias.
-  EXPECT_GE(list_bytes - empty_bytes, 10 * (sizeof(FriendView) + 3 * 24));
+  EXPECT_GE(empty_bytes, HeapBytes(key) + kControlBlockBytes + sizeof(PackedFriends));
+  // Ten items, each with its account and alias.
+  EXPECT_GE(list_bytes - empty_bytes, 10 * (20 + 100));
   EXPECT_GT(FriendListCache::EntryBytes(key, *FriendsOf(11)), list_bytes);
+}
+
+TEST(FriendListCacheTest, AFriendOfABigGraphCostsAtMostAHundredBytes) {
+  // 50 friends as a 1M-user graph's list (bench/make_graph.py): 6-character accounts, no fields.
+  std::vector<FriendView> friends;
+  for (int i = 0; i < 50; ++i) {
+    FriendView v;
+    v.edge.owner = 500'000;
+    v.edge.peer = 500'000 - 25 + i + (i >= 25);
+    v.edge.peer_app = 1;
+    v.peer_account = v.edge.peer_account = "u" + std::to_string(v.edge.peer);
+    v.edge.alive = v.edge.peer_alive = v.bidirectional = true;
+    v.edge.created_ms = v.edge.updated_ms = 1'800'000'000'000 + i;
+    v.edge.version = i + 1;
+    friends.push_back(std::move(v));
+  }
+  auto list = MakeFriendList(1, 500'000, friends);
+  EXPECT_LE(FriendListCache::EntryBytes("1/u500000", *list), 50u * 100);
 }
 
 TEST(FriendListCacheTest, StaysWithinItsByteBoundAndEvicts) {

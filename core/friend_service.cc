@@ -29,26 +29,23 @@ Result<int64_t> FirstKey(std::string_view cursor, ListKind kind, int64_t list_id
   return DecodeCursor(cursor, kind, list_id);
 }
 
-// The page of `list` (owner's alive friends, any order) that keyset paging by peer id gives:
+// The page of `list` (its owner's alive friends, any order) that keyset paging by peer id gives:
 // the same items the store's ListFriendsAfter would, in O(size of the list).
-Result<Page<FriendView>> PageOf(const std::vector<FriendView>& list, UserId owner,
-                                std::string_view cursor, size_t limit) {
-  auto after = FirstKey(cursor, ListKind::kFriends, owner, 0);
+Result<Page<FriendView>> PageOf(const PackedFriends& list, std::string_view cursor, size_t limit) {
+  auto after = FirstKey(cursor, ListKind::kFriends, list.owner(), 0);
   if (!after.ok()) return after.status();
-  std::vector<const FriendView*> next;
-  for (const auto& f : list) {
-    if (f.edge.peer > after.value()) next.push_back(&f);
+  std::vector<FriendRef> next;
+  for (const FriendRef& f : list) {
+    if (f.peer > after.value()) next.push_back(f);
   }
-  auto by_peer = [](const FriendView* a, const FriendView* b) {
-    return a->edge.peer < b->edge.peer;
-  };
+  auto by_peer = [](const FriendRef& a, const FriendRef& b) { return a.peer < b.peer; };
   Page<FriendView> page;
   size_t take = std::min(limit, next.size());
   std::partial_sort(next.begin(), next.begin() + static_cast<std::ptrdiff_t>(take), next.end(),
                     by_peer);
-  for (size_t i = 0; i < take; ++i) page.items.push_back(*next[i]);
+  for (size_t i = 0; i < take; ++i) page.items.push_back(ToView(next[i]));
   if (next.size() > limit) {
-    page.next_cursor = EncodeCursor(ListKind::kFriends, owner, page.items.back().edge.peer);
+    page.next_cursor = EncodeCursor(ListKind::kFriends, list.owner(), page.items.back().edge.peer);
   }
   return page;
 }
@@ -319,10 +316,11 @@ void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t si
                      include_tombstones, limit, cache, ticket](ReadTxn& txn) -> Result<FriendList> {
                       auto u = txn.FindUser(key.app, key.account);
                       if (!u) return UserNotFound(owner);
-                      auto list = SharedList(
+                      FriendList list = MakeFriendList(
+                          key.app, u->id,
                           txn.ListFriends(key.app, u->id, since_ms, include_tombstones, limit));
                       if (cache) cache->Install(key.app, key.account, ticket, list);
-                      return FriendList(list);
+                      return list;
                     });
 }
 
@@ -334,11 +332,9 @@ void FriendService::ListFriendsPage(const AppContext& app, UserRef owner, std::s
   std::string account = std::move(key).value().account;
   FriendListCache::Ticket ticket{};
   if (ctx_.cache) {
-    // A page of a cached whole list answers inline. An empty list does not say whose it is, so
-    // it cannot check the cursor: the store answers that one.
-    FriendList cached = ctx_.cache->Find(app_id, account, &ticket);
-    if (cached && !cached->empty()) {
-      return done(PageOf(*cached, cached->front().edge.owner, cursor, limit));
+    // A page of a cached whole list answers inline.
+    if (FriendList cached = ctx_.cache->Find(app_id, account, &ticket)) {
+      return Guarded([&] { done(PageOf(*cached, cursor, limit)); });
     }
   }
   Query<Page<FriendView>>(
@@ -350,10 +346,11 @@ void FriendService::ListFriendsPage(const AppContext& app, UserRef owner, std::s
         if (cache) {
           // Read the whole list once (it is at most max_friends long) so that the next pages
           // come from memory.
-          auto list =
-              SharedList(txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false, SIZE_MAX));
+          FriendList list = MakeFriendList(
+              app_id, u->id,
+              txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false, SIZE_MAX));
           cache->Install(app_id, account, ticket, list);
-          return PageOf(*list, u->id, cursor, limit);
+          return PageOf(*list, cursor, limit);
         }
         auto after = FirstKey(cursor, ListKind::kFriends, u->id, 0);
         if (!after.ok()) return after.status();

@@ -64,7 +64,7 @@ class LinkedAppsTest : public ::testing::TestWithParam<testing::BackendParam> {
     auto r = Wait<FriendList>(
         [&](auto cb) { service_.ListFriends(app, owner, 0, tombstones, SIZE_MAX, cb); });
     if (!r.ok()) return r.status();
-    return *r.value();
+    return testing::Views(*r.value());
   }
   Result<std::vector<RequestView>> Requests(const AppContext& app, UserRef user) {
     return Wait<std::vector<RequestView>>(

@@ -846,11 +846,11 @@ void Calls::AllContacts(CallPtr c) {
   service_.ListFriends(c->app->app, std::move(owner), 0, /*include_tombstones=*/false, SIZE_MAX,
                        [c](Result<FriendList> friends) {
                          if (!friends.ok()) return c->Fail(friends.status());
-                         const std::vector<FriendView>& list = *friends.value();
+                         const PackedFriends& list = *friends.value();
                          c->Answer(c->envelope.Answer([&](http::JsonWriter& w) {
                            w.Key("entities").StartArray().EndArray();
                            w.Key("data").StartArray();
-                           for (const FriendView& f : list) w.String(f.peer_account);
+                           for (const FriendRef& f : list) w.String(f.peer_account);
                            w.EndArray().Key("count").Int(static_cast<int64_t>(list.size()));
                          }));
                        });

@@ -101,20 +101,20 @@ http::Response Refuse(int code, std::string_view desc) { return CodeAndDesc(code
 
 std::string NewToken() { return RandomHex(16); }
 
-void WriteOptional(http::JsonWriter& w, std::string_view key,
-                   const std::optional<std::string>& value) {
+// `value` (a std::string or std::string_view), under `key`, if present.
+template <typename Text>
+void WriteOptional(http::JsonWriter& w, std::string_view key, const std::optional<Text>& value) {
   if (value) w.Key(key).String(*value);
 }
 
-void WriteFriend(http::JsonWriter& w, const FriendView& f, bool nulls) {
+void WriteFriend(http::JsonWriter& w, const FriendRef& f, bool nulls) {
   w.StartObject();
-  w.Key("createtime").Int(f.edge.created_ms);
-  w.Key("updatetime").Int(f.edge.updated_ms);
+  w.Key("createtime").Int(f.created_ms);
+  w.Key("updatetime").Int(f.updated_ms);
   w.Key("bidirection").Bool(f.bidirectional);
   w.Key("faccid").String(f.peer_account);
-  WriteOptional(w, "alias", f.edge.fields.alias);
-  for (auto [key, value] :
-       {std::pair{"ex", &f.edge.fields.ex}, std::pair{"serverex", &f.edge.fields.serverex}}) {
+  WriteOptional(w, "alias", f.alias);
+  for (auto [key, value] : {std::pair{"ex", &f.ex}, std::pair{"serverex", &f.serverex}}) {
     if (*value) {
       w.Key(key).String(**value);
     } else if (nulls) {
@@ -341,7 +341,7 @@ class Dialect {
                            w.StartObject().Key("code").Int(kOk);
                            w.Key("size").Int(static_cast<int64_t>(list->size()));
                            w.Key("friends").StartArray();
-                           for (const auto& f : *list) WriteFriend(w, f, /*nulls=*/false);
+                           for (const FriendRef& f : *list) WriteFriend(w, f, /*nulls=*/false);
                            w.EndArray().EndObject();
                            return Json(w.Take());
                          }));
@@ -355,7 +355,7 @@ class Dialect {
                        kit::Reply(std::move(c.respond), kEnvelope, [](const FriendView& f) {
                          http::JsonWriter w;
                          w.StartObject().Key("code").Int(kOk).Key("friend");
-                         WriteFriend(w, f, /*nulls=*/true);
+                         WriteFriend(w, RefTo(f), /*nulls=*/true);
                          w.EndObject();
                          return Json(w.Take());
                        }));

@@ -234,7 +234,7 @@ void Calls::GetContactsInfo(const CallPtr& c) {
             [self, c, list, users](Result<FriendList> friends) {
               if (!friends.ok()) return c->Answer(RefuseAnswer(friends.status()));
               std::unordered_set<UserId> mine;
-              for (const FriendView& f : *friends.value()) mine.insert(f.edge.peer);
+              for (const FriendRef& f : *friends.value()) mine.insert(f.peer);
               http::JsonWriter w(64 + list->size() * 160);
               w.StartArray();
               for (size_t i = 0; i < list->size(); ++i) {

@@ -166,7 +166,8 @@ struct AppState {
   kit::RateLimiter limiter;
 };
 
-std::string_view Or(const std::optional<std::string>& value) {
+template <typename Text>
+std::string_view Or(const std::optional<Text>& value) {
   return value ? std::string_view(*value) : std::string_view();
 }
 
@@ -336,11 +337,13 @@ class Dialect {
           if (!list.ok()) return respond(Refuse(list.status()));
           FriendList friends = std::move(list).value();
           size_t n = whole ? friends->size() : std::min(friends->size(), static_cast<size_t>(size));
-          int64_t next = n ? (*friends)[n - 1].edge.updated_ms : cursor;
+          int64_t next = cursor;
           std::vector<std::pair<AppId, UserId>> ids;
           ids.reserve(n);
-          for (size_t i = 0; i < n; ++i)
-            ids.emplace_back((*friends)[i].edge.peer_app, (*friends)[i].edge.peer);
+          for (auto f = friends->begin(); ids.size() < n; ++f) {
+            ids.emplace_back(f->peer_app, f->peer);
+            next = f->updated_ms;
+          }
           service_.GetProfiles(
               std::move(ids), [this, state, respond = std::move(respond), friends, n, next,
                                simp](Result<std::vector<UserCache::Entry>> users) mutable {
@@ -349,16 +352,15 @@ class Dialect {
                 std::string acc;                    // Useracc's buffer
                 Success(w).Key("timestamp").String(FormatMillis(next, state->settings.offset_min));
                 w.Key("friendsList").StartArray();
-                for (size_t i = 0; i < n; ++i) {
-                  const FriendView& f = (*friends)[i];
+                auto f = friends->begin();
+                for (size_t i = 0; i < n; ++i, ++f) {
                   const UserCache::Entry& u = users.value()[i];
                   w.StartObject();
-                  w.Key("useracc").String(
-                      Useracc(*state, f.edge.peer_app, f.peer_account, simp, acc));
-                  w.Key("remarkName").String(Or(f.edge.fields.alias));
+                  w.Key("useracc").String(Useracc(*state, f->peer_app, f->peer_account, simp, acc));
+                  w.Key("remarkName").String(Or(f->alias));
                   w.Key("nickName").String(u ? Or(u->profile.name) : "");
                   w.Key("avatar").String(u ? Or(u->profile.icon) : "");
-                  w.Key("friendState").String(f.edge.alive ? "1" : "0");
+                  w.Key("friendState").String(f->alive ? "1" : "0");
                   w.EndObject();
                 }
                 w.EndArray().EndObject();

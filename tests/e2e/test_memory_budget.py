@@ -15,10 +15,13 @@ STORE_SHARE = BUDGET * 50 // 100
 FRIEND_LISTS_SHARE = BUDGET * 30 // 100
 
 USERS = 400
-# Each user adds the next PEERS users directly, so each ends with 2 * PEERS friends; the serverex
-# makes each friend's row heavier. About 7 MiB of lists in all: well over the friend lists' share.
+# Each user adds the next PEERS users directly, so each ends with 2 * PEERS friends, and each
+# edge gets the longest alias, ex and serverex NetEase takes: about 20 KiB per list packed, 8 MiB
+# in all, well over the friend lists' share.
 PEERS = 16
 SERVEREX = "x" * 256
+ALIAS = "a" * 128
+EX = "e" * 256
 WORKERS = 8
 
 
@@ -63,6 +66,11 @@ class MemoryBudgetTests(ServerCase):
                         accid=accids[i], faccid=accids[(i + step) % USERS], type=1,
                         serverex=SERVEREX))
                     assert r.code == 200, r
+                    for owner, peer in ((i, (i + step) % USERS), ((i + step) % USERS, i)):
+                        r = clients[w].call("friend/update", dict(
+                            accid=accids[owner], faccid=accids[peer], alias=ALIAS, ex=EX,
+                            serverex=SERVEREX))
+                        assert r.code == 200, r
 
         run_threads(befriend, WORKERS, timeout=600)
 

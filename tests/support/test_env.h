@@ -101,6 +101,13 @@ Result<T> Wait(Start start) {
   return future.get();
 }
 
+// The friends of a packed list, unpacked.
+inline std::vector<FriendView> Views(const PackedFriends& list) {
+  std::vector<FriendView> friends;
+  for (const FriendRef& f : list) friends.push_back(ToView(f));
+  return friends;
+}
+
 // Synchronous reads for tests.
 inline Result<User> GetUser(FriendService& s, const AppContext& app, const std::string& account) {
   return Wait<User>([&](auto cb) { s.GetUser(app, account, cb); });
@@ -115,7 +122,7 @@ inline Result<std::vector<FriendView>> ListFriends(FriendService& s, const AppCo
   auto r = Wait<FriendList>(
       [&](auto cb) { s.ListFriends(app, owner, since_ms, include_tombstones, SIZE_MAX, cb); });
   if (!r.ok()) return r.status();
-  return *r.value();
+  return Views(*r.value());
 }
 inline Result<Relations> ListRelations(FriendService& s, const AppContext& app,
                                        const std::string& owner) {
