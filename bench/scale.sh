@@ -3,7 +3,7 @@
 # seeded, with nginx as the ceiling in the same run (issue: flat cost from 2,000 to 1,000,000 users).
 #
 #   bench/scale.sh [BINARY] [--sizes "2000 100000 1000000"] [--friends 50] [--duration SECONDS]
-#                  [--threads N] [--connections N] [--hot N] [--budget-mb "B1 B2 …"]
+#                  [--threads N] [--connections N] [--hot N] [--walk SECONDS] [--budget-mb "B1 B2 …"]
 #                  [--cache-dir DIR] [--results FILE] [--wait-idle SECONDS]
 #                  [--import-timeout SECONDS] [--keep]
 #
@@ -29,9 +29,18 @@
 #        nginx   `return 200 "ok"` to the same signed POST a friend/get sends (bench/static.lua),
 #                the ceiling; nginx runs once for the whole script
 #        random  friend/get.action, whole list (updatetime=0), a user drawn at random per request
-#                from the whole set (bench/friend_get_random.lua)
+#                from the whole set (bench/friend_get_random.lua), right after the server started:
+#                the cold start, every list read from the store
+#        walk    the same, every user in turn for --walk SECONDS (default 60; 0 skips walk and
+#                warm), each wrk thread from its own part of the set (bench/friend_get_walk.lua):
+#                fills the caches as far as the budget holds
+#        warm    random again, after the walk: the steady state of a budget that holds the
+#                working set (the issue's "≥ 50 % of the 2k rate" is this phase's)
 #        hot     the same over --hot users (default 1,000) spread over the set, after an
 #                unmeasured warm-up of min(3, DURATION) s over them: cached reads
+#        beside  hot again, measured, while a second wrk (one thread, the same connections) sends
+#                random reads of the whole set beside it: cached reads next to cold ones (no
+#                head-of-line blocking); the second wrk's figures are printed under the table
 #        write   bench/write_mix.lua: friend/add type=1 and friend/delete alternating on pairs
 #                100+ apart, never friends in the ring (so never in the imported graph)
 #      Each phase reports req/s, its ratio to the nginx phase of the same size and budget, p50,
@@ -55,6 +64,7 @@ DURATION=10
 THREADS=1
 CONNECTIONS=32
 HOT=1000
+WALK=60
 BUDGETS=""
 CACHE_DIR=""
 RESULTS=""
@@ -70,13 +80,14 @@ while (($#)); do
     --threads) THREADS="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --hot) HOT="$2"; shift 2 ;;
+    --walk) WALK="$2"; shift 2 ;;
     --budget-mb) BUDGETS="$2"; shift 2 ;;
     --cache-dir) CACHE_DIR="$2"; shift 2 ;;
     --results) RESULTS="$2"; shift 2 ;;
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
     --import-timeout) IMPORT_TIMEOUT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "scale.sh: unknown option $1" >&2; exit 2 ;;
     *) BIN="$1"; shift ;;
   esac
@@ -88,7 +99,7 @@ BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 for tool in wrk nginx python3 curl timeout; do
   command -v "$tool" >/dev/null || die "$tool is not on PATH"
 done
-for n in $SIZES "$FRIENDS" "$DURATION" "$THREADS" "$CONNECTIONS" "$HOT" "$WAIT_IDLE" "$IMPORT_TIMEOUT"; do
+for n in $SIZES "$FRIENDS" "$DURATION" "$THREADS" "$CONNECTIONS" "$HOT" "$WALK" "$WAIT_IDLE" "$IMPORT_TIMEOUT"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a whole number"
 done
 [[ -n "${SIZES// /}" ]] || die "--sizes is empty"
@@ -97,6 +108,7 @@ for b in ${BUDGETS:--}; do
 done
 ((DURATION > 0 && DURATION <= 120)) ||
   die "--duration must be 1..120 seconds (a signature is valid for 5 minutes)"
+((WALK <= 240)) || die "--walk must be 0..240 seconds (a signature is valid for 5 minutes)"
 ((FRIENDS >= 2 && FRIENDS % 2 == 0)) || die "--friends must be even and at least 2"
 ((THREADS > 0 && CONNECTIONS >= THREADS)) || die "--connections must be at least --threads"
 ((HOT > 0)) || die "--hot must be at least 1"
@@ -208,16 +220,19 @@ out ""
 
 # --- phases ---------------------------------------------------------------------------------------
 HZ="$(getconf CLK_TCK)"
-declare -A RPS P50 P99 MAX BAD RSS HWM CPUREQ IDLE OTHERS HITS DISK
+declare -A RPS P50 P99 MAX BAD RSS HWM CPUREQ IDLE OTHERS HITS DISK BESIDE_LINE
 RUN_FAILED=0  # the server of the current run died: its remaining phases are skipped
 
-# phase RUN NAME URL SCRIPT PID EXTRA_ARGS...: one wrk run; the script's args are a fresh
-# signature then EXTRA_ARGS. Records the figures under RUN:NAME.
+# phase RUN NAME URL SCRIPT PID EXTRA_ARGS...: one wrk run of PHASE_SECS seconds (DURATION unless
+# set); the script's args are a fresh signature then EXTRA_ARGS. Records the figures under RUN:NAME.
+# With BESIDE="SCRIPT ARGS…" set, a second wrk runs that script against URL for the same time, and
+# its BENCH line is kept in BESIDE_LINE[RUN:NAME] (its wrong answers count as the phase's).
 phase() {
   local run="$1" name="$2" url="$3" script="$4" pid="$5"
   shift 5
   local k="$run:$name" o="$TMP/wrk-${run//[^A-Za-z0-9]/_}-$name.txt" line cpu0 cpu1 stat0 stat1
-  local wrk_ticks waited=1 h0=0 m0=0 h1=0 m1=0 r0 r1 sig
+  local wrk_ticks waited=1 h0=0 m0=0 h1=0 m1=0 r0 r1 sig secs="${PHASE_SECS:-$DURATION}"
+  local beside_pid="" beside_line="" served
   IDLE[$k]="$(idle_pct)"
   while ((IDLE[$k] < 90 && waited < WAIT_IDLE)); do
     IDLE[$k]="$(idle_pct)"
@@ -228,11 +243,24 @@ phase() {
   r0="$(read_bytes "$pid")"
   stat0="$(busy_ticks)"
   cpu0="$(cpu_ticks "$pid")"
+  if [[ -n "${BESIDE:-}" ]]; then
+    local beside=()  # the script, then its arguments
+    read -r -a beside <<<"$BESIDE"
+    # shellcheck disable=SC2086  # $sig is four words, passed as four script arguments
+    FG_BENCH_DIR="$BENCH" timeout $((secs + 120)) wrk -t 1 -c "$CONNECTIONS" -d "${secs}s" \
+      --timeout 2s --latency -s "$BENCH/${beside[0]}" "$url" -- $sig "${beside[@]:1}" \
+      >"$o.beside" 2>&1 &
+    beside_pid=$!
+  fi
   # shellcheck disable=SC2086  # $sig is four words, passed as four script arguments
-  (FG_BENCH_DIR="$BENCH" timeout $((DURATION + 120)) \
-    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 2s --latency \
+  (FG_BENCH_DIR="$BENCH" timeout $((secs + 120)) \
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 2s --latency \
     -s "$BENCH/$script" "$url" -- $sig "$@" >"$o" 2>&1 &&
     times >"$o.times") || { cat "$o" >&2; echo "!! wrk failed in phase $name"; FAILED=1; }
+  if [[ -n "$beside_pid" ]]; then
+    wait "$beside_pid" || { cat "$o.beside" >&2; echo "!! the wrk beside phase $name failed"; FAILED=1; }
+    beside_line="$(grep '^BENCH ' "$o.beside")" || beside_line=""
+  fi
   cpu1="$(cpu_ticks "$pid")"
   stat1="$(busy_ticks)"
   r1="$(read_bytes "$pid")"
@@ -248,7 +276,7 @@ phase() {
     function sec(t) { split(t, p, "m"); return p[1] * 60 + p[2] }  # "0m1.234s"
     { printf "%.0f", (sec($1) + sec($2)) * hz }')"
   OTHERS[$k]="$(awk -v t=$((stat1 - stat0 - (cpu1 - cpu0) - ${wrk_ticks:-0})) -v hz="$HZ" \
-    -v d="$DURATION" 'BEGIN { v = 100 * t / hz / d; printf "%.0f", v < 0 ? 0 : v }')"
+    -v d="$secs" 'BEGIN { v = 100 * t / hz / d; printf "%.0f", v < 0 ? 0 : v }')"
   RPS[$k]="$(field rps "$line")"
   P50[$k]="$(field p50_us "$line")"
   P99[$k]="$(field p99_us "$line")"
@@ -257,9 +285,22 @@ phase() {
   if (($(field checked "$line") < $(field requests "$line"))); then
     BAD[$k]=$((BAD[$k] + $(field requests "$line") - $(field checked "$line")))
   fi
+  served="$(field requests "$line")"
+  if [[ -n "$beside_pid" ]]; then
+    BESIDE_LINE[$k]="$beside_line"
+    if [[ -z "$beside_line" ]]; then
+      BAD[$k]=$((BAD[$k] + 1))
+    else
+      BAD[$k]=$((BAD[$k] + $(field bad_status "$beside_line") + $(field bad_body "$beside_line") +
+        $(field socket_errors "$beside_line")))
+      served=$((served + $(field requests "$beside_line")))
+    fi
+    grep '^BENCH_FIRST_BAD' "$o.beside" || true
+  fi
   ((BAD[$k] == 0)) || { FAILED=1; echo "!! $name: ${BAD[$k]} wrong answers or socket errors: $line"; }
   grep '^BENCH_FIRST_BAD' "$o" || true
-  CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$(field requests "$line")" \
+  # The server's CPU over every request it answered in the phase (both wrks' with BESIDE).
+  CPUREQ[$k]="$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$served" \
     'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
   DISK[$k]="$(mib_b $((r1 - r0)))"
   if [[ "$pid" == "$FG_PID" ]]; then
@@ -291,12 +332,15 @@ warm_up() {  # warm_up URL SCRIPT SECONDS EXTRA_ARGS...
     { cat "$TMP/warm-up.txt" >&2; echo "!! the warm-up failed"; FAILED=1; }
 }
 
-PHASES="nginx random hot write"
+PHASES="nginx random walk warm hot beside write"
 # shellcheck disable=SC2016  # the backquotes are markdown
 declare -A LABEL=(
   [nginx]='nginx `return 200` (ceiling)'
-  [random]="friend/get, random user of all"
+  [random]="friend/get, random user, cold start"
+  [walk]="friend/get, every user in turn, ${WALK} s"
+  [warm]="friend/get, random user, after walk"
   [hot]="friend/get, hot set of $HOT"
+  [beside]="hot set, random reads beside"
   [write]="friend/add type=1 + friend/delete"
 )
 RUNS=()                 # "users budget" of each run that served, in order
@@ -403,9 +447,15 @@ for USERS in $SIZES; do
     RUN_FAILED=0
     phase "$RUN" nginx "$NGINX_URL" static.lua "$NGINX_PID" "$USERS"
     ((RUN_FAILED)) || phase "$RUN" random "$FG_URL" friend_get_random.lua "$FG_PID" "$USERS" "$FRIENDS"
+    if ((RUN_FAILED == 0 && WALK > 0)); then
+      PHASE_SECS="$WALK" phase "$RUN" walk "$FG_URL" friend_get_walk.lua "$FG_PID" "$USERS" "$FRIENDS" "$THREADS"
+      ((RUN_FAILED)) || phase "$RUN" warm "$FG_URL" friend_get_random.lua "$FG_PID" "$USERS" "$FRIENDS"
+    fi
     if ((RUN_FAILED == 0)); then
       warm_up "$FG_URL" friend_get_random.lua $((DURATION < 3 ? DURATION : 3)) "$USERS" "$FRIENDS" "$HOT"
       phase "$RUN" hot "$FG_URL" friend_get_random.lua "$FG_PID" "$USERS" "$FRIENDS" "$HOT"
+      ((RUN_FAILED)) || BESIDE="friend_get_random.lua $USERS $FRIENDS" \
+        phase "$RUN" beside "$FG_URL" friend_get_random.lua "$FG_PID" "$USERS" "$FRIENDS" "$HOT"
     fi
     ((RUN_FAILED)) || phase "$RUN" write "$FG_URL" write_mix.lua "$FG_PID" "$USERS" "$FRIENDS" 0
     if ((RUN_FAILED)); then
@@ -433,6 +483,12 @@ for USERS in $SIZES; do
     out "$TABLE_HEAD"
     out "$TABLE_RULE"
     for p in $PHASES; do out "$(row "$RUN" "$p")"; done
+    if [[ -n "${BESIDE_LINE[$RUN:beside]:-}" ]]; then
+      L="${BESIDE_LINE[$RUN:beside]}"
+      out ""
+      out "- beside: the random reads next to the hot set answered $(printf '%.0f' "$(field rps "$L")") req/s," \
+        "p50 $(ms "$(field p50_us "$L")") ms, p99 $(ms "$(field p99_us "$L")") ms, max $(ms "$(field max_us "$L")") ms"
+    fi
     ((KEEP)) || rm -rf "$RUN_DIR/data"
   done
 done
