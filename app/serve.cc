@@ -207,9 +207,11 @@ int Serve(const ServeFlags& flags) {
   metrics.AddGauge("friendgraph_store_memory_bytes",
                    "SQLite's heap (page caches included), bounded by the store's share.",
                    [] { return SqliteMemoryUsed(); });
-  // Completions run on the HTTP threads: answers are encoded there, never on the store's.
+  // Completions run on the HTTP threads: answers are encoded there, never on the store's. Writes
+  // are warmed on a reader first: the SQLite writer, which every write waits for, then reads the
+  // rows it needs from memory rather than from the disk.
   FriendService service(*store.value(), *Clock::System(), server.value()->executor(), cache.get(),
-                        users.get(), rows.get());
+                        users.get(), rows.get(), /*warm_writes=*/true);
 
   // Each app's id and limits first, then the link groups they form.
   std::vector<AppContext> contexts;

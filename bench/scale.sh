@@ -42,7 +42,8 @@
 #                random reads of the whole set beside it: cached reads next to cold ones (no
 #                head-of-line blocking); the second wrk's figures are printed under the table
 #        write   bench/write_mix.lua: friend/add type=1 and friend/delete alternating on pairs
-#                100+ apart, never friends in the ring (so never in the imported graph)
+#                100+ apart, never friends in the ring (so never in the imported graph), visited
+#                in random order (users spread over the whole set)
 #      Each phase reports req/s, its ratio to the nginx phase of the same size and budget, p50,
 #      p99, max, wrong answers (statuses, bodies, socket errors, timeouts), the server's CPU per
 #      request, its friend-list cache hits (from /metrics), what it read from disk
@@ -457,7 +458,7 @@ for USERS in $SIZES; do
       ((RUN_FAILED)) || BESIDE="friend_get_random.lua $USERS $FRIENDS" \
         phase "$RUN" beside "$FG_URL" friend_get_random.lua "$FG_PID" "$USERS" "$FRIENDS" "$HOT"
     fi
-    ((RUN_FAILED)) || phase "$RUN" write "$FG_URL" write_mix.lua "$FG_PID" "$USERS" "$FRIENDS" 0
+    ((RUN_FAILED)) || phase "$RUN" write "$FG_URL" write_mix.lua "$FG_PID" "$USERS" "$FRIENDS" 0 random
     if ((RUN_FAILED)); then
       RUN_NOTE[$RUN]="the server died during the phases"
       echo "!! stderr of the server:"

@@ -1,17 +1,20 @@
 -- Durable writes: friend/add.action type=1 and friend/delete.action, alternating on pairs that
 -- are not friends in the seeded graph, so every request really changes the graph:
 -- add makes both edges alive, delete tombstones accid's edge, the next add revives it.
--- Args: AppKey Nonce CurTime CheckSum USERS FRIENDS [OFFSET].
+-- Args: AppKey Nonce CurTime CheckSum USERS FRIENDS [OFFSET [ORDER]].
 --
 -- Thread t owns the USERS pairs (a, a + 100 + OFFSET + t): disjoint across threads, never seeded
 -- friends (seed.py befriends users at most FRIENDS/2 apart), and fresh for each run when OFFSET
 -- grows by the thread count per run (bench/run.sh does). The pairs are visited round-robin, so a
 -- pair comes back only after USERS - 1 other requests of the thread: its previous request has
 -- long been answered (a thread has at most connections/threads in flight), and adds and deletes
--- of one pair never race. Every answer must be exactly {"code":200}.
+-- of one pair never race. ORDER "random" visits them in an order shuffled per thread (still each
+-- once per round): writes to users spread over the whole set, whose rows a large graph does not
+-- keep in memory (bench/scale.sh); otherwise (the default) by a, so that consecutive writes touch
+-- neighbouring users. Every answer must be exactly {"code":200}.
 dofile(os.getenv("FG_BENCH_DIR") .. "/common.lua")
 
-local owner, peer, friends_now, i, count, verifying
+local owner, peer, friends_now, order, i, count, verifying
 
 function init(args)
   sign(args)
@@ -28,6 +31,17 @@ function init(args)
     friends_now[a + 1] = false
   end
   count = users
+  order = {}
+  for k = 1, count do order[k] = k end
+  if args[8] == "random" then
+    math.randomseed(os.time() * 1000 + tid * 7919)
+    for k = count, 2, -1 do  -- Fisher-Yates
+      local j = math.random(1, k)
+      order[k], order[j] = order[j], order[k]
+    end
+  elseif args[8] ~= nil and args[8] ~= "sequential" then
+    error("write_mix: ORDER must be random or sequential")
+  end
   i = 0
   -- wrk (4.x) calls thread 0's request() once at startup to check the script, and never sends
   -- that request. Answer that call without advancing the pairs. Should a wrk version send it
@@ -42,12 +56,13 @@ function request()
                       "accid=" .. owner[1] .. "&faccid=" .. peer[1] .. "&type=1")
   end
   i = i % count + 1
-  local body = "accid=" .. owner[i] .. "&faccid=" .. peer[i]
-  if friends_now[i] then
-    friends_now[i] = false
+  local p = order[i]
+  local body = "accid=" .. owner[p] .. "&faccid=" .. peer[p]
+  if friends_now[p] then
+    friends_now[p] = false
     return wrk.format(nil, "/nimserver/friend/delete.action", nil, body)
   end
-  friends_now[i] = true
+  friends_now[p] = true
   return wrk.format(nil, "/nimserver/friend/add.action", nil, body .. "&type=1")
 end
 

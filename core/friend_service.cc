@@ -8,6 +8,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/dry_run_txn.h"
+
 namespace fg {
 namespace {
 
@@ -71,8 +73,9 @@ std::shared_ptr<const std::vector<Item>> SharedList(std::vector<Item> items) {
 }  // namespace
 
 FriendService::FriendService(Store& store, Clock& clock, Executor& completions,
-                             FriendListCache* cache, UserCache* users, PeerRowsCache* rows)
-    : ctx_{&store, &clock, &completions, cache, users, rows} {
+                             FriendListCache* cache, UserCache* users, PeerRowsCache* rows,
+                             bool warm_writes)
+    : ctx_{&store, &clock, &completions, cache, users, rows}, warm_writes_(warm_writes) {
   assert((!cache && !users && !rows) || store.sole_writer());
 }
 
@@ -87,33 +90,48 @@ void FriendService::Submit(const AppContext& app, Callback<T> done, Rule rule) {
   };
   auto out = std::make_shared<Outcome>();
   Context ctx = ctx_;
-  ctx.store->Write(
-      [ctx, app, out, rule = std::move(rule)](WriteTxn& txn) -> Status {
-        Change change(txn, app, ctx.clock->NowMs());
-        Result<T> result = rule(change);
-        if (!result.ok()) return result.status();
-        out->value = std::move(result).value();
-        out->touched = change.touched();
-        out->profiles_changed = change.profiles_changed();
-        out->rows_changed = change.rows_changed();
-        return Status::Ok();
-      },
-      [ctx, out, done = std::move(done)](const Status& status) mutable {
-        // Committed: drop stale lists before anyone hears of the change.
-        if (status.ok() && ctx.cache && !out->touched.empty()) ctx.cache->Drop(out->touched);
-        if (status.ok() && ctx.users && !out->profiles_changed.empty()) {
-          ctx.users->Drop(out->profiles_changed);
-        }
-        if (status.ok() && ctx.rows && !out->rows_changed.empty()) {
-          ctx.rows->Drop(out->rows_changed);
-        }
-        ctx.completions->Post([status, out, done = std::move(done)] {
-          Guarded([&] {
-            if (!status.ok()) return done(status);
-            done(std::move(*out->value));
+  // Shared by the warming run and the real one (a rule may hold a bulk import's pairs).
+  auto shared_rule = std::make_shared<const Rule>(std::move(rule));
+  auto write = [ctx, app, out, rule = shared_rule, done = std::move(done)]() mutable {
+    ctx.store->Write(
+        [ctx, app, out, rule](WriteTxn& txn) -> Status {
+          Change change(txn, app, ctx.clock->NowMs());
+          Result<T> result = (*rule)(change);
+          if (!result.ok()) return result.status();
+          out->value = std::move(result).value();
+          out->touched = change.touched();
+          out->profiles_changed = change.profiles_changed();
+          out->rows_changed = change.rows_changed();
+          return Status::Ok();
+        },
+        [ctx, out, done = std::move(done)](const Status& status) mutable {
+          // Committed: drop stale lists before anyone hears of the change.
+          if (status.ok() && ctx.cache && !out->touched.empty()) ctx.cache->Drop(out->touched);
+          if (status.ok() && ctx.users && !out->profiles_changed.empty()) {
+            ctx.users->Drop(out->profiles_changed);
+          }
+          if (status.ok() && ctx.rows && !out->rows_changed.empty()) {
+            ctx.rows->Drop(out->rows_changed);
+          }
+          ctx.completions->Post([status, out, done = std::move(done)] {
+            Guarded([&] {
+              if (!status.ok()) return done(status);
+              done(std::move(*out->value));
+            });
           });
         });
-      });
+  };
+  if (!warm_writes_) return write();
+  // The rule runs first on a reader, its writes discarded (DryRunTxn), to bring the rows it
+  // reads into memory; whatever comes of it, the real run follows.
+  ctx.store->Read(
+      [ctx, app, rule = std::move(shared_rule)](ReadTxn& txn) -> Status {
+        DryRunTxn dry(txn);
+        Change change(dry, app, ctx.clock->NowMs());
+        (void)(*rule)(change);
+        return Status::Ok();
+      },
+      [write = std::move(write)](const Status&) mutable { write(); });
 }
 
 template <typename T, typename ReadFn>

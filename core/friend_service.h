@@ -65,9 +65,12 @@ class FriendService {
   // `store`, `clock`, `completions` and the caches must outlive every job the service queued
   // (close the store first); the service itself may go before its jobs complete. Either cache
   // may be null; REQUIRES: caches only with a store that is the sole writer of its data
-  // (asserted).
+  // (asserted). With `warm_writes`, each write job's rule first runs on a store reader with its
+  // writes discarded (core/dry_run_txn.h), so that the writer finds the rows it reads in memory;
+  // for a store whose writer reads from disk (SQLite), at the cost of one more read job per write.
   FriendService(Store& store, Clock& clock, Executor& completions, FriendListCache* cache = nullptr,
-                UserCache* users = nullptr, PeerRowsCache* rows = nullptr);
+                UserCache* users = nullptr, PeerRowsCache* rows = nullptr,
+                bool warm_writes = false);
 
   // Users.
   void CreateUser(const AppContext& app, NewUser user, Callback<User> done);
@@ -185,6 +188,7 @@ class FriendService {
   void Query(Callback<T> done, ReadFn read);
 
   Context ctx_;
+  const bool warm_writes_;
 };
 
 }  // namespace fg

@@ -99,7 +99,8 @@ class FriendServiceRaceTest : public ::testing::TestWithParam<testing::BackendPa
   testing::ThreadExecutor executor_;
   FriendListCache cache_{CacheLimits{.max_items = 10'000}};
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
-  FriendService service_{*store_, clock_, executor_, &cache_};
+  FriendService service_{
+      *store_, clock_, executor_, &cache_, nullptr, nullptr, GetParam().warm_writes};
   AppContext app_;
 };
 
@@ -207,6 +208,9 @@ TEST_P(FriendServiceRaceTest, RandomMixKeepsInvariants) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, FriendServiceRaceTest,
                          ::testing::ValuesIn(testing::AllBackends()), testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(WarmingWrites, FriendServiceRaceTest,
+                         ::testing::ValuesIn(testing::AllBackendsWarmingWrites()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace fg

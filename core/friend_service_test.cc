@@ -61,7 +61,8 @@ class FriendServiceTest : public ::testing::TestWithParam<testing::BackendParam>
   testing::ThreadExecutor executor_;
   FriendListCache cache_{CacheLimits{.max_items = 10'000}};
   std::unique_ptr<Store> store_ = GetParam().open(dir_);
-  FriendService service_{*store_, clock_, executor_, &cache_};
+  FriendService service_{
+      *store_, clock_, executor_, &cache_, nullptr, nullptr, GetParam().warm_writes};
   AppContext app_;
 };
 
@@ -644,6 +645,9 @@ TEST_P(FriendServiceTest, SetRelationsIsAllOrNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FriendServiceTest, ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(WarmingWrites, FriendServiceTest,
+                         ::testing::ValuesIn(testing::AllBackendsWarmingWrites()),
                          testing::BackendName);
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/friend_service.h"
+#include "tests/support/gated_store.h"
 #include "tests/support/test_env.h"
 
 namespace fg {
@@ -16,62 +17,13 @@ namespace {
 
 using testing::TempDir;
 
-// Forwards to a store, holding every read job while the gate is closed, as a disk that has not
-// answered yet would.
-class GatedStore final : public Store {
- public:
-  explicit GatedStore(Store& inner) : inner_(inner) {}
-
-  void Close() override { inner_.Close(); }
-  Result<AppId> EnsureApp(std::string_view name) override { return inner_.EnsureApp(name); }
-  Result<std::string> EnsureSetting(std::string_view key, std::string_view value) override {
-    return inner_.EnsureSetting(key, value);
-  }
-  void Write(WriteJob job, Done done) override { inner_.Write(std::move(job), std::move(done)); }
-  bool sole_writer() const override { return inner_.sole_writer(); }
-  void Read(ReadJob job, Done done) override {
-    {
-      std::lock_guard lock(mu_);
-      if (closed_) {
-        held_.push_back({std::move(job), std::move(done)});
-        return;
-      }
-    }
-    inner_.Read(std::move(job), std::move(done));
-  }
-
-  void CloseGate() {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-  }
-  size_t held() {
-    std::lock_guard lock(mu_);
-    return held_.size();
-  }
-  void OpenGate() {
-    std::vector<std::pair<ReadJob, Done>> held;
-    {
-      std::lock_guard lock(mu_);
-      closed_ = false;
-      held.swap(held_);
-    }
-    for (auto& [job, done] : held) inner_.Read(std::move(job), std::move(done));
-  }
-
- private:
-  Store& inner_;
-  std::mutex mu_;
-  bool closed_ = false;
-  std::vector<std::pair<ReadJob, Done>> held_;
-};
-
 TEST(ReadOrderingTest, ACachedReadCompletesWhileAColdReadWaitsOnTheStore) {
   TempDir dir;
   testing::FakeClock clock;
   testing::ThreadExecutor executor;
   FriendListCache cache(CacheLimits{.max_items = 10'000});
   std::unique_ptr<Store> inner = testing::SqliteBackend::Open(dir);
-  GatedStore store(*inner);
+  testing::GatedStore store(*inner);
   FriendService service(store, clock, executor, &cache);
   AppContext app;
   app.id = store.EnsureApp("app").value();

@@ -83,10 +83,16 @@ struct MemoryBackend {
 struct BackendParam {
   const char* name;
   std::unique_ptr<Store> (*open)(const TempDir&);
+  bool warm_writes = false;  // for suites that run a FriendService: its option of that name
 };
 inline std::vector<BackendParam> AllBackends() {
   return {{SqliteBackend::kName, &SqliteBackend::Open},
           {MemoryBackend::kName, &MemoryBackend::Open}};
+}
+// Each backend again, for a FriendService that warms its writes on a reader first.
+inline std::vector<BackendParam> AllBackendsWarmingWrites() {
+  return {{"SqliteWarmingWrites", &SqliteBackend::Open, true},
+          {"MemoryWarmingWrites", &MemoryBackend::Open, true}};
 }
 inline std::string BackendName(const ::testing::TestParamInfo<BackendParam>& info) {
   return info.param.name;
