@@ -5,6 +5,9 @@ namespace fg {
 std::optional<User> DryRunTxn::FindUser(AppId app, std::string_view account) {
   return reads_.FindUser(app, account);
 }
+std::optional<UserId> DryRunTxn::FindUserId(AppId app, std::string_view account) {
+  return reads_.FindUserId(app, account);
+}
 std::optional<User> DryRunTxn::FindUserById(AppId app, UserId id) {
   return reads_.FindUserById(app, id);
 }

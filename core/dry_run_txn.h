@@ -24,6 +24,7 @@ class DryRunTxn final : public WriteTxn {
   explicit DryRunTxn(ReadTxn& reads) : reads_(reads) {}
 
   std::optional<User> FindUser(AppId app, std::string_view account) override;
+  std::optional<UserId> FindUserId(AppId app, std::string_view account) override;
   std::optional<User> FindUserById(AppId app, UserId id) override;
   std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) override;
   std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override;

@@ -332,11 +332,11 @@ void FriendService::ListFriends(const AppContext& app, UserRef owner, int64_t si
   Query<FriendList>(std::move(done),
                     [key = std::move(key).value(), owner = std::move(owner.account), since_ms,
                      include_tombstones, limit, cache, ticket](ReadTxn& txn) -> Result<FriendList> {
-                      auto u = txn.FindUser(key.app, key.account);
-                      if (!u) return UserNotFound(owner);
+                      auto id = txn.FindUserId(key.app, key.account);
+                      if (!id) return UserNotFound(owner);
                       FriendList list = MakeFriendList(
-                          key.app, u->id,
-                          txn.ListFriends(key.app, u->id, since_ms, include_tombstones, limit));
+                          key.app, *id,
+                          txn.ListFriends(key.app, *id, since_ms, include_tombstones, limit));
                       if (cache) cache->Install(key.app, key.account, ticket, list);
                       return list;
                     });
@@ -359,24 +359,23 @@ void FriendService::ListFriendsPage(const AppContext& app, UserRef owner, std::s
       std::move(done),
       [app_id, account, owner = std::move(owner.account), cursor = std::move(cursor), limit,
        cache = ctx_.cache, ticket](ReadTxn& txn) -> Result<Page<FriendView>> {
-        auto u = txn.FindUser(app_id, account);
-        if (!u) return UserNotFound(owner);
+        auto id = txn.FindUserId(app_id, account);
+        if (!id) return UserNotFound(owner);
         if (cache) {
           // Read the whole list once (it is at most max_friends long) so that the next pages
           // come from memory.
           FriendList list = MakeFriendList(
-              app_id, u->id,
-              txn.ListFriends(app_id, u->id, 0, /*include_tombstones=*/false, SIZE_MAX));
+              app_id, *id, txn.ListFriends(app_id, *id, 0, /*include_tombstones=*/false, SIZE_MAX));
           cache->Install(app_id, account, ticket, list);
           return PageOf(*list, cursor, limit);
         }
-        auto after = FirstKey(cursor, ListKind::kFriends, u->id, 0);
+        auto after = FirstKey(cursor, ListKind::kFriends, *id, 0);
         if (!after.ok()) return after.status();
         Page<FriendView> page;
-        page.items = txn.ListFriendsAfter(app_id, u->id, after.value(), limit + 1);
+        page.items = txn.ListFriendsAfter(app_id, *id, after.value(), limit + 1);
         if (page.items.size() > limit) {
           page.items.resize(limit);
-          page.next_cursor = EncodeCursor(ListKind::kFriends, u->id, page.items.back().edge.peer);
+          page.next_cursor = EncodeCursor(ListKind::kFriends, *id, page.items.back().edge.peer);
         }
         return page;
       });

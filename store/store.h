@@ -49,6 +49,8 @@ class ReadTxn {
 
   // account must already be lower-case.
   virtual std::optional<User> FindUser(AppId app, std::string_view account) = 0;
+  // The id of that user, reading nothing else (in SQLite, the account index alone).
+  virtual std::optional<UserId> FindUserId(AppId app, std::string_view account) = 0;
   virtual std::optional<User> FindUserById(AppId app, UserId id) = 0;
   // The user whose SealTalk number is `st_account`, compared case-insensitively (ASCII).
   virtual std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) = 0;

@@ -93,6 +93,9 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
                     EXPECT_EQ(u->clock_ms, 99);
                     EXPECT_EQ(u->id, id);
                     EXPECT_EQ(txn.FindUser(other, "alice")->id, other_id);
+                    EXPECT_EQ(txn.FindUserId(this->app_, "alice"), id);
+                    EXPECT_EQ(txn.FindUserId(other, "alice"), other_id);
+                    EXPECT_FALSE(txn.FindUserId(this->app_, "nobody").has_value());
                     EXPECT_FALSE(txn.FindUser(other, "alice")->profile.name.has_value());
                   })
                   .ok());

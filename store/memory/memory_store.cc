@@ -41,6 +41,12 @@ class MemoryTxn final : public WriteTxn {
     undo_.clear();
   }
 
+  std::optional<UserId> FindUserId(AppId app, std::string_view account) override {
+    auto it = d_.users.find({app, std::string(account)});
+    if (it == d_.users.end()) return std::nullopt;
+    return it->second.id;
+  }
+
   std::optional<User> FindUser(AppId app, std::string_view account) override {
     auto it = d_.users.find({app, std::string(account)});
     if (it == d_.users.end()) return std::nullopt;

@@ -252,6 +252,14 @@ class SqliteTxn final : public WriteTxn {
     return ReadUser(q, app);
   }
 
+  std::optional<UserId> FindUserId(AppId app, std::string_view account) override {
+    // Covered by the index of UNIQUE (app, account), which holds the row id.
+    Query q(conn_, "SELECT id FROM users WHERE app = ? AND account = ?");
+    q.Bind(app).Bind(account);
+    if (!q.Step()) return std::nullopt;
+    return q.Int(0);
+  }
+
   std::optional<User> FindUserById(AppId app, UserId id) override {
     static const std::string sql =
         std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ? AND app = ?";
@@ -354,9 +362,16 @@ class SqliteTxn final : public WriteTxn {
                      " AND (? OR e.alive = 1)");
       q.Bind(app).Bind(owner).Bind(since_ms).Bind(int64_t{include_tombstones});
       collect(q);
-      std::sort(out.begin(), out.end(), [](const FriendView& a, const FriendView& b) {
-        return a.edge.updated_ms < b.edge.updated_ms;
-      });
+      // Sorted by moving each view once: a FriendView is large, its times are not.
+      std::vector<std::pair<int64_t, uint32_t>> order(out.size());
+      for (size_t i = 0; i < out.size(); ++i) {
+        order[i] = {out[i].edge.updated_ms, static_cast<uint32_t>(i)};
+      }
+      std::sort(order.begin(), order.end());
+      std::vector<FriendView> sorted;
+      sorted.reserve(out.size());
+      for (const auto& [updated_ms, i] : order) sorted.push_back(std::move(out[i]));
+      out = std::move(sorted);
     } else {
       Query q(conn_, "SELECT " FG_EDGE_COLUMNS
                      " FROM edges e INDEXED BY edges_by_change"
