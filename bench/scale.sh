@@ -42,8 +42,10 @@
 #                random reads of the whole set beside it: cached reads next to cold ones (no
 #                head-of-line blocking); the second wrk's figures are printed under the table
 #        write   bench/write_mix.lua: friend/add type=1 and friend/delete alternating on pairs
-#                100+ apart, never friends in the ring (so never in the imported graph), visited
-#                in random order (users spread over the whole set)
+#                100+ apart, never friends in the ring (so never in the imported graph), visited in
+#                order (consecutive writes touch neighbouring users, as bench/run.sh's do)
+#        rwrite  the same on other pairs (offset THREADS), visited in random order: writes to users
+#                spread over the whole set
 #      Each phase reports req/s, its ratio to the nginx phase of the same size and budget, p50,
 #      p99, max, wrong answers (statuses, bodies, socket errors, timeouts), the server's CPU per
 #      request, its friend-list cache hits (from /metrics), what it read from disk
@@ -88,7 +90,7 @@ while (($#)); do
     --wait-idle) WAIT_IDLE="$2"; shift 2 ;;
     --import-timeout) IMPORT_TIMEOUT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,55p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "scale.sh: unknown option $1" >&2; exit 2 ;;
     *) BIN="$1"; shift ;;
   esac
@@ -115,8 +117,9 @@ done
 ((HOT > 0)) || die "--hot must be at least 1"
 for s in $SIZES; do
   ((s > FRIENDS)) || die "size $s must exceed --friends"
-  # write_mix.lua's pairs are (a, a + 100 + thread): 2 x that distance must stay under the size.
-  ((2 * (100 + THREADS) < s)) || die "size $s is too small for write_mix.lua (needs > $((2 * (100 + THREADS))))"
+  # write_mix.lua's pairs are (a, a + 100 + offset + thread), offset up to THREADS: 2 x that
+  # distance must stay under the size.
+  ((2 * (100 + 2 * THREADS) < s)) || die "size $s is too small for write_mix.lua (needs > $((2 * (100 + 2 * THREADS))))"
 done
 if [[ -n "$CACHE_DIR" ]]; then
   mkdir -p "$CACHE_DIR"
@@ -333,7 +336,7 @@ warm_up() {  # warm_up URL SCRIPT SECONDS EXTRA_ARGS...
     { cat "$TMP/warm-up.txt" >&2; echo "!! the warm-up failed"; FAILED=1; }
 }
 
-PHASES="nginx random walk warm hot beside write"
+PHASES="nginx random walk warm hot beside write rwrite"
 # shellcheck disable=SC2016  # the backquotes are markdown
 declare -A LABEL=(
   [nginx]='nginx `return 200` (ceiling)'
@@ -343,6 +346,7 @@ declare -A LABEL=(
   [hot]="friend/get, hot set of $HOT"
   [beside]="hot set, random reads beside"
   [write]="friend/add type=1 + friend/delete"
+  [rwrite]="the same, random pairs"
 )
 RUNS=()                 # "users budget" of each run that served, in order
 declare -A RUN_NOTE     # per run: why it has no figures, if so
@@ -458,7 +462,9 @@ for USERS in $SIZES; do
       ((RUN_FAILED)) || BESIDE="friend_get_random.lua $USERS $FRIENDS" \
         phase "$RUN" beside "$FG_URL" friend_get_random.lua "$FG_PID" "$USERS" "$FRIENDS" "$HOT"
     fi
-    ((RUN_FAILED)) || phase "$RUN" write "$FG_URL" write_mix.lua "$FG_PID" "$USERS" "$FRIENDS" 0 random
+    ((RUN_FAILED)) || phase "$RUN" write "$FG_URL" write_mix.lua "$FG_PID" "$USERS" "$FRIENDS" 0
+    ((RUN_FAILED)) || phase "$RUN" rwrite "$FG_URL" write_mix.lua "$FG_PID" "$USERS" "$FRIENDS" \
+      "$THREADS" random
     if ((RUN_FAILED)); then
       RUN_NOTE[$RUN]="the server died during the phases"
       echo "!! stderr of the server:"
