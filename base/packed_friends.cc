@@ -10,8 +10,8 @@ namespace {
 constexpr uint64_t kAlive = uint64_t{1} << 0;
 constexpr uint64_t kPeerAlive = uint64_t{1} << 1;
 constexpr uint64_t kBidirectional = uint64_t{1} << 2;
-constexpr uint64_t kOtherApp = uint64_t{1}
-                               << 3;  // the peer's app is not the list's: it follows the peer id
+// The peer's app is not the list's: it follows the peer id.
+constexpr uint64_t kOtherApp = uint64_t{1} << 3;
 constexpr uint64_t kAlias = uint64_t{1} << 4;
 constexpr uint64_t kEx = uint64_t{1} << 5;
 constexpr uint64_t kSource = uint64_t{1} << 6;  // non-empty
@@ -55,7 +55,7 @@ void PutDelta(std::string& out, int64_t value, int64_t base) {
 
 int64_t GetDelta(const char*& p, int64_t base) {
   uint64_t z = GetVarint(p);
-  uint64_t d = (z >> 1) ^ (~(z & 1) + 1);
+  uint64_t d = (z >> 1) ^ (~(z & 1) + 1);  // ^ -(z & 1): all ones for an odd z
   return static_cast<int64_t>(static_cast<uint64_t>(base) + d);
 }
 
