@@ -57,6 +57,11 @@ class ReadTxn {
   // Up to `limit` users of the app with id > after_id, by id.
   virtual std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
+  // The edges owner -> p that exist for p in `peers` (ascending, no repeats), by peer: FindEdge
+  // for many peers of one owner at once (a bulk import). Costs one seek, then one row read per
+  // edge of owner's from the first of `peers` to the last.
+  virtual std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                            const std::vector<UserId>& peers) = 0;
   // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked;
   // the first `limit` of them (SIZE_MAX: all). bidirectional = alive && peer_alive, as stored.
   // Costs one row read per edge returned (since_ms = 0 with no limit reads the owner's rows in key

@@ -137,6 +137,34 @@ TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
                   .ok());
 }
 
+TYPED_TEST(StoreContractTest, FindEdgesReturnsThoseOfThePeersAskedThatExist) {
+  UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
+  UserId d = this->AddUser("d"), e = this->AddUser("e");
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                auto ab = this->Edge(a, b, "b", true, 30);
+                ab.fields.alias = "bee";
+                txn.PutEdge(this->app_, ab);
+                txn.PutEdge(this->app_, this->Edge(a, c, "c", true, 20));
+                txn.PutEdge(this->app_, this->Edge(a, d, "d", false, 10));  // a tombstone
+                txn.PutEdge(this->app_, this->Edge(b, e, "e", true, 10));   // another owner
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto found = txn.FindEdges(this->app_, a, {b, d, e});
+                    ASSERT_EQ(found.size(), 2u);
+                    EXPECT_EQ(found[0].peer, b);  // c lies between, not asked
+                    EXPECT_EQ(found[0].fields.alias, "bee");
+                    EXPECT_EQ(found[0].updated_ms, 30);
+                    EXPECT_EQ(found[1].peer, d);
+                    EXPECT_FALSE(found[1].alive);
+                    EXPECT_TRUE(txn.FindEdges(this->app_, a, {}).empty());
+                    EXPECT_TRUE(txn.FindEdges(this->app_, a, {e}).empty());
+                    EXPECT_TRUE(txn.FindEdges(this->app_ + 1, a, {b, c}).empty());
+                    EXPECT_EQ(txn.FindEdges(this->app_, b, {a, c, e}).size(), 1u);
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, RequestsAndRelations) {
   UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {

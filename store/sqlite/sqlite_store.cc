@@ -332,6 +332,25 @@ class SqliteTxn final : public WriteTxn {
     return ReadEdge(q);
   }
 
+  std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                    const std::vector<UserId>& peers) override {
+    std::vector<FriendEdge> out;
+    if (peers.empty()) return out;
+    // One walk along the primary key over the range the peers span; a row is decoded only when
+    // its peer was asked for.
+    Query q(conn_, "SELECT " FG_EDGE_COLUMNS
+                   " FROM edges e WHERE e.app = ? AND e.owner = ? AND e.peer BETWEEN ? AND ?"
+                   " ORDER BY e.peer");
+    q.Bind(app).Bind(owner).Bind(peers.front()).Bind(peers.back());
+    auto next = peers.begin();
+    while (q.Step()) {
+      next = std::lower_bound(next, peers.end(), q.Int(1));
+      if (next == peers.end()) break;
+      if (*next == q.Int(1)) out.push_back(ReadEdge(q));
+    }
+    return out;
+  }
+
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones, size_t limit) override {
     std::vector<FriendView> out;
