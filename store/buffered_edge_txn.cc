@@ -24,18 +24,25 @@ void BufferedEdgeTxn::Prefetch(AppId app, UserId owner, std::vector<UserId> peer
 }
 
 void BufferedEdgeTxn::Flush() {
-  std::vector<std::pair<const Key, Kept>*> dirty;
-  for (auto& entry : kept_) {
-    if (entry.second.dirty) dirty.push_back(&entry);
+  std::vector<Key> dirty;
+  for (const auto& [key, kept] : kept_) {
+    if (kept.dirty) dirty.push_back(key);
   }
   // In key order: each write lands next to the one before it in the store's index.
-  std::sort(dirty.begin(), dirty.end(), [](const auto* a, const auto* b) {
-    return std::tie(a->first.app, a->first.owner, a->first.peer) <
-           std::tie(b->first.app, b->first.owner, b->first.peer);
+  std::sort(dirty.begin(), dirty.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.app, a.owner, a.peer) < std::tie(b.app, b.owner, b.peer);
   });
-  for (auto* entry : dirty) {
-    inner_.PutEdge(entry->first.app, *entry->second.edge);
-    entry->second.dirty = false;
+  std::vector<FriendEdge> edges;
+  edges.reserve(dirty.size());
+  for (size_t i = 0; i < dirty.size(); ++i) {
+    // Moved out, not copied: once written, the wrapped transaction answers for it.
+    auto it = kept_.find(dirty[i]);
+    edges.push_back(std::move(*it->second.edge));
+    kept_.erase(it);
+    if (i + 1 == dirty.size() || dirty[i + 1].app != dirty[i].app) {
+      inner_.PutEdges(dirty[i].app, edges);
+      edges.clear();
+    }
   }
 }
 
@@ -59,6 +66,10 @@ std::vector<FriendEdge> BufferedEdgeTxn::FindEdges(AppId app, UserId owner,
 
 void BufferedEdgeTxn::PutEdge(AppId app, const FriendEdge& edge) {
   kept_[{app, edge.owner, edge.peer}] = {edge, /*dirty=*/true};
+}
+
+void BufferedEdgeTxn::PutEdges(AppId app, std::span<const FriendEdge> edges) {
+  for (const FriendEdge& edge : edges) PutEdge(app, edge);
 }
 
 std::vector<FriendView> BufferedEdgeTxn::ListFriends(AppId app, UserId owner, int64_t since_ms,

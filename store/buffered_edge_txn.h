@@ -34,6 +34,7 @@ class BufferedEdgeTxn final : public WriteTxn {
   std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
                                     const std::vector<UserId>& peers) override;
   void PutEdge(AppId app, const FriendEdge& edge) override;
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override;
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones, size_t limit) override;
   std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -114,6 +115,9 @@ class WriteTxn : public ReadTxn {
   virtual void SaveCounters(AppId app, const User& user) = 0;
   // Inserts or replaces the edge (edge.owner, edge.peer).
   virtual void PutEdge(AppId app, const FriendEdge& edge) = 0;
+  // PutEdge for each of `edges` (distinct keys), in one go: for many edges of a bulk import,
+  // cheapest in key order.
+  virtual void PutEdges(AppId app, std::span<const FriendEdge> edges) = 0;
   // Inserts or replaces the request (request.from, request.to); `app` is the recipient's.
   virtual void PutRequest(AppId app, const FriendRequest& request) = 0;
   // Inserts or replaces the user's avatar (avatar.user). A key already in use is StoreFailure.

@@ -165,6 +165,38 @@ TYPED_TEST(StoreContractTest, FindEdgesReturnsThoseOfThePeersAskedThatExist) {
                   .ok());
 }
 
+TYPED_TEST(StoreContractTest, PutEdgesPutsEachAsPutEdgeWould) {
+  UserId a = this->AddUser("a");
+  std::vector<UserId> peers;
+  for (int i = 0; i < 150; ++i) peers.push_back(this->AddUser("p" + std::to_string(i)));
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutEdge(this->app_, this->Edge(a, peers[0], "p0", false, 5));
+                std::vector<FriendEdge> edges;
+                for (int i = 0; i < 150; ++i) {
+                  edges.push_back(this->Edge(a, peers[i], "p" + std::to_string(i), true, 10 + i));
+                  edges.back().peer_app = this->app_;
+                }
+                edges[7].fields.alias = "seven";
+                edges[7].peer_alive = true;
+                edges[149].source = "import";
+                txn.PutEdges(this->app_, edges);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto all = txn.ListFriendsAfter(this->app_, a, 0, SIZE_MAX);
+                    ASSERT_EQ(all.size(), 150u);
+                    EXPECT_TRUE(all[0].edge.alive);  // the tombstone came back
+                    EXPECT_EQ(all[0].edge.updated_ms, 10);
+                    EXPECT_EQ(all[7].edge.fields.alias, "seven");
+                    EXPECT_TRUE(all[7].bidirectional);
+                    EXPECT_FALSE(all[8].bidirectional);
+                    EXPECT_EQ(all[149].peer_account, "p149");
+                    EXPECT_EQ(all[149].edge.source, "import");
+                    EXPECT_EQ(all[149].edge.version, 159);
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, RequestsAndRelations) {
   UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {

@@ -261,6 +261,10 @@ class MemoryTxn final : public WriteTxn {
     row->friend_count = user.friend_count;
   }
 
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+    for (const FriendEdge& edge : edges) PutEdge(app, edge);
+  }
+
   void PutEdge(AppId app, const FriendEdge& edge) override {
     std::tuple<AppId, UserId, UserId> key{app, edge.owner, edge.peer};
     Remember(d_.edges, key);

@@ -86,6 +86,10 @@ class FaultyTxn final : public WriteTxn {
     BeforeWrite();
     inner_.PutEdge(app, edge);
   }
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+    BeforeWrite();
+    inner_.PutEdges(app, edges);
+  }
   void PutRequest(AppId app, const FriendRequest& request) override {
     BeforeWrite();
     inner_.PutRequest(app, request);
