@@ -7,9 +7,10 @@
 namespace fg {
 
 size_t BufferedEdgeTxn::KeyHash::operator()(const Key& k) const {
-  size_t h = std::hash<int64_t>()(k.app);
-  h = h * 1'000'003 ^ std::hash<int64_t>()(k.owner);
-  return h * 1'000'003 ^ std::hash<int64_t>()(k.peer);
+  // Ids are small and close together: multiplied by odd constants so that they spread.
+  return static_cast<size_t>(k.app) * 0x9E3779B97F4A7C15u ^
+         static_cast<size_t>(k.owner) * 0xC2B2AE3D27D4EB4Fu ^
+         static_cast<size_t>(k.peer) * 0x165667B19E3779F9u;
 }
 
 void BufferedEdgeTxn::Prefetch(AppId app, UserId owner, std::vector<UserId> peers) {
@@ -17,41 +18,49 @@ void BufferedEdgeTxn::Prefetch(AppId app, UserId owner, std::vector<UserId> peer
   if (peers.empty()) return;
   std::sort(peers.begin(), peers.end());
   peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+  // Room for twice as many at once, rather than a rehash of them all every few calls.
+  if (kept_.size() + peers.size() > kept_.bucket_count() * kept_.max_load_factor()) {
+    kept_.reserve(2 * (kept_.size() + peers.size()));
+  }
   for (UserId peer : peers) kept_.emplace(Key{app, owner, peer}, Kept{});
   for (FriendEdge& edge : inner_.FindEdges(app, owner, peers)) {
-    kept_[{app, owner, edge.peer}].edge = std::move(edge);
+    kept_[{app, owner, edge.peer}].edge = Hold(std::move(edge));
   }
 }
 
 void BufferedEdgeTxn::Flush() {
-  std::vector<Key> dirty;
+  std::vector<std::pair<Key, FriendEdge*>> dirty;
   for (const auto& [key, kept] : kept_) {
-    if (kept.dirty) dirty.push_back(key);
+    if (kept.dirty) dirty.emplace_back(key, kept.edge);
   }
   // In key order: each write lands next to the one before it in the store's index.
-  std::sort(dirty.begin(), dirty.end(), [](const Key& a, const Key& b) {
-    return std::tie(a.app, a.owner, a.peer) < std::tie(b.app, b.owner, b.peer);
+  std::sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.app, a.first.owner, a.first.peer) <
+           std::tie(b.first.app, b.first.owner, b.first.peer);
   });
   std::vector<FriendEdge> edges;
   edges.reserve(dirty.size());
   for (size_t i = 0; i < dirty.size(); ++i) {
-    // Moved out, not copied: once written, the wrapped transaction answers for it.
-    auto it = kept_.find(dirty[i]);
-    edges.push_back(std::move(*it->second.edge));
-    kept_.erase(it);
-    if (i + 1 == dirty.size() || dirty[i + 1].app != dirty[i].app) {
-      inner_.PutEdges(dirty[i].app, edges);
+    edges.push_back(std::move(*dirty[i].second));
+    if (i + 1 == dirty.size() || dirty[i + 1].first.app != dirty[i].first.app) {
+      inner_.PutEdges(dirty[i].first.app, edges);
       edges.clear();
     }
   }
+  // The wrapped transaction now holds every edge kept (the written ones were moved out): it
+  // answers from here on.
+  kept_.clear();
+  edges_.clear();
 }
 
 std::optional<FriendEdge> BufferedEdgeTxn::FindEdge(AppId app, UserId owner, UserId peer) {
   auto it = kept_.find({app, owner, peer});
   if (it == kept_.end()) {
-    it = kept_.emplace(Key{app, owner, peer}, Kept{inner_.FindEdge(app, owner, peer)}).first;
+    auto edge = inner_.FindEdge(app, owner, peer);
+    it = kept_.emplace(Key{app, owner, peer}, Kept{edge ? Hold(std::move(*edge)) : nullptr}).first;
   }
-  return it->second.edge;
+  if (!it->second.edge) return std::nullopt;
+  return *it->second.edge;
 }
 
 std::vector<FriendEdge> BufferedEdgeTxn::FindEdges(AppId app, UserId owner,
@@ -59,13 +68,19 @@ std::vector<FriendEdge> BufferedEdgeTxn::FindEdges(AppId app, UserId owner,
   Prefetch(app, owner, peers);
   std::vector<FriendEdge> out;
   for (UserId peer : peers) {
-    if (const auto& edge = kept_.at({app, owner, peer}).edge) out.push_back(*edge);
+    if (const FriendEdge* edge = kept_.at({app, owner, peer}).edge) out.push_back(*edge);
   }
   return out;
 }
 
 void BufferedEdgeTxn::PutEdge(AppId app, const FriendEdge& edge) {
-  kept_[{app, edge.owner, edge.peer}] = {edge, /*dirty=*/true};
+  Kept& kept = kept_[{app, edge.owner, edge.peer}];
+  if (kept.edge) {
+    *kept.edge = edge;
+  } else {
+    kept.edge = Hold(edge);
+  }
+  kept.dirty = true;
 }
 
 void BufferedEdgeTxn::PutEdges(AppId app, std::span<const FriendEdge> edges) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -26,8 +27,8 @@ class BufferedEdgeTxn final : public WriteTxn {
   // then reads nothing.
   void Prefetch(AppId app, UserId owner, std::vector<UserId> peers);
   // Writes every edge put since the last Flush to the wrapped transaction, once each, in key
-  // order. A job calls it before it returns success; a job that fails need not (its transaction
-  // rolls back).
+  // order, and forgets every edge kept (later lookups read the wrapped transaction again). A job
+  // calls it before it returns success; a job that fails need not (its transaction rolls back).
   void Flush();
 
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override;
@@ -116,12 +117,16 @@ class BufferedEdgeTxn final : public WriteTxn {
     size_t operator()(const Key& k) const;
   };
   struct Kept {
-    std::optional<FriendEdge> edge;  // nullopt: there is no such edge
-    bool dirty = false;              // put since the last Flush
+    FriendEdge* edge = nullptr;  // in edges_; nullptr: there is no such edge
+    bool dirty = false;          // put since the last Flush
   };
+  // Stores `edge` in edges_.
+  FriendEdge* Hold(FriendEdge edge) { return &edges_.emplace_back(std::move(edge)); }
 
   WriteTxn& inner_;
+  // Small entries, the edges themselves apart: most keys a bulk job reads have no edge.
   std::unordered_map<Key, Kept, KeyHash> kept_;
+  std::deque<FriendEdge> edges_;  // grows until Flush
 };
 
 }  // namespace fg
