@@ -1,7 +1,6 @@
 #include "store/buffered_edge_txn.h"
 
 #include <algorithm>
-#include <functional>
 #include <tuple>
 
 namespace fg {
@@ -100,10 +99,7 @@ std::vector<FriendView> BufferedEdgeTxn::ListFriendsAfter(AppId app, UserId owne
 }
 
 void BufferedEdgeTxn::DeleteUserRows(AppId app, UserId id) {
-  Flush();
-  // The user's own edges go with it; those kept would otherwise still answer.
-  std::erase_if(
-      kept_, [&](const auto& entry) { return entry.first.app == app && entry.first.owner == id; });
+  Flush();  // which forgets the user's edges kept, too
   inner_.DeleteUserRows(app, id);
 }
 
