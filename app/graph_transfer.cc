@@ -196,9 +196,8 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
           if (txn.FindSetting(key).value_or("") != batch->before) {
             return Status(Code::kInternal, "the batch before did not land");
           }
-          Change change(txn, app, now_ms);
           size_t failed = 0;
-          Status s = ImportRecordsRule(change, batch->records, &failed);
+          Status s = ImportRecordsRule(txn, app, now_ms, batch->records, &failed);
           if (!s.ok()) return AtLine(batch->line_of[failed], s);
           txn.PutSetting(key, batch->after);
           return Status::Ok();

@@ -36,15 +36,12 @@ bool SameFields(const EdgeFields& a, const EdgeFields& b) {
 
 }  // namespace
 
-std::string Change::IndexKey(AppId app, std::string_view account) {
-  std::string key = std::to_string(app);
-  key.push_back('/');
-  key.append(account);
-  return key;
+size_t Change::IndexHash::operator()(const std::pair<AppId, std::string_view>& key) const {
+  return std::hash<std::string_view>()(key.second) * 31 + std::hash<AppId>()(key.first);
 }
 
 User* Change::Find(const UserKey& key) {
-  auto it = index_.find(IndexKey(key.app, key.account));
+  auto it = index_.find(std::pair<AppId, std::string_view>(key.app, key.account));
   return it == index_.end() ? nullptr : it->second;
 }
 
@@ -52,7 +49,7 @@ User* Change::Keep(User user) {
   int64_t version = user.version;
   users_.push_back({std::make_unique<User>(std::move(user)), version});
   User* kept = users_.back().user.get();
-  index_.emplace(IndexKey(kept->app, kept->account), kept);
+  index_.emplace(std::pair(kept->app, kept->account), kept);
   return kept;
 }
 
@@ -95,7 +92,7 @@ Status Change::LockPair(const UserRef& a, const UserRef& b, User*& ua, User*& ub
   if (ka.value() == kb.value()) {
     return {Code::kInvalidArgument, "a user cannot be their own friend"};
   }
-  LockMore({ka.value(), kb.value()});
+  if (!Find(ka.value()) || !Find(kb.value())) LockMore({ka.value(), kb.value()});
   ua = Find(ka.value());
   if (!ua) return UserNotFound(a.account);
   ub = Find(kb.value());
@@ -272,9 +269,9 @@ void Change::WriteAlive(User& owner, User& peer, std::optional<FriendEdge> exist
 
 std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {
   std::vector<UserKey> missing;
-  std::unordered_set<std::string> asked;
+  std::unordered_set<std::pair<AppId, std::string_view>, IndexHash, IndexEqual> asked;
   for (const auto& k : keys) {
-    if (!Find(k) && asked.insert(IndexKey(k.app, k.account)).second) missing.push_back(k);
+    if (!Find(k) && asked.insert({k.app, k.account}).second) missing.push_back(k);
   }
   if (!missing.empty()) {
     for (auto& u : txn_.LockUsers(missing)) Keep(std::move(u));

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "base/model.h"
@@ -157,10 +158,24 @@ class Change {
   int64_t now_ms_;
   // Adds a loaded or created user to the job and its index.
   User* Keep(User user);
-  static std::string IndexKey(AppId app, std::string_view account);
+  // users_ by app and account, found by a (app, string_view) pair without building a key.
+  struct IndexHash {
+    using is_transparent = void;
+    size_t operator()(const std::pair<AppId, std::string_view>& key) const;
+    size_t operator()(const std::pair<AppId, std::string>& key) const {
+      return (*this)(std::pair<AppId, std::string_view>(key.first, key.second));
+    }
+  };
+  struct IndexEqual {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return a.first == b.first && std::string_view(a.second) == std::string_view(b.second);
+    }
+  };
 
   std::vector<Locked> users_;
-  std::unordered_map<std::string, User*> index_;  // IndexKey -> the user in users_
+  std::unordered_map<std::pair<AppId, std::string>, User*, IndexHash, IndexEqual> index_;
   std::vector<UserKey> touched_;
   std::unordered_set<UserId> touched_ids_;
   std::unordered_set<UserId> created_;  // adopted: created by this job

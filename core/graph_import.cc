@@ -1,6 +1,10 @@
 #include "core/graph_import.h"
 
+#include <map>
 #include <type_traits>
+#include <utility>
+
+#include "store/buffered_edge_txn.h"
 
 namespace fg {
 namespace {
@@ -12,7 +16,10 @@ bool HasLater(const UserUpdate& later) {
 
 }  // namespace
 
-Status ImportRecordsRule(Change& change, const std::vector<ImportRecord>& records, size_t* failed) {
+Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
+                         const std::vector<ImportRecord>& records, size_t* failed) {
+  BufferedEdgeTxn buffered(txn);
+  Change change(buffered, app, now_ms);
   // Every user the edges and relations name, locked at once, in the store's order (those created
   // below join the job as they are made).
   std::vector<UserKey> keys;
@@ -20,13 +27,28 @@ Status ImportRecordsRule(Change& change, const std::vector<ImportRecord>& record
     std::visit(
         [&](const auto& r) {
           if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, ImportUser>) {
-            keys.push_back({change.app().id, NormalizeAccount(r.owner)});
-            keys.push_back({change.app().id, NormalizeAccount(r.peer)});
+            keys.push_back({app.id, NormalizeAccount(r.owner)});
+            keys.push_back({app.id, NormalizeAccount(r.peer)});
           }
         },
         record);
   }
   change.LockMore(keys);
+
+  // Both edges of every pair between users that exist already (MakeAlive reads the edge, then
+  // its edge back), read at once per owner. A user created below has no edges yet.
+  std::map<std::pair<AppId, UserId>, std::vector<UserId>> wanted;
+  size_t next_key = 0;
+  for (const ImportRecord& record : records) {
+    if (std::holds_alternative<ImportUser>(record)) continue;
+    const User* owner = change.Find(keys[next_key++]);
+    const User* peer = change.Find(keys[next_key++]);
+    if (!std::holds_alternative<ImportEdge>(record) || !owner || !peer) continue;
+    wanted[{owner->app, owner->id}].push_back(peer->id);
+    wanted[{peer->app, peer->id}].push_back(owner->id);
+  }
+  for (auto& [owner, peers] : wanted)
+    buffered.Prefetch(owner.first, owner.second, std::move(peers));
 
   for (size_t i = 0; i < records.size(); ++i) {
     Status s = std::visit(
@@ -52,6 +74,7 @@ Status ImportRecordsRule(Change& change, const std::vector<ImportRecord>& record
       return s;
     }
   }
+  buffered.Flush();
   change.Commit();
   return Status::Ok();
 }

@@ -52,7 +52,10 @@ using ImportRecord = std::variant<ImportUser, ImportEdge, ImportRelation>;
 // it was, and there a disabled user keeps its friends and a block may stand beside a friendship.
 //
 // On the first record that breaks a rule: its index in `*failed` and its error, and the job rolls
-// back whole (rules.h). Commits the counters once, at the end.
-Status ImportRecordsRule(Change& change, const std::vector<ImportRecord>& records, size_t* failed);
+// back whole (rules.h). Runs in a Change of `app` at `now_ms` over `txn`; the edges are read
+// before the first record (one store call per owner) and written at the end, each once, in key
+// order (store/buffered_edge_txn.h), then the counters, once.
+Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
+                         const std::vector<ImportRecord>& records, size_t* failed);
 
 }  // namespace fg

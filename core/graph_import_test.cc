@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "tests/support/test_env.h"
@@ -38,8 +40,7 @@ class GraphImportTest : public ::testing::TestWithParam<testing::BackendParam> {
   Status Import(const std::vector<ImportRecord>& records, size_t* failed = nullptr) {
     size_t ignored = SIZE_MAX;
     return WriteAndWait(*store_, [&](WriteTxn& txn) {
-      Change change(txn, app_, now_ms_);
-      return ImportRecordsRule(change, records, failed ? failed : &ignored);
+      return ImportRecordsRule(txn, app_, now_ms_, records, failed ? failed : &ignored);
     });
   }
   std::optional<User> Find(const std::string& account) {
@@ -136,6 +137,118 @@ TEST_P(GraphImportTest, AnEdgeAliveAlreadyTakesOnlyItsNewFields) {
   EXPECT_EQ(Find("a")->version, 2);
   EXPECT_EQ(FindEdge("a", "b")->fields.alias, "two");
   EXPECT_EQ(Find("a")->friend_count, 1);
+}
+
+// The same records applied one at a time, each its own job of the rules' primitives over the
+// bare transaction (no edge buffer, no prefetch), as calls would apply them.
+Status ApplyOneByOne(Store& store, const AppContext& app, int64_t now_ms,
+                     const std::vector<ImportRecord>& records) {
+  for (const ImportRecord& record : records) {
+    Status s = WriteAndWait(store, [&](WriteTxn& txn) {
+      Change change(txn, app, now_ms);
+      Status s = std::visit(
+          [&](const auto& r) -> Status {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, ImportUser>) {
+              auto created = CreateUserRule(change, r.user);
+              if (!created.ok()) return created.status();
+              change.Adopt(std::move(created).value());
+              return Status::Ok();
+            } else if constexpr (std::is_same_v<T, ImportEdge>) {
+              User *owner, *peer;
+              if (Status s = change.LockPair(r.owner, r.peer, owner, peer); !s.ok()) return s;
+              return change.MakeAlive(*owner, *peer, r.fields, r.source);
+            } else {
+              return SetRelationRule(change, r.owner, r.peer, r.kind, /*on=*/true).status();
+            }
+          },
+          record);
+      if (s.ok()) change.Commit();
+      return s;
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Every user's counters and every edge between `accounts`, as text: two stores built the same
+// way print the same.
+std::string Dump(Store& store, AppId app, const std::vector<std::string>& accounts) {
+  std::string out;
+  EXPECT_TRUE(ReadAndWait(store, [&](ReadTxn& txn) {
+                for (const std::string& a : accounts) {
+                  auto u = txn.FindUser(app, a);
+                  if (!u) continue;
+                  out += a + " v" + std::to_string(u->version) + " c" +
+                         std::to_string(u->clock_ms) + " n" + std::to_string(u->friend_count) +
+                         "\n";
+                  for (const std::string& b : accounts) {
+                    auto p = txn.FindUser(app, b);
+                    auto e = p ? txn.FindEdge(app, u->id, p->id) : std::nullopt;
+                    if (!e) continue;
+                    out += "  " + a + "->" + b + (e->alive ? " alive" : " dead") +
+                           (e->peer_alive ? " both" : "") + " " + e->peer_account + " " +
+                           e->fields.alias.value_or("-") + " " + e->fields.ex.value_or("-") + " " +
+                           e->source + " c" + std::to_string(e->created_ms) + " u" +
+                           std::to_string(e->updated_ms) + " v" + std::to_string(e->version) + "\n";
+                  }
+                }
+                return Status::Ok();
+              }).ok());
+  return out;
+}
+
+TEST_P(GraphImportTest, BatchesComeOutAsRecordsAppliedOneAtATime) {
+  TempDir other_dir;
+  std::unique_ptr<Store> other = GetParam().open(other_dir);
+  AppContext other_app = app_;
+  other_app.id = other->EnsureApp("app").value();
+  app_.limits.max_friends = 6;
+  other_app.limits.max_friends = 6;
+
+  // Twelve users on a ring, each befriending the 2 on either side (both directions are lines,
+  // as in bench/make_graph.py), then a few edges again with new fields, and one a user already
+  // has; batches of 7 records, so that pairs and fields straddle batches.
+  std::vector<std::string> accounts;
+  std::vector<ImportRecord> records;
+  for (int i = 0; i < 12; ++i) {
+    accounts.push_back("u" + std::to_string(i));
+    records.push_back(MakeUser(accounts.back()));
+  }
+  for (int i = 0; i < 12; ++i) {
+    for (int d : {1, -1, 2, -2}) records.push_back(Edge(accounts[i], accounts[(i + d + 12) % 12]));
+  }
+  records.push_back(Edge("u3", "u4", "four"));
+  records.push_back(Edge("U3", "u4", "four"));  // no field changes: no new version
+  records.push_back(Edge("u4", "u3", "three"));
+  ImportEdge with_ex{"u0", "u1", {}, "other"};
+  with_ex.fields.ex = "{}";
+  records.push_back(with_ex);
+  // u5 -> u9 then u9 -> u5: a new pair between users with edges from earlier batches.
+  records.push_back(Edge("u5", "u9"));
+  records.push_back(Edge("u9", "u5", "five"));
+
+  for (size_t i = 0; i < records.size(); i += 7) {
+    std::vector<ImportRecord> batch(records.begin() + i,
+                                    records.begin() + std::min(records.size(), i + 7));
+    size_t failed = SIZE_MAX;
+    ASSERT_TRUE(Import(batch, &failed).ok()) << "batch at " << i << ", record " << failed;
+  }
+  ASSERT_TRUE(ApplyOneByOne(*other, other_app, now_ms_, records).ok());
+  std::string batched = Dump(*store_, app_.id, accounts);
+  EXPECT_EQ(batched, Dump(*other, other_app.id, accounts));
+  EXPECT_NE(batched.find("u3->u4 alive both u4 four"), std::string::npos) << batched;
+
+  // Past the friend limit in the middle of a batch: the same record fails, nothing of its batch
+  // lands, and the stores stay the same.
+  std::vector<ImportRecord> over = {Edge("u5", "u0"), Edge("u0", "u5"), Edge("u5", "u1")};
+  size_t failed = SIZE_MAX;
+  EXPECT_EQ(Import(over, &failed).code(), Code::kFriendLimit);
+  EXPECT_EQ(failed, 2u);
+  EXPECT_EQ(ApplyOneByOne(*other, other_app, now_ms_, {over[0], over[1]}).code(), Code::kOk);
+  EXPECT_EQ(ApplyOneByOne(*other, other_app, now_ms_, {over[2]}).code(), Code::kFriendLimit);
+  ASSERT_TRUE(Import({over[0], over[1]}).ok());
+  EXPECT_EQ(Dump(*store_, app_.id, accounts), Dump(*other, other_app.id, accounts));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, GraphImportTest, ::testing::ValuesIn(testing::AllBackends()),

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -59,6 +60,11 @@ class ReadTxn {
   // Up to `limit` users of the app with id > after_id, by id.
   virtual std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) = 0;
   virtual std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) = 0;
+  // The edges owner -> p that exist for p in `peers` (ascending, no repeats), by peer: FindEdge
+  // for many peers of one owner at once (a bulk import). Costs one seek, then one row read per
+  // edge of owner's from the first of `peers` to the last.
+  virtual std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                            const std::vector<UserId>& peers) = 0;
   // owner's edges with updated_ms > since_ms, oldest change first; tombstones only if asked;
   // the first `limit` of them (SIZE_MAX: all). bidirectional = alive && peer_alive, as stored.
   // Costs one row read per edge returned (since_ms = 0 with no limit reads the owner's rows in key
@@ -111,6 +117,9 @@ class WriteTxn : public ReadTxn {
   virtual void SaveCounters(AppId app, const User& user) = 0;
   // Inserts or replaces the edge (edge.owner, edge.peer).
   virtual void PutEdge(AppId app, const FriendEdge& edge) = 0;
+  // PutEdge for each of `edges` (distinct keys), in one go: for many edges of a bulk import,
+  // cheapest in key order.
+  virtual void PutEdges(AppId app, std::span<const FriendEdge> edges) = 0;
   // Inserts or replaces the request (request.from, request.to); `app` is the recipient's.
   virtual void PutRequest(AppId app, const FriendRequest& request) = 0;
   // Inserts or replaces the user's avatar (avatar.user). A key already in use is StoreFailure.

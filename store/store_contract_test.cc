@@ -140,6 +140,66 @@ TYPED_TEST(StoreContractTest, EdgesListInChangeOrderWithTombstonesOnRequest) {
                   .ok());
 }
 
+TYPED_TEST(StoreContractTest, FindEdgesReturnsThoseOfThePeersAskedThatExist) {
+  UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
+  UserId d = this->AddUser("d"), e = this->AddUser("e");
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                auto ab = this->Edge(a, b, "b", true, 30);
+                ab.fields.alias = "bee";
+                txn.PutEdge(this->app_, ab);
+                txn.PutEdge(this->app_, this->Edge(a, c, "c", true, 20));
+                txn.PutEdge(this->app_, this->Edge(a, d, "d", false, 10));  // a tombstone
+                txn.PutEdge(this->app_, this->Edge(b, e, "e", true, 10));   // another owner
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto found = txn.FindEdges(this->app_, a, {b, d, e});
+                    ASSERT_EQ(found.size(), 2u);
+                    EXPECT_EQ(found[0].peer, b);  // c lies between, not asked
+                    EXPECT_EQ(found[0].fields.alias, "bee");
+                    EXPECT_EQ(found[0].updated_ms, 30);
+                    EXPECT_EQ(found[1].peer, d);
+                    EXPECT_FALSE(found[1].alive);
+                    EXPECT_TRUE(txn.FindEdges(this->app_, a, {}).empty());
+                    EXPECT_TRUE(txn.FindEdges(this->app_, a, {e}).empty());
+                    EXPECT_TRUE(txn.FindEdges(this->app_ + 1, a, {b, c}).empty());
+                    EXPECT_EQ(txn.FindEdges(this->app_, b, {a, c, e}).size(), 1u);
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, PutEdgesPutsEachAsPutEdgeWould) {
+  UserId a = this->AddUser("a");
+  std::vector<UserId> peers;
+  for (int i = 0; i < 150; ++i) peers.push_back(this->AddUser("p" + std::to_string(i)));
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                txn.PutEdge(this->app_, this->Edge(a, peers[0], "p0", false, 5));
+                std::vector<FriendEdge> edges;
+                for (int i = 0; i < 150; ++i) {
+                  edges.push_back(this->Edge(a, peers[i], "p" + std::to_string(i), true, 10 + i));
+                  edges.back().peer_app = this->app_;
+                }
+                edges[7].fields.alias = "seven";
+                edges[7].peer_alive = true;
+                edges[149].source = "import";
+                txn.PutEdges(this->app_, edges);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(this->Read([&](ReadTxn& txn) {
+                    auto all = txn.ListFriendsAfter(this->app_, a, 0, SIZE_MAX);
+                    ASSERT_EQ(all.size(), 150u);
+                    EXPECT_TRUE(all[0].edge.alive);  // the tombstone came back
+                    EXPECT_EQ(all[0].edge.updated_ms, 10);
+                    EXPECT_EQ(all[7].edge.fields.alias, "seven");
+                    EXPECT_TRUE(all[7].bidirectional);
+                    EXPECT_FALSE(all[8].bidirectional);
+                    EXPECT_EQ(all[149].peer_account, "p149");
+                    EXPECT_EQ(all[149].edge.source, "import");
+                    EXPECT_EQ(all[149].edge.version, 159);
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, RequestsAndRelations) {
   UserId a = this->AddUser("a"), b = this->AddUser("b"), c = this->AddUser("c");
   ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {

@@ -142,6 +142,15 @@ class MemoryTxn final : public WriteTxn {
     return it->second;
   }
 
+  std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                    const std::vector<UserId>& peers) override {
+    std::vector<FriendEdge> out;
+    for (UserId peer : peers) {
+      if (auto edge = FindEdge(app, owner, peer)) out.push_back(std::move(*edge));
+    }
+    return out;
+  }
+
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones, size_t limit) override {
     std::vector<FriendView> out;
@@ -256,6 +265,10 @@ class MemoryTxn final : public WriteTxn {
     row->version = user.version;
     row->clock_ms = user.clock_ms;
     row->friend_count = user.friend_count;
+  }
+
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+    for (const FriendEdge& edge : edges) PutEdge(app, edge);
   }
 
   void PutEdge(AppId app, const FriendEdge& edge) override {

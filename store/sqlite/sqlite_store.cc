@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -93,6 +94,16 @@ class Query {
   }
   Query& Bind(const std::optional<std::string>& v) {
     if (v) return Bind(std::string_view(*v));
+    Check(sqlite3_bind_null(stmt_, ++bound_));
+    return *this;
+  }
+  // Binds `v` without copying it. REQUIRES: `v` outlives the query's next Step.
+  Query& BindUncopied(const std::string& v) {
+    Check(sqlite3_bind_text(stmt_, ++bound_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Query& BindUncopied(const std::optional<std::string>& v) {
+    if (v) return BindUncopied(*v);
     Check(sqlite3_bind_null(stmt_, ++bound_));
     return *this;
   }
@@ -340,6 +351,25 @@ class SqliteTxn final : public WriteTxn {
     return ReadEdge(q);
   }
 
+  std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                    const std::vector<UserId>& peers) override {
+    std::vector<FriendEdge> out;
+    if (peers.empty()) return out;
+    // One walk along the primary key over the range the peers span; a row is decoded only when
+    // its peer was asked for.
+    Query q(conn_, "SELECT " FG_EDGE_COLUMNS
+                   " FROM edges e WHERE e.app = ? AND e.owner = ? AND e.peer BETWEEN ? AND ?"
+                   " ORDER BY e.peer");
+    q.Bind(app).Bind(owner).Bind(peers.front()).Bind(peers.back());
+    auto next = peers.begin();
+    while (q.Step()) {
+      next = std::lower_bound(next, peers.end(), q.Int(1));
+      if (next == peers.end()) break;
+      if (*next == q.Int(1)) out.push_back(ReadEdge(q));
+    }
+    return out;
+  }
+
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones, size_t limit) override {
     std::vector<FriendView> out;
@@ -521,25 +551,23 @@ class SqliteTxn final : public WriteTxn {
   }
 
   void PutEdge(AppId app, const FriendEdge& e) override {
-    Query q(conn_,
-            // An upsert, not INSERT OR REPLACE: an edge that exists is updated in place rather
-            // than deleted and inserted again (in the table and in edges_by_change).
-            "INSERT INTO edges (app, owner, peer, alive, alias, ex, serverex,"
-            " description, phone, region, image_uri, source, created_ms, updated_ms, version,"
-            " peer_account, peer_alive, peer_app)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (app, owner, peer) DO UPDATE SET alive = excluded.alive,"
-            " alias = excluded.alias, ex = excluded.ex, serverex = excluded.serverex,"
-            " description = excluded.description, phone = excluded.phone,"
-            " region = excluded.region, image_uri = excluded.image_uri, source = excluded.source,"
-            " created_ms = excluded.created_ms, updated_ms = excluded.updated_ms,"
-            " version = excluded.version, peer_alive = excluded.peer_alive");
-    q.Bind(app).Bind(e.owner).Bind(e.peer).Bind(int64_t{e.alive});
-    q.Bind(e.fields.alias).Bind(e.fields.ex).Bind(e.fields.serverex).Bind(e.fields.description);
-    q.Bind(e.fields.phone).Bind(e.fields.region).Bind(e.fields.image_uri);
-    q.Bind(e.source).Bind(e.created_ms).Bind(e.updated_ms).Bind(e.version);
-    q.Bind(e.peer_account).Bind(int64_t{e.peer_alive}).Bind(e.peer_app);
+    static const std::string sql = EdgeUpsert(1);
+    Query q(conn_, sql.c_str());
+    BindEdge(q, app, e);
     q.Run();
+  }
+
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+    // Many rows to a statement: its fixed cost (opening cursors, halting) is paid once for all.
+    static constexpr size_t kRows = 64;
+    static const std::string sql = EdgeUpsert(kRows);
+    size_t i = 0;
+    for (; i + kRows <= edges.size(); i += kRows) {
+      Query q(conn_, sql.c_str());
+      for (size_t k = i; k < i + kRows; ++k) BindEdge(q, app, edges[k]);
+      q.Run();
+    }
+    for (; i < edges.size(); ++i) PutEdge(app, edges[i]);
   }
 
   void PutRequest(AppId app, const FriendRequest& r) override {
@@ -606,6 +634,38 @@ class SqliteTxn final : public WriteTxn {
   }
 
  private:
+  // An upsert of `rows` edges, not INSERT OR REPLACE: an edge that exists is updated in place
+  // rather than deleted and inserted again (in the table and in edges_by_change).
+  static std::string EdgeUpsert(size_t rows) {
+    std::string sql =
+        "INSERT INTO edges (app, owner, peer, alive, alias, ex, serverex, description, phone,"
+        " region, image_uri, source, created_ms, updated_ms, version, peer_account, peer_alive,"
+        " peer_app) VALUES ";
+    for (size_t i = 0; i < rows; ++i) {
+      sql += i ? ", " : "";
+      sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+    return sql +
+           " ON CONFLICT (app, owner, peer) DO UPDATE SET alive = excluded.alive,"
+           " alias = excluded.alias, ex = excluded.ex, serverex = excluded.serverex,"
+           " description = excluded.description, phone = excluded.phone,"
+           " region = excluded.region, image_uri = excluded.image_uri, source = excluded.source,"
+           " created_ms = excluded.created_ms, updated_ms = excluded.updated_ms,"
+           " version = excluded.version, peer_alive = excluded.peer_alive";
+  }
+  // The 18 parameters of one row of EdgeUpsert. `e` outlives the statement's step: its text is
+  // bound without a copy.
+  static void BindEdge(Query& q, AppId app, const FriendEdge& e) {
+    q.Bind(app).Bind(e.owner).Bind(e.peer).Bind(int64_t{e.alive});
+    const EdgeFields& f = e.fields;
+    for (const auto* field :
+         {&f.alias, &f.ex, &f.serverex, &f.description, &f.phone, &f.region, &f.image_uri}) {
+      q.BindUncopied(*field);
+    }
+    q.BindUncopied(e.source).Bind(e.created_ms).Bind(e.updated_ms).Bind(e.version);
+    q.BindUncopied(e.peer_account).Bind(int64_t{e.peer_alive}).Bind(e.peer_app);
+  }
+
   static void BindProfile(Query& q, const Profile& p) {
     q.Bind(p.name).Bind(p.icon).Bind(p.sign).Bind(p.email).Bind(p.birth).Bind(p.mobile);
     q.Bind(p.region).Bind(p.gender).Bind(p.ex);

@@ -30,6 +30,10 @@ class FaultyTxn final : public WriteTxn {
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override {
     return inner_.FindEdge(app, owner, peer);
   }
+  std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                    const std::vector<UserId>& peers) override {
+    return inner_.FindEdges(app, owner, peers);
+  }
   std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
                                            size_t limit) override {
     return inner_.ListFriendsAfter(app, owner, after_peer, limit);
@@ -84,6 +88,10 @@ class FaultyTxn final : public WriteTxn {
   void PutEdge(AppId app, const FriendEdge& edge) override {
     BeforeWrite();
     inner_.PutEdge(app, edge);
+  }
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+    BeforeWrite();
+    inner_.PutEdges(app, edges);
   }
   void PutRequest(AppId app, const FriendRequest& request) override {
     BeforeWrite();

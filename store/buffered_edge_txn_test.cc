@@ -1,0 +1,96 @@
+// BufferedEdgeTxn: a job sees through it what it would see without it, and the edges reach the
+// wrapped transaction once each, at Flush.
+#include "store/buffered_edge_txn.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_env.h"
+
+namespace fg {
+namespace {
+
+using testing::TempDir;
+
+template <typename Backend>
+class BufferedEdgeTxnTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    app_ = store_->EnsureApp("buffered").value();
+    ASSERT_TRUE(WriteAndWait(*store_, [&](WriteTxn& txn) {
+                  for (const char* account : {"a", "b", "c"}) {
+                    User u;
+                    u.account = account;
+                    ids_.push_back(txn.InsertUser(app_, u).value());
+                  }
+                  txn.PutEdge(app_, Edge(ids_[0], ids_[1], "b", 10));  // a -> b exists
+                  return Status::Ok();
+                }).ok());
+  }
+
+  FriendEdge Edge(UserId owner, UserId peer, std::string peer_account, int64_t t) {
+    FriendEdge e;
+    e.owner = owner;
+    e.peer = peer;
+    e.peer_app = app_;
+    e.peer_account = std::move(peer_account);
+    e.alive = true;
+    e.created_ms = e.updated_ms = e.version = t;
+    return e;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_ = Backend::Open(dir_);
+  AppId app_ = 0;
+  std::vector<UserId> ids_;
+};
+
+using Backends = ::testing::Types<testing::SqliteBackend, testing::MemoryBackend>;
+TYPED_TEST_SUITE(BufferedEdgeTxnTest, Backends);
+
+TYPED_TEST(BufferedEdgeTxnTest, ReadsSeeTheJobsWritesWhichLandAtFlush) {
+  const AppId app = this->app_;
+  const UserId a = this->ids_[0], b = this->ids_[1], c = this->ids_[2];
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                BufferedEdgeTxn buffered(txn);
+                buffered.Prefetch(app, a, {c, b, c});
+                EXPECT_EQ(buffered.FindEdge(app, a, b)->updated_ms, 10);
+                EXPECT_FALSE(buffered.FindEdge(app, a, c).has_value());
+                buffered.PutEdge(app, this->Edge(a, c, "c", 20));
+                buffered.PutEdge(app, this->Edge(a, c, "c", 30));
+                buffered.PutEdge(app, this->Edge(b, a, "a", 40));
+                EXPECT_EQ(buffered.FindEdge(app, a, c)->updated_ms, 30);
+                auto found = buffered.FindEdges(app, a, {b, c});
+                EXPECT_EQ(found.size(), 2u);
+                EXPECT_FALSE(txn.FindEdge(app, a, c).has_value());  // not written yet
+                buffered.Flush();
+                EXPECT_EQ(txn.FindEdge(app, a, c)->updated_ms, 30);
+                EXPECT_EQ(txn.FindEdge(app, b, a)->updated_ms, 40);
+                // A listing flushes first.
+                buffered.PutEdge(app, this->Edge(c, a, "a", 50));
+                EXPECT_EQ(buffered.ListFriends(app, c, 0, true, SIZE_MAX).size(), 1u);
+                EXPECT_EQ(buffered.ListFriendsAfter(app, b, 0, SIZE_MAX).size(), 1u);
+                // A deleted user's edges go from what is kept too.
+                buffered.DeleteUserRows(app, a);
+                EXPECT_FALSE(buffered.FindEdge(app, a, b).has_value());
+                EXPECT_TRUE(buffered.FindEdge(app, b, a).has_value());
+                return Status::Ok();
+              }).ok());
+}
+
+TYPED_TEST(BufferedEdgeTxnTest, AJobThatFailsWritesNothing) {
+  const AppId app = this->app_;
+  const UserId a = this->ids_[0], c = this->ids_[2];
+  EXPECT_FALSE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                 BufferedEdgeTxn buffered(txn);
+                 buffered.PutEdge(app, this->Edge(a, c, "c", 20));
+                 buffered.Flush();
+                 return Status(Code::kFriendLimit, "no");
+               }).ok());
+  ASSERT_TRUE(ReadAndWait(*this->store_, [&](ReadTxn& txn) {
+                EXPECT_FALSE(txn.FindEdge(app, a, c).has_value());
+                return Status::Ok();
+              }).ok());
+}
+
+}  // namespace
+}  // namespace fg
