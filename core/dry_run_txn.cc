@@ -23,6 +23,10 @@ std::vector<User> DryRunTxn::ListUsersAfter(AppId app, UserId after_id, size_t l
 std::optional<FriendEdge> DryRunTxn::FindEdge(AppId app, UserId owner, UserId peer) {
   return reads_.FindEdge(app, owner, peer);
 }
+std::vector<FriendEdge> DryRunTxn::FindEdges(AppId app, UserId owner,
+                                             const std::vector<UserId>& peers) {
+  return reads_.FindEdges(app, owner, peers);
+}
 std::vector<FriendView> DryRunTxn::ListFriends(AppId app, UserId owner, int64_t since_ms,
                                                bool include_tombstones, size_t limit) {
   return reads_.ListFriends(app, owner, since_ms, include_tombstones, limit);

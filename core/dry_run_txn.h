@@ -30,6 +30,8 @@ class DryRunTxn final : public WriteTxn {
   std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override;
   std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override;
   std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override;
+  std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
+                                    const std::vector<UserId>& peers) override;
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones, size_t limit) override;
   std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
@@ -51,6 +53,7 @@ class DryRunTxn final : public WriteTxn {
   void UpdateUserFields(AppId, const User&) override {}
   void SaveCounters(AppId, const User&) override {}
   void PutEdge(AppId, const FriendEdge&) override {}
+  void PutEdges(AppId, std::span<const FriendEdge>) override {}
   void PutRequest(AppId, const FriendRequest&) override {}
   void PutAvatar(AppId, const Avatar&) override {}
   void PutRelation(AppId, UserId, AppId, UserId, Relation, bool, int64_t) override {}

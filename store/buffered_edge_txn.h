@@ -45,6 +45,9 @@ class BufferedEdgeTxn final : public WriteTxn {
   std::optional<User> FindUser(AppId app, std::string_view account) override {
     return inner_.FindUser(app, account);
   }
+  std::optional<UserId> FindUserId(AppId app, std::string_view account) override {
+    return inner_.FindUserId(app, account);
+  }
   std::optional<User> FindUserById(AppId app, UserId id) override {
     return inner_.FindUserById(app, id);
   }
