@@ -674,7 +674,10 @@ class SqliteTxn final : public WriteTxn {
   Connection& conn_;
 };
 
-Result<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options, bool reader) {
+// What a connection is for: writing the graph, reading it, or copying the WAL into the database.
+enum class Role { kWriter, kReader, kCheckpointer };
+
+Result<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options, Role role) {
   const std::string& path = options.path;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -687,11 +690,12 @@ Result<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& options,
   sqlite3_busy_timeout(db, 5000);
   try {
     conn->Exec("PRAGMA foreign_keys = OFF");
-    if (reader) conn->Exec("PRAGMA query_only = 1");
+    if (role == Role::kReader) conn->Exec("PRAGMA query_only = 1");
     if (options.cache_bytes > 0) {
+      int64_t bytes = options.cache_bytes;
+      if (role != Role::kWriter) bytes = std::min(bytes, SqliteOptions::kSmallCacheBytes);
       // A negative cache_size is in KiB.
-      std::string pragma =
-          "PRAGMA cache_size = -" + std::to_string((options.cache_bytes + 1023) / 1024);
+      std::string pragma = "PRAGMA cache_size = -" + std::to_string((bytes + 1023) / 1024);
       conn->Exec(pragma.c_str());
     }
   } catch (const StoreFailure& e) {
@@ -984,7 +988,7 @@ class SqliteStore final : public Store {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (options.cache_bytes > 0) sqlite3_soft_heap_limit64(options.cache_bytes);
-  auto writer = OpenConnection(options, /*reader=*/false);
+  auto writer = OpenConnection(options, Role::kWriter);
   if (!writer.ok()) return writer.status();
   try {
     writer.value()->Exec("PRAGMA journal_mode = WAL");
@@ -1000,7 +1004,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   // out of descriptors keeps answering on the connections it has).
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
-    auto reader = OpenConnection(options, /*reader=*/true);
+    auto reader = OpenConnection(options, Role::kReader);
     if (!reader.ok()) return reader.status();
     try {
       reader.value()->Exec("SELECT count(*) FROM apps");  // opens the WAL file now
@@ -1009,7 +1013,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     }
     readers.push_back(std::move(reader.value()));
   }
-  auto checkpointer = OpenConnection(options, /*reader=*/false);
+  auto checkpointer = OpenConnection(options, Role::kCheckpointer);
   if (!checkpointer.ok()) return checkpointer.status();
   try {
     // A checkpoint syncs the database file as the writer's commits sync the WAL.

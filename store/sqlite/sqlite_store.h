@@ -33,11 +33,16 @@ struct SqliteOptions {
   // The heap SQLite may hold, page caches included; 0 = SQLite's defaults (no heap limit, 2 MiB of
   // page cache per connection). Otherwise the process-wide soft heap limit is set to it
   // (sqlite3_soft_heap_limit64: SQLite recycles its least recently used cache pages rather than
-  // allocate past it, and exceeds it only when no page can be recycled), and each connection's
-  // cache_size is this too, so that the limit, shared by all connections, is what binds. Being
-  // process-wide, the limit also bounds any other store of the process; the store opened last
-  // sets it.
+  // allocate past it, and exceeds it only when no page can be recycled), and the writer's
+  // cache_size is this too, so that the limit is what binds. Being process-wide, the limit also
+  // bounds any other store of the process; the store opened last sets it.
+  //
+  // The readers and the checkpointer keep kSmallCacheBytes at most: in WAL mode a connection
+  // drops its whole page cache when it begins a read after another connection committed, so the
+  // readers' caches last until the next write, and dropping a large one costs time in proportion
+  // to its pages. The writer's cache survives its own commits: it is the one worth filling.
   int64_t cache_bytes = 0;
+  static constexpr int64_t kSmallCacheBytes = 8 << 20;
   // Tests only: called before each transaction-control statement (BEGIN, SAVEPOINT, ROLLBACK TO,
   // RELEASE, COMMIT, migrations); returning true makes that statement fail as SQLite would.
   std::function<bool(std::string_view statement)> inject_failure;
