@@ -15,38 +15,14 @@
 #include <string_view>
 #include <vector>
 
+#include "store/forwarding_txn.h"
 #include "store/store.h"
 
 namespace fg {
 
-class DryRunTxn final : public WriteTxn {
+class DryRunTxn final : public ForwardingReads {
  public:
-  explicit DryRunTxn(ReadTxn& reads) : reads_(reads) {}
-
-  std::optional<User> FindUser(AppId app, std::string_view account) override;
-  std::optional<UserId> FindUserId(AppId app, std::string_view account) override;
-  std::optional<User> FindUserById(AppId app, UserId id) override;
-  std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) override;
-  std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override;
-  std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override;
-  std::optional<FriendEdge> FindEdge(AppId app, UserId owner, UserId peer) override;
-  std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
-                                    const std::vector<UserId>& peers) override;
-  std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
-                                      bool include_tombstones, size_t limit) override;
-  std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,
-                                           size_t limit) override;
-  std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override;
-  std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
-                                          bool newest_first, size_t limit) override;
-  std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) override;
-  bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override;
-  int64_t CountRelations(AppId app, UserId owner, Relation kind) override;
-  std::vector<std::string> ListRelations(AppId app, UserId owner, Relation kind) override;
-  std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
-                                                 int64_t before_seq, size_t limit) override;
-  std::optional<AppId> FindApp(std::string_view name) override;
-  std::optional<std::string> FindSetting(std::string_view key) override;
+  explicit DryRunTxn(ReadTxn& reads) : ForwardingReads(reads) {}
 
   std::vector<User> LockUsers(const std::vector<UserKey>& keys) override;
   std::optional<UserId> InsertUser(AppId app, const User& user) override;
@@ -61,7 +37,6 @@ class DryRunTxn final : public WriteTxn {
   void PutSetting(std::string_view, std::string_view) override {}
 
  private:
-  ReadTxn& reads_;
   UserId next_new_id_ = -1;
 };
 

@@ -14,13 +14,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/forwarding_txn.h"
 #include "store/store.h"
 
 namespace fg {
 
-class BufferedEdgeTxn final : public WriteTxn {
+class BufferedEdgeTxn final : public ForwardingTxn {
  public:
-  explicit BufferedEdgeTxn(WriteTxn& inner) : inner_(inner) {}
+  explicit BufferedEdgeTxn(WriteTxn& inner) : ForwardingTxn(inner) {}
 
   // Reads owner's edges to `peers` (any order, repeats allowed) that are not kept yet with one
   // FindEdges call, and keeps them and which of them do not exist: a FindEdge for any of them
@@ -42,73 +43,6 @@ class BufferedEdgeTxn final : public WriteTxn {
                                            size_t limit) override;
   void DeleteUserRows(AppId app, UserId id) override;
 
-  std::optional<User> FindUser(AppId app, std::string_view account) override {
-    return inner_.FindUser(app, account);
-  }
-  std::optional<UserId> FindUserId(AppId app, std::string_view account) override {
-    return inner_.FindUserId(app, account);
-  }
-  std::optional<User> FindUserById(AppId app, UserId id) override {
-    return inner_.FindUserById(app, id);
-  }
-  std::optional<User> FindUserByStAccount(AppId app, std::string_view st_account) override {
-    return inner_.FindUserByStAccount(app, st_account);
-  }
-  std::vector<User> ListUsersByMobile(AppId app, std::string_view mobile, size_t limit) override {
-    return inner_.ListUsersByMobile(app, mobile, limit);
-  }
-  std::vector<User> ListUsersAfter(AppId app, UserId after_id, size_t limit) override {
-    return inner_.ListUsersAfter(app, after_id, limit);
-  }
-  std::optional<FriendRequest> FindRequest(AppId app, UserId from, UserId to) override {
-    return inner_.FindRequest(app, from, to);
-  }
-  std::vector<FriendRequest> ListRequests(AppId app, UserId user, int64_t cursor_ms,
-                                          bool newest_first, size_t limit) override {
-    return inner_.ListRequests(app, user, cursor_ms, newest_first, limit);
-  }
-  std::optional<Avatar> FindAvatarByKey(std::string_view key, bool with_bytes) override {
-    return inner_.FindAvatarByKey(key, with_bytes);
-  }
-  bool HasRelation(AppId app, UserId owner, UserId peer, Relation kind) override {
-    return inner_.HasRelation(app, owner, peer, kind);
-  }
-  int64_t CountRelations(AppId app, UserId owner, Relation kind) override {
-    return inner_.CountRelations(app, owner, kind);
-  }
-  std::vector<std::string> ListRelations(AppId app, UserId owner, Relation kind) override {
-    return inner_.ListRelations(app, owner, kind);
-  }
-  std::vector<RelationEntry> ListRelationsBefore(AppId app, UserId owner, Relation kind,
-                                                 int64_t before_seq, size_t limit) override {
-    return inner_.ListRelationsBefore(app, owner, kind, before_seq, limit);
-  }
-  std::optional<AppId> FindApp(std::string_view name) override { return inner_.FindApp(name); }
-  std::optional<std::string> FindSetting(std::string_view key) override {
-    return inner_.FindSetting(key);
-  }
-  std::vector<User> LockUsers(const std::vector<UserKey>& keys) override {
-    return inner_.LockUsers(keys);
-  }
-  std::optional<UserId> InsertUser(AppId app, const User& user) override {
-    return inner_.InsertUser(app, user);
-  }
-  void UpdateUserFields(AppId app, const User& user) override {
-    inner_.UpdateUserFields(app, user);
-  }
-  void SaveCounters(AppId app, const User& user) override { inner_.SaveCounters(app, user); }
-  void PutRequest(AppId app, const FriendRequest& request) override {
-    inner_.PutRequest(app, request);
-  }
-  void PutAvatar(AppId app, const Avatar& avatar) override { inner_.PutAvatar(app, avatar); }
-  void PutRelation(AppId app, UserId owner, AppId peer_app, UserId peer, Relation kind, bool on,
-                   int64_t now_ms) override {
-    inner_.PutRelation(app, owner, peer_app, peer, kind, on, now_ms);
-  }
-  void PutSetting(std::string_view key, std::string_view value) override {
-    inner_.PutSetting(key, value);
-  }
-
  private:
   struct Key {
     AppId app;
@@ -126,7 +60,6 @@ class BufferedEdgeTxn final : public WriteTxn {
   // Stores `edge` in edges_.
   FriendEdge* Hold(FriendEdge edge) { return &edges_.emplace_back(std::move(edge)); }
 
-  WriteTxn& inner_;
   // Small entries, the edges themselves apart: most keys a bulk job reads have no edge.
   std::unordered_map<Key, Kept, KeyHash> kept_;
   std::deque<FriendEdge> edges_;  // grows until Flush
