@@ -53,6 +53,9 @@ struct User {
   int64_t clock_ms = 0;
   // Alive edges the user owns; core/ keeps it equal to the count of them.
   int64_t friend_count = 0;
+  // Pending requests the user sent or received; core/ keeps it equal to the count of them, so
+  // that a befriend between two users of whom one has none looks no request up.
+  int64_t pending_requests = 0;
   // A disabled account takes part in no new friendship (DESIGN.md §2a "Disabled accounts").
   bool disabled = false;
   // argon2id hash in libsodium's string form; empty when the user has no password.

@@ -46,8 +46,8 @@ User* Change::Find(const UserKey& key) {
 }
 
 User* Change::Keep(User user) {
-  int64_t version = user.version;
-  users_.push_back({std::make_unique<User>(std::move(user)), version});
+  int64_t version = user.version, pending = user.pending_requests;
+  users_.push_back({std::make_unique<User>(std::move(user)), version, pending});
   User* kept = users_.back().user.get();
   index_.emplace(std::pair(kept->app, kept->account), kept);
   return kept;
@@ -194,7 +194,12 @@ bool Change::TouchReverse(User& peer, UserId owner, bool owner_alive) {
   return true;
 }
 
-void Change::PutRequest(FriendRequest request, User& from, User& to) {
+void Change::PutRequest(FriendRequest request, bool was_pending, User& from, User& to) {
+  bool pending = request.state == RequestState::kPending;
+  if (pending != was_pending) {
+    from.pending_requests += pending ? 1 : -1;
+    to.pending_requests += pending ? 1 : -1;
+  }
   request.from_app = from.app;
   // Requests are in no cached list: the users' counters move, their cached lists stay.
   request.updated_ms = Advance(from);
@@ -205,12 +210,18 @@ void Change::PutRequest(FriendRequest request, User& from, User& to) {
   txn_.PutRequest(to.app, request);
 }
 
+void Change::DropRequest(const FriendRequest& request, User& other) {
+  if (request.state == RequestState::kPending) --other.pending_requests;
+  RowsChanged(other);
+}
+
 void Change::AcceptPending(User& a, User& b) {
   for (auto [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    if (!MayHavePending(*from, *to)) return;
     auto request = txn_.FindRequest(to->app, from->id, to->id);
     if (request && request->state == RequestState::kPending) {
       request->state = RequestState::kAccepted;
-      PutRequest(*request, *from, *to);
+      PutRequest(*request, /*was_pending=*/true, *from, *to);
     }
   }
 }
@@ -239,10 +250,7 @@ Status Change::BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fie
     EdgeFields back_fields = back ? back->fields : EdgeFields{};
     WriteAlive(peer, owner, std::move(back), back_fields, revive_back, source);
   }
-  // Invariant: a user this job created has no request rows. Its id is new (ids are never used
-  // again), and no rule puts a request and then befriends in one job. So there is nothing to
-  // accept, and bulk imports, which create most of their users, skip the lookups.
-  if (!created_.count(owner.id) && !created_.count(peer.id)) AcceptPending(owner, peer);
+  AcceptPending(owner, peer);
   return Status::Ok();
 }
 
@@ -283,10 +291,7 @@ std::vector<User*> Change::LockMore(const std::vector<UserKey>& keys) {
   return out;
 }
 
-User* Change::Adopt(User user) {
-  created_.insert(user.id);
-  return Keep(std::move(user));
-}
+User* Change::Adopt(User user) { return Keep(std::move(user)); }
 
 void Change::Forget(const User& user) {
   for (auto& l : users_) {
@@ -300,7 +305,8 @@ void Change::Forget(const User& user) {
 
 void Change::Commit() {
   for (auto& l : users_) {
-    if (!l.forgotten && l.user->version != l.loaded_version) {
+    if (!l.forgotten &&
+        (l.user->version != l.loaded_version || l.user->pending_requests != l.loaded_pending)) {
       txn_.SaveCounters(l.user->app, *l.user);
     }
   }

@@ -115,8 +115,17 @@ class Change {
   void Annotate(User& owner, User& peer, const EdgeFields& fields);
   // Tombstones owner -> peer; false if it was not alive.
   bool Tombstone(User& owner, User& peer, bool drop_alias);
-  // Sets a request's state, telling both of its users.
-  void PutRequest(FriendRequest request, User& from, User& to);
+  // Sets a request's state, telling both of its users. `was_pending`: the row stored before, if
+  // any, is pending (the users' pending_requests count it already).
+  void PutRequest(FriendRequest request, bool was_pending, User& from, User& to);
+  // A request row goes away with a user it names (DeleteUserRows): `other`, its other user, no
+  // longer counts it if it was pending.
+  void DropRequest(const FriendRequest& request, User& other);
+  // Whether a pending request between a and b, either way, can exist: false when one of them has
+  // none at all, and no row needs reading.
+  static bool MayHavePending(const User& a, const User& b) {
+    return a.pending_requests > 0 && b.pending_requests > 0;
+  }
   // Both edges alive, pending requests between them settled.
   Status BefriendBoth(User& owner, User& peer, const EdgeFields& owner_fields,
                       std::string_view source);
@@ -149,8 +158,10 @@ class Change {
 
   struct Locked {
     std::unique_ptr<User> user;
-    int64_t loaded_version = 0;  // changed since loading: its counters need writing
-    bool forgotten = false;      // deleted by this job
+    // Its counters as loaded: if any changed, Commit writes them.
+    int64_t loaded_version = 0;
+    int64_t loaded_pending = 0;
+    bool forgotten = false;  // deleted by this job
   };
 
   WriteTxn& txn_;
@@ -178,7 +189,6 @@ class Change {
   std::unordered_map<std::pair<AppId, std::string>, User*, IndexHash, IndexEqual> index_;
   std::vector<UserKey> touched_;
   std::unordered_set<UserId> touched_ids_;
-  std::unordered_set<UserId> created_;  // adopted: created by this job
   std::vector<UserId> profiles_changed_;
   std::vector<UserKey> rows_changed_;
   std::unordered_set<UserId> rows_changed_ids_;

@@ -1,6 +1,8 @@
 // Races: many threads drive FriendService at once; afterwards the graph's invariants must hold.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <random>
 #include <set>
@@ -55,7 +57,8 @@ class FriendServiceRaceTest : public ::testing::TestWithParam<testing::BackendPa
   }
 
   // Every user's edges have distinct versions, and times strictly increase with versions;
-  // bidirectional agrees with the other side; nobody is over the friend limit.
+  // bidirectional agrees with the other side; nobody is over the friend limit; each user's
+  // counters are the counts of its alive edges and of its pending requests.
   void CheckInvariants(int n) {
     for (int i = 0; i < n; ++i) {
       auto edges = testing::ListFriends(service_, app_, Name(i), 0, /*include_tombstones=*/true);
@@ -79,6 +82,13 @@ class FriendServiceRaceTest : public ::testing::TestWithParam<testing::BackendPa
       }
       EXPECT_LE(alive, app_.limits.max_friends);
       EXPECT_EQ(testing::GetUser(service_, app_, Name(i))->friend_count, alive) << Name(i);
+      auto requests = Wait<std::vector<RequestView>>(
+          [&](auto cb) { service_.ListRequests(app_, Name(i), 0, false, SIZE_MAX, cb); });
+      ASSERT_TRUE(requests.ok());
+      int64_t pending = std::count_if(requests->begin(), requests->end(), [](const auto& r) {
+        return r.request.state == RequestState::kPending;
+      });
+      EXPECT_EQ(testing::GetUser(service_, app_, Name(i))->pending_requests, pending) << Name(i);
       // The whole list (cached after the first read) agrees with the store.
       for (int pass = 0; pass < 2; ++pass) {
         auto whole = testing::ListFriends(service_, app_, Name(i), 0, false);
@@ -188,10 +198,12 @@ TEST_P(FriendServiceRaceTest, RandomMixKeepsInvariants) {
         case 1:
           static_cast<void>(Add(Name(a), Name(b), AddMode::kRequest));
           break;
-        case 2:
+        case 2: {
+          Answer answer = std::array{Answer::kAccept, Answer::kRefuse, Answer::kIgnore}[rng() % 3];
           static_cast<void>(Wait<bool>(
-              [&](auto cb) { service_.Respond(app_, Name(a), Name(b), Answer::kAccept, "", cb); }));
+              [&](auto cb) { service_.Respond(app_, Name(a), Name(b), answer, "", cb); }));
           break;
+        }
         case 3: {
           DeleteArgs args{Name(a), Name(b), rng() % 2 == 0, false};
           static_cast<void>(Wait<bool>([&](auto cb) { service_.Delete(app_, args, cb); }));

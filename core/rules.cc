@@ -198,18 +198,25 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
                   "'" + owner->account + "' and '" + peer->account + "' are already friends");
   }
   if (peer_has_owner && args.consent_stands) return befriend(AddOutcome::kAccepted);
-  auto crossing = txn.FindRequest(owner->app, peer->id, owner->id);
-  if (crossing && crossing->state == RequestState::kPending) {
-    return befriend(AddOutcome::kAccepted);
+  bool may_have_pending = Change::MayHavePending(*owner, *peer);
+  if (may_have_pending) {
+    auto crossing = txn.FindRequest(owner->app, peer->id, owner->id);
+    if (crossing && crossing->state == RequestState::kPending) {
+      return befriend(AddOutcome::kAccepted);
+    }
   }
   if (peer->add_policy == AddPolicy::kAllowAny) return befriend(AddOutcome::kPeerAllowsAny);
   if (peer->add_policy == AddPolicy::kDenyAny) {
     return Status(Code::kRefusedByPolicy, "'" + peer->account + "' accepts no friend requests");
   }
   FriendRequest request;
-  if (auto existing = txn.FindRequest(peer->app, owner->id, peer->id);
-      existing && existing->state == RequestState::kPending) {
-    request = std::move(*existing);  // a refresh keeps the first creation time
+  bool refresh = false;
+  if (may_have_pending) {
+    if (auto existing = txn.FindRequest(peer->app, owner->id, peer->id);
+        existing && existing->state == RequestState::kPending) {
+      request = std::move(*existing);  // a refresh keeps the first creation time
+      refresh = true;
+    }
   }
   request.from = owner->id;
   request.to = peer->id;
@@ -217,7 +224,7 @@ Result<AddOutcome> AddRule(Change& change, const AddArgs& args) {
   request.source = args.source;
   request.reply.clear();
   request.state = RequestState::kPending;
-  change.PutRequest(std::move(request), *owner, *peer);
+  change.PutRequest(std::move(request), refresh, *owner, *peer);
   change.Commit();
   return AddOutcome::kRequestSent;
 }
@@ -242,7 +249,7 @@ Result<bool> RespondRule(Change& change, const UserRef& recipient, const UserRef
   } else {
     request->state = answer == Answer::kRefuse ? RequestState::kRefused : RequestState::kIgnored;
     if (answer == Answer::kRefuse) request->reply = reply;
-    change.PutRequest(std::move(*request), *from, *to);
+    change.PutRequest(std::move(*request), /*was_pending=*/true, *from, *to);
   }
   change.Commit();
   return true;
@@ -290,15 +297,21 @@ Result<bool> DeleteUserRule(Change& change, const UserRef& ref) {
     peers.push_back({e.edge.peer_app, e.peer_account});
   }
   // And every user with a request to or from it: those go with it (DeleteUserRows), so their
-  // rows change.
-  for (const auto& r : txn.ListRequests(user->app, user->id, 0, false, SIZE_MAX)) {
+  // rows change, and their pending ones no longer count.
+  auto requests = txn.ListRequests(user->app, user->id, 0, false, SIZE_MAX);
+  std::vector<UserKey> others;  // requests[i]'s other user; none: {}
+  for (const auto& r : requests) {
     auto other = r.from == user->id ? txn.FindUserById(r.to_app, r.to)
                                     : txn.FindUserById(r.from_app, r.from);
-    if (other) peers.push_back({other->app, other->account});
+    others.push_back(other ? UserKey{other->app, other->account} : UserKey{});
+    if (other) peers.push_back(others.back());
   }
   for (User* peer : change.LockMore(peers)) {
     if (change.IsAlive(*peer, *user)) change.Tombstone(*peer, *user, /*drop_alias=*/false);
     change.RowsChanged(*peer);
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (User* other = change.Find(others[i])) change.DropRequest(requests[i], *other);
   }
   change.Forget(*user);
   txn.DeleteUserRows(user->app, user->id);

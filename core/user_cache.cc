@@ -80,7 +80,7 @@ UserCache::Entry UserCache::Card(User user) {
     secret->clear();
     secret->shrink_to_fit();  // clear() alone keeps the heap block
   }
-  user.version = user.clock_ms = user.friend_count = 0;
+  user.version = user.clock_ms = user.friend_count = user.pending_requests = 0;
   return std::make_shared<const User>(std::move(user));
 }
 

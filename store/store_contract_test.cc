@@ -79,6 +79,7 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
                 u.version = 7;
                 u.clock_ms = 99;
                 u.friend_count = 5;
+                u.pending_requests = 3;
                 txn.UpdateUserFields(this->app_, u);
                 txn.SaveCounters(this->app_, u);
                 return Status::Ok();
@@ -91,6 +92,8 @@ TYPED_TEST(StoreContractTest, UsersRoundTripAndStayInTheirApp) {
                     EXPECT_FALSE(u->profile.sign.has_value());
                     EXPECT_EQ(u->version, 7);
                     EXPECT_EQ(u->clock_ms, 99);
+                    EXPECT_EQ(u->friend_count, 5);
+                    EXPECT_EQ(u->pending_requests, 3);
                     EXPECT_EQ(u->id, id);
                     EXPECT_EQ(txn.FindUser(other, "alice")->id, other_id);
                     EXPECT_EQ(txn.FindUserId(this->app_, "alice"), id);

@@ -265,6 +265,7 @@ class MemoryTxn final : public WriteTxn {
     row->version = user.version;
     row->clock_ms = user.clock_ms;
     row->friend_count = user.friend_count;
+    row->pending_requests = user.pending_requests;
   }
 
   void PutEdges(AppId app, std::span<const FriendEdge> edges) override {

@@ -296,6 +296,19 @@ CREATE UNIQUE INDEX users_by_st_account ON users (app, st_account COLLATE NOCASE
 CREATE INDEX users_by_mobile ON users (app, mobile, id) WHERE mobile IS NOT NULL;
 )sql",
      nullptr},
+    // 8: each user's count of pending requests, sent or received (User::pending_requests).
+    // User ids are unique across apps, so a request's two user ids name its two users.
+    {R"sql(
+ALTER TABLE users ADD COLUMN pending_requests INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET pending_requests =
+    (SELECT count(*) FROM requests r WHERE r.state = 0 AND r.app = users.app
+       AND r.to_user = users.id) +
+    (SELECT count(*) FROM requests r WHERE r.state = 0 AND r.from_app = users.app
+       AND r.from_user = users.id)
+  WHERE id IN (SELECT to_user FROM requests WHERE state = 0
+               UNION SELECT from_user FROM requests WHERE state = 0);
+)sql",
+     nullptr},
 };
 
 constexpr int kNewest = sizeof(kMigrations) / sizeof(kMigrations[0]);

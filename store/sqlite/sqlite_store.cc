@@ -152,7 +152,7 @@ class Query {
 constexpr const char* kUserColumns =
     "id, account, name, icon, sign, email, birth, mobile, region, gender, ex, token, add_policy, "
     "created_ms, updated_ms, version, clock_ms, friend_count, disabled, password_hash, epoch, "
-    "icon_ms, st_account, found_by_phone, found_by_st_account";
+    "icon_ms, st_account, found_by_phone, found_by_st_account, pending_requests";
 
 User ReadUser(const Query& q, AppId app) {
   User u;
@@ -182,6 +182,7 @@ User ReadUser(const Query& q, AppId app) {
   u.st_account = q.OptText(22).value_or("");
   u.found_by_phone = q.Int(23) != 0;
   u.found_by_st_account = q.Int(24) != 0;
+  u.pending_requests = q.Int(25);
   return u;
 }
 
@@ -505,8 +506,8 @@ class SqliteTxn final : public WriteTxn {
     Query q(conn_,
             "INSERT INTO users (app, account, name, icon, sign, email, birth, mobile, region,"
             " gender, ex, token, add_policy, created_ms, updated_ms, version, clock_ms,"
-            " friend_count, disabled, password_hash, epoch, icon_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " friend_count, disabled, password_hash, epoch, icon_ms, pending_requests)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (app, account) DO NOTHING");
     q.Bind(app).Bind(u.account);
     BindProfile(q, u.profile);
@@ -520,7 +521,8 @@ class SqliteTxn final : public WriteTxn {
         .Bind(int64_t{u.disabled})
         .Bind(u.password_hash)
         .Bind(u.epoch)
-        .Bind(u.icon_ms);
+        .Bind(u.icon_ms)
+        .Bind(u.pending_requests);
     q.Run();
     if (sqlite3_changes(conn_.db()) == 0) return std::nullopt;
     return sqlite3_last_insert_rowid(conn_.db());
@@ -543,10 +545,11 @@ class SqliteTxn final : public WriteTxn {
   }
 
   void SaveCounters(AppId app, const User& u) override {
-    Query q(
-        conn_,
-        "UPDATE users SET version = ?, clock_ms = ?, friend_count = ? WHERE app = ? AND id = ?");
-    q.Bind(u.version).Bind(u.clock_ms).Bind(u.friend_count).Bind(app).Bind(u.id);
+    Query q(conn_,
+            "UPDATE users SET version = ?, clock_ms = ?, friend_count = ?, pending_requests = ?"
+            " WHERE app = ? AND id = ?");
+    q.Bind(u.version).Bind(u.clock_ms).Bind(u.friend_count).Bind(u.pending_requests);
+    q.Bind(app).Bind(u.id);
     q.Run();
   }
 

@@ -349,6 +349,24 @@ TEST_F(MigrateTest, Migration6SpreadsRequestClocksAndKeepsAvatarsAndIconTimes) {
             (std::vector<int64_t>{1}));
 }
 
+TEST_F(MigrateTest, Migration8CountsEachUsersPendingRequests) {
+  ASSERT_NO_FATAL_FAILURE(BuildVersion5());
+  // Besides BuildVersion5's three pending requests (s1 -> hub, s2 -> hub, hub -> r): one refused.
+  Exec(
+      "INSERT INTO requests (app, from_user, to_user, message, source, state, created_ms,"
+      " updated_ms, from_version, to_version, from_app, to_clock_ms) VALUES"
+      " (1, 4, 2, '', '', 2, 0, 100, 1, 1, 1, 100)");
+  ASSERT_TRUE(sqlite::Migrate(db_, nullptr).ok());
+  std::vector<int64_t> pending;
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db_, "SELECT pending_requests FROM users ORDER BY id", -1, &stmt, nullptr),
+      SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) pending.push_back(sqlite3_column_int64(stmt, 0));
+  sqlite3_finalize(stmt);
+  EXPECT_EQ(pending, (std::vector<int64_t>{3, 1, 1, 1}));
+}
+
 // What migration 6 is for: a database migration 5 left, opened by the store, pages hub's request
 // list one entry at a time (friendMessage with size 1) without losing or repeating one, either
 // way, and a request made afterwards, by core's own rules, comes after all of them.
@@ -396,7 +414,7 @@ TEST_F(MigrateTest, AfterMigration6ARequestListPagesOneByOneAndANewRequestComesL
                 FriendRequest request;
                 request.from = from->id;
                 request.to = to->id;
-                change.PutRequest(request, *from, *to);
+                change.PutRequest(request, /*was_pending=*/false, *from, *to);
                 change.Commit();
                 return Status::Ok();
               }).ok());
