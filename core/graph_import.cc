@@ -1,6 +1,7 @@
 #include "core/graph_import.h"
 
 #include <map>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -21,13 +22,19 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
   BufferedEdgeTxn buffered(txn);
   Change change(buffered, app, now_ms);
   // Every user the edges and relations name, locked at once, in the store's order (those created
-  // below join the job as they are made).
+  // below join the job as they are made). A file lists an owner's lines together: its key is
+  // asked for once per run of them.
   std::vector<UserKey> keys;
+  keys.reserve(2 * records.size());
+  std::string_view last_owner;
   for (const ImportRecord& record : records) {
     std::visit(
         [&](const auto& r) {
           if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, ImportUser>) {
-            keys.push_back({app.id, NormalizeAccount(r.owner)});
+            if (keys.empty() || r.owner != last_owner) {
+              keys.push_back({app.id, NormalizeAccount(r.owner)});
+              last_owner = r.owner;
+            }
             keys.push_back({app.id, NormalizeAccount(r.peer)});
           }
         },
@@ -35,15 +42,25 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
   }
   change.LockMore(keys);
 
+  // Each edge's two users, looked up once: both null where one is not locked yet (created below,
+  // or missing) or both are the same user, and LockPair then says which.
+  std::vector<std::pair<User*, User*>> ends(records.size());
   // Both edges of every pair between users that exist already (MakeAlive reads the edge, then
   // its edge back), read at once per owner. A user created below has no edges yet.
   std::map<std::pair<AppId, UserId>, std::vector<UserId>> wanted;
-  size_t next_key = 0;
-  for (const ImportRecord& record : records) {
-    if (std::holds_alternative<ImportUser>(record)) continue;
-    const User* owner = change.Find(keys[next_key++]);
-    const User* peer = change.Find(keys[next_key++]);
-    if (!std::holds_alternative<ImportEdge>(record) || !owner || !peer) continue;
+  const ImportEdge* last_edge = nullptr;
+  User* last_owner_user = nullptr;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto* edge = std::get_if<ImportEdge>(&records[i]);
+    if (!edge) continue;
+    if (!last_edge || edge->owner != last_edge->owner) {
+      last_owner_user = change.Find({app.id, NormalizeAccount(edge->owner)});
+    }
+    last_edge = edge;
+    User* owner = last_owner_user;
+    User* peer = change.Find({app.id, NormalizeAccount(edge->peer)});
+    if (!owner || !peer || owner == peer) continue;
+    ends[i] = {owner, peer};
     wanted[{owner->app, owner->id}].push_back(peer->id);
     wanted[{peer->app, peer->id}].push_back(owner->id);
   }
@@ -61,8 +78,10 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
             if (!HasLater(r.later)) return Status::Ok();
             return UpdateUserRule(change, user->account, r.later).status();
           } else if constexpr (std::is_same_v<T, ImportEdge>) {
-            User *owner, *peer;
-            if (Status s = change.LockPair(r.owner, r.peer, owner, peer); !s.ok()) return s;
+            auto [owner, peer] = ends[i];
+            if (!owner) {
+              if (Status s = change.LockPair(r.owner, r.peer, owner, peer); !s.ok()) return s;
+            }
             return change.MakeAlive(*owner, *peer, r.fields, r.source);
           } else {
             return SetRelationRule(change, r.owner, r.peer, r.kind, /*on=*/true).status();

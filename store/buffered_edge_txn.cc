@@ -1,85 +1,104 @@
 #include "store/buffered_edge_txn.h"
 
 #include <algorithm>
-#include <tuple>
 
 namespace fg {
 
-size_t BufferedEdgeTxn::KeyHash::operator()(const Key& k) const {
+size_t BufferedEdgeTxn::OwnerHash::operator()(const Owner& o) const {
   // Ids are small and close together: multiplied by odd constants so that they spread.
-  return static_cast<size_t>(k.app) * 0x9E3779B97F4A7C15u ^
-         static_cast<size_t>(k.owner) * 0xC2B2AE3D27D4EB4Fu ^
-         static_cast<size_t>(k.peer) * 0x165667B19E3779F9u;
+  return static_cast<size_t>(o.app) * 0x9E3779B97F4A7C15u ^
+         static_cast<size_t>(o.id) * 0xC2B2AE3D27D4EB4Fu;
+}
+
+BufferedEdgeTxn::Rows::iterator BufferedEdgeTxn::Seek(Rows& rows, UserId peer) {
+  return std::lower_bound(rows.begin(), rows.end(), peer,
+                          [](const Row& row, UserId p) { return row.peer < p; });
 }
 
 void BufferedEdgeTxn::Prefetch(AppId app, UserId owner, std::vector<UserId> peers) {
-  std::erase_if(peers, [&](UserId peer) { return kept_.count({app, owner, peer}) > 0; });
+  Rows& rows = owners_[{app, owner}];
+  std::erase_if(peers, [&](UserId peer) {
+    auto it = Seek(rows, peer);
+    return it != rows.end() && it->peer == peer;
+  });
   if (peers.empty()) return;
   std::sort(peers.begin(), peers.end());
   peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
-  // Room for twice as many at once, rather than a rehash of them all every few calls.
-  if (kept_.size() + peers.size() > kept_.bucket_count() * kept_.max_load_factor()) {
-    kept_.reserve(2 * (kept_.size() + peers.size()));
-  }
-  for (UserId peer : peers) kept_.emplace(Key{app, owner, peer}, Kept{});
+  const size_t kept = rows.size();
+  for (UserId peer : peers) rows.push_back({peer});
+  auto fetched = rows.begin() + static_cast<ptrdiff_t>(kept);
   for (FriendEdge& edge : inner_.FindEdges(app, owner, peers)) {
-    kept_[{app, owner, edge.peer}].edge = Hold(std::move(edge));
+    auto it = std::lower_bound(fetched, rows.end(), edge.peer,
+                               [](const Row& row, UserId p) { return row.peer < p; });
+    it->edge = Hold(std::move(edge));
   }
+  std::inplace_merge(rows.begin(), fetched, rows.end(),
+                     [](const Row& a, const Row& b) { return a.peer < b.peer; });
 }
 
 void BufferedEdgeTxn::Flush() {
-  std::vector<std::pair<Key, FriendEdge*>> dirty;
-  for (const auto& [key, kept] : kept_) {
-    if (kept.dirty) dirty.emplace_back(key, kept.edge);
-  }
+  std::vector<std::pair<Owner, Rows*>> owners;
+  owners.reserve(owners_.size());
+  for (auto& [owner, rows] : owners_) owners.emplace_back(owner, &rows);
   // In key order: each write lands next to the one before it in the store's index.
-  std::sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.first.app, a.first.owner, a.first.peer) <
-           std::tie(b.first.app, b.first.owner, b.first.peer);
+  std::sort(owners.begin(), owners.end(), [](const auto& a, const auto& b) {
+    return a.first.app != b.first.app ? a.first.app < b.first.app : a.first.id < b.first.id;
   });
   std::vector<FriendEdge> edges;
-  edges.reserve(dirty.size());
-  for (size_t i = 0; i < dirty.size(); ++i) {
-    edges.push_back(std::move(*dirty[i].second));
-    if (i + 1 == dirty.size() || dirty[i + 1].first.app != dirty[i].first.app) {
-      inner_.PutEdges(dirty[i].first.app, edges);
+  edges.reserve(dirty_);
+  for (size_t i = 0; i < owners.size(); ++i) {
+    for (Row& row : *owners[i].second) {
+      if (row.dirty) edges.push_back(std::move(edges_[row.edge]));
+    }
+    const AppId app = owners[i].first.app;
+    if (!edges.empty() && (i + 1 == owners.size() || owners[i + 1].first.app != app)) {
+      inner_.PutEdges(app, edges);
       edges.clear();
     }
   }
   // The wrapped transaction now holds every edge kept (the written ones were moved out): it
   // answers from here on.
-  kept_.clear();
+  owners_.clear();
   edges_.clear();
+  dirty_ = 0;
 }
 
 std::optional<FriendEdge> BufferedEdgeTxn::FindEdge(AppId app, UserId owner, UserId peer) {
-  auto it = kept_.find({app, owner, peer});
-  if (it == kept_.end()) {
+  Rows& rows = owners_[{app, owner}];
+  auto it = Seek(rows, peer);
+  if (it == rows.end() || it->peer != peer) {
     auto edge = inner_.FindEdge(app, owner, peer);
-    it = kept_.emplace(Key{app, owner, peer}, Kept{edge ? Hold(std::move(*edge)) : nullptr}).first;
+    it = rows.insert(it, {peer, edge ? Hold(std::move(*edge)) : Row::kNone});
   }
-  if (!it->second.edge) return std::nullopt;
-  return *it->second.edge;
+  if (it->edge == Row::kNone) return std::nullopt;
+  return edges_[it->edge];
 }
 
 std::vector<FriendEdge> BufferedEdgeTxn::FindEdges(AppId app, UserId owner,
                                                    const std::vector<UserId>& peers) {
   Prefetch(app, owner, peers);
+  Rows& rows = owners_[{app, owner}];
   std::vector<FriendEdge> out;
   for (UserId peer : peers) {
-    if (const FriendEdge* edge = kept_.at({app, owner, peer}).edge) out.push_back(*edge);
+    if (uint32_t edge = Seek(rows, peer)->edge; edge != Row::kNone) out.push_back(edges_[edge]);
   }
   return out;
 }
 
 void BufferedEdgeTxn::PutEdge(AppId app, const FriendEdge& edge) {
-  Kept& kept = kept_[{app, edge.owner, edge.peer}];
-  if (kept.edge) {
-    *kept.edge = edge;
+  Rows& rows = owners_[{app, edge.owner}];
+  auto it = Seek(rows, edge.peer);
+  if (it == rows.end() || it->peer != edge.peer) {
+    it = rows.insert(it, {edge.peer, Hold(edge)});
+  } else if (it->edge != Row::kNone) {
+    edges_[it->edge] = edge;
   } else {
-    kept.edge = Hold(edge);
+    it->edge = Hold(edge);
   }
-  kept.dirty = true;
+  if (!it->dirty) {
+    it->dirty = true;
+    ++dirty_;
+  }
 }
 
 void BufferedEdgeTxn::PutEdges(AppId app, std::span<const FriendEdge> edges) {

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -44,25 +43,40 @@ class BufferedEdgeTxn final : public ForwardingTxn {
   void DeleteUserRows(AppId app, UserId id) override;
 
  private:
-  struct Key {
+  struct Owner {
     AppId app;
-    UserId owner;
-    UserId peer;
-    bool operator==(const Key&) const = default;
+    UserId id;
+    bool operator==(const Owner&) const = default;
   };
-  struct KeyHash {
-    size_t operator()(const Key& k) const;
+  struct OwnerHash {
+    size_t operator()(const Owner& o) const;
   };
-  struct Kept {
-    FriendEdge* edge = nullptr;  // in edges_; nullptr: there is no such edge
-    bool dirty = false;          // put since the last Flush
+  // One key owner -> peer: the edge kept, or that there is none. Small: most keys a bulk job
+  // reads have no edge.
+  struct Row {
+    static constexpr uint32_t kNone = UINT32_MAX;
+    UserId peer = 0;
+    uint32_t edge = kNone;  // its index in edges_; kNone: there is no such edge
+    bool dirty = false;     // put since the last Flush
   };
-  // Stores `edge` in edges_.
-  FriendEdge* Hold(FriendEdge edge) { return &edges_.emplace_back(std::move(edge)); }
+  // An owner's rows by peer. A job reads and writes many edges of few owners: a lookup is one
+  // hash of the owner, then a binary search of a few cache lines, and Flush walks the rows in key
+  // order as they lie.
+  using Rows = std::vector<Row>;
 
-  // Small entries, the edges themselves apart: most keys a bulk job reads have no edge.
-  std::unordered_map<Key, Kept, KeyHash> kept_;
-  std::deque<FriendEdge> edges_;  // grows until Flush
+  // The row of peer in `rows`, or where it would go.
+  static Rows::iterator Seek(Rows& rows, UserId peer);
+  // Stores `edge` in edges_; returns its index.
+  uint32_t Hold(FriendEdge edge) {
+    edges_.push_back(std::move(edge));
+    return static_cast<uint32_t>(edges_.size() - 1);
+  }
+
+  std::unordered_map<Owner, Rows, OwnerHash> owners_;
+  // Grows until Flush: in one block, where a deque would allocate each edge on its own (a
+  // FriendEdge is larger than a deque's block).
+  std::vector<FriendEdge> edges_;
+  size_t dirty_ = 0;  // rows put since the last Flush
 };
 
 }  // namespace fg

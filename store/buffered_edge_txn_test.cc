@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
+#include <tuple>
+#include <vector>
+
 #include "tests/support/test_env.h"
 
 namespace fg {
@@ -73,6 +78,52 @@ TYPED_TEST(BufferedEdgeTxnTest, ReadsSeeTheJobsWritesWhichLandAtFlush) {
                 buffered.DeleteUserRows(app, a);
                 EXPECT_FALSE(buffered.FindEdge(app, a, b).has_value());
                 EXPECT_TRUE(buffered.FindEdge(app, b, a).has_value());
+                return Status::Ok();
+              }).ok());
+}
+
+// Records the keys each PutEdges call writes, in order.
+class PutEdgesLog final : public ForwardingTxn {
+ public:
+  using ForwardingTxn::ForwardingTxn;
+  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+    for (const FriendEdge& e : edges) keys.emplace_back(app, e.owner, e.peer);
+    ForwardingTxn::PutEdges(app, edges);
+  }
+  std::vector<std::tuple<AppId, UserId, UserId>> keys;
+};
+
+TYPED_TEST(BufferedEdgeTxnTest, KeysComeInAnyOrderAndLandOnceEachInKeyOrder) {
+  const AppId app = this->app_;
+  const AppId other = this->store_->EnsureApp("buffered-other").value();
+  const UserId a = this->ids_[0], b = this->ids_[1], c = this->ids_[2];
+  ASSERT_TRUE(WriteAndWait(*this->store_, [&](WriteTxn& txn) {
+                PutEdgesLog log(txn);
+                BufferedEdgeTxn buffered(log);
+                // One owner's keys from a point read, two prefetches and puts, interleaved.
+                EXPECT_FALSE(buffered.FindEdge(app, a, c).has_value());
+                buffered.PutEdge(other, this->Edge(c, a, "a", 5));
+                buffered.PutEdge(app, this->Edge(a, c, "c", 20));
+                buffered.Prefetch(app, a, {b, c});
+                buffered.PutEdge(app, this->Edge(b, c, "c", 30));
+                buffered.Prefetch(app, b, {a});
+                buffered.PutEdge(app, this->Edge(a, 1000, "far", 40));
+                buffered.Prefetch(app, a, {b, 999, 1000});
+                buffered.PutEdge(app, this->Edge(a, c, "c", 50));
+                EXPECT_EQ(buffered.FindEdge(app, a, b)->updated_ms, 10);
+                EXPECT_EQ(buffered.FindEdge(app, a, c)->updated_ms, 50);
+                EXPECT_EQ(buffered.FindEdge(app, a, 1000)->updated_ms, 40);
+                EXPECT_FALSE(buffered.FindEdge(app, a, 999).has_value());
+                EXPECT_FALSE(buffered.FindEdge(app, b, a).has_value());
+                EXPECT_EQ(buffered.FindEdges(app, a, {b, c, 999}).size(), 2u);
+                EXPECT_TRUE(log.keys.empty());
+                buffered.Flush();
+                std::vector<std::tuple<AppId, UserId, UserId>> want = {
+                    {app, a, c}, {app, a, 1000}, {app, b, c}, {other, c, a}};
+                std::sort(want.begin(), want.end());
+                EXPECT_EQ(log.keys, want);  // a -> b was only read: not written
+                EXPECT_EQ(txn.FindEdge(app, a, c)->updated_ms, 50);
+                EXPECT_EQ(txn.FindEdge(other, c, a)->updated_ms, 5);
                 return Status::Ok();
               }).ok());
 }
