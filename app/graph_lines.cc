@@ -132,12 +132,12 @@ Result<ImportRecord> DecodeUser(Fields& f) {
     return Bad("\"password_hash\" must be an argon2id hash ($argon2id$…)");
   }
   if (st_account && !st_account->empty()) u.later.st_account = std::move(st_account);
-  return ImportRecord(std::move(u));
+  return ImportRecord(std::make_shared<const ImportUser>(std::move(u)));
 }
 
 Result<ImportRecord> DecodeEdge(Fields& f) {
   ImportEdge e;
-  EdgeFields& x = e.fields;
+  EdgeFields x;
   Status s =
       All([&] { return f.Account("owner", e.owner); }, [&] { return f.Account("peer", e.peer); },
           [&] { return f.String("alias", x.alias); }, [&] { return f.String("ex", x.ex); },
@@ -147,6 +147,9 @@ Result<ImportRecord> DecodeEdge(Fields& f) {
           [&] { return f.String("image_uri", x.image_uri); },
           [&] { return f.String("source", e.source); });
   if (!s.ok()) return s;
+  if (x.alias || x.ex || x.serverex || x.description || x.phone || x.region || x.image_uri) {
+    e.fields = std::make_shared<const EdgeFields>(std::move(x));
+  }
   return ImportRecord(std::move(e));
 }
 

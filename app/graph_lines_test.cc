@@ -11,7 +11,7 @@ TEST(GraphLinesTest, AUserLineCarriesItsProfileAndWhatComesAfterCreation) {
       R"("token":"t","password_hash":"$argon2id$v=19$x","disabled":true,"st_account":"al1ce",)"
       R"("found_by_phone":false})");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const auto& u = std::get<ImportUser>(r.value());
+  const ImportUser& u = *std::get<UserRecord>(r.value());
   EXPECT_EQ(u.user.account, "Alice");
   EXPECT_EQ(u.user.profile.name, "A");
   EXPECT_EQ(u.user.profile.gender, 2);
@@ -35,8 +35,8 @@ TEST(GraphLinesTest, EncodedLinesDecodeToWhatWasEncoded) {
   ASSERT_EQ(line.back(), '\n');
   auto user = DecodeGraphLine(std::string_view(line).substr(0, line.size() - 1));
   ASSERT_TRUE(user.ok()) << user.status().ToString() << line;
-  EXPECT_EQ(std::get<ImportUser>(user.value()).user.profile.icon, u.profile.icon);
-  EXPECT_EQ(std::get<ImportUser>(user.value()).later.found_by_st_account, false);
+  EXPECT_EQ(std::get<UserRecord>(user.value())->user.profile.icon, u.profile.icon);
+  EXPECT_EQ(std::get<UserRecord>(user.value())->later.found_by_st_account, false);
 
   FriendEdge e;
   e.fields.alias = "Bobby";
@@ -48,7 +48,12 @@ TEST(GraphLinesTest, EncodedLinesDecodeToWhatWasEncoded) {
                   "\n");
   auto edge = DecodeGraphLine(std::string_view(line).substr(0, line.size() - 1));
   ASSERT_TRUE(edge.ok());
-  EXPECT_EQ(std::get<ImportEdge>(edge.value()).fields.serverex, e.fields.serverex);
+  ASSERT_NE(std::get<ImportEdge>(edge.value()).fields, nullptr);
+  EXPECT_EQ(std::get<ImportEdge>(edge.value()).fields->serverex, e.fields.serverex);
+  // An edge without fields keeps none.
+  auto bare = DecodeGraphLine(R"({"type":"friend","owner":"alice","peer":"bob"})");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(std::get<ImportEdge>(bare.value()).fields, nullptr);
 
   line = EncodeRelationLine("alice", "carol", Relation::kMute);
   EXPECT_EQ(line, R"({"type":"mute","owner":"alice","peer":"carol"})"

@@ -94,29 +94,35 @@ struct Batch {
 };
 
 // The batches in the store's queue (at most two, so that one is read while one is written) and
-// the failure of the earliest batch that failed (a batch after a failed one fails too).
+// the failure of the earliest batch that failed (a batch after a failed one fails too). A batch
+// whose job completed is freed by the reading thread (in WaitBelow), not by the store's writer,
+// which is the slower of the two.
 class Pipeline {
  public:
   void WaitBelow(size_t n) {
+    std::vector<std::shared_ptr<Batch>> retired;
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return in_flight_ < n; });
+    retired.swap(retired_);
+    lock.unlock();
   }
   void Started() {
     std::lock_guard lock(mu_);
     ++in_flight_;
   }
-  void Finished(const Batch& batch, const Status& status, ImportSummary* summary) {
+  void Finished(std::shared_ptr<Batch> batch, const Status& status, ImportSummary* summary) {
     std::lock_guard lock(mu_);
     --in_flight_;
     if (status.ok()) {
-      summary->lines += batch.lines;
-      summary->users += batch.users;
-      summary->edges += batch.edges;
-      summary->relations += batch.relations;
-    } else if (error_.ok() || batch.seq < error_seq_) {
+      summary->lines += batch->lines;
+      summary->users += batch->users;
+      summary->edges += batch->edges;
+      summary->relations += batch->relations;
+    } else if (error_.ok() || batch->seq < error_seq_) {
       error_ = status;
-      error_seq_ = batch.seq;
+      error_seq_ = batch->seq;
     }
+    retired_.push_back(std::move(batch));
     cv_.notify_all();
   }
   Status error() {
@@ -132,6 +138,7 @@ class Pipeline {
   std::mutex mu_;
   std::condition_variable cv_;
   size_t in_flight_ = 0;
+  std::vector<std::shared_ptr<Batch>> retired_;
   Status error_;
   uint64_t error_seq_ = 0;
 };
@@ -190,8 +197,10 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
     pipeline.WaitBelow(2);
     pipeline.Started();
     int64_t now_ms = clock.NowMs();
+    // The job holds the batch by pointer: the completion, called after its last run, holds it
+    // (and passes it to the pipeline to free).
     store.Write(
-        [batch, key, &app, now_ms](WriteTxn& txn) {
+        [batch = batch.get(), key, &app, now_ms](WriteTxn& txn) {
           // A batch applies only on top of the one before it: if that one failed, so does this.
           if (txn.FindSetting(key).value_or("") != batch->before) {
             return Status(Code::kInternal, "the batch before did not land");
@@ -202,7 +211,9 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
           txn.PutSetting(key, batch->after);
           return Status::Ok();
         },
-        [batch, &pipeline, summary](const Status& s) { pipeline.Finished(*batch, s, summary); });
+        [batch, &pipeline, summary](const Status& s) mutable {
+          pipeline.Finished(std::move(batch), s, summary);
+        });
   };
 
   Status stop;
@@ -221,7 +232,7 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
       stop = AtLine(number, record.status());
       break;
     }
-    batch->users += std::holds_alternative<ImportUser>(record.value());
+    batch->users += std::holds_alternative<UserRecord>(record.value());
     batch->edges += std::holds_alternative<ImportEdge>(record.value());
     batch->relations += std::holds_alternative<ImportRelation>(record.value());
     batch->records.push_back(std::move(record).value());

@@ -1,7 +1,8 @@
 #include "core/graph_import.h"
 
-#include <map>
+#include <algorithm>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -30,7 +31,7 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
   for (const ImportRecord& record : records) {
     std::visit(
         [&](const auto& r) {
-          if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, ImportUser>) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, UserRecord>) {
             if (keys.empty() || r.owner != last_owner) {
               keys.push_back({app.id, NormalizeAccount(r.owner)});
               last_owner = r.owner;
@@ -47,7 +48,13 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
   std::vector<std::pair<User*, User*>> ends(records.size());
   // Both edges of every pair between users that exist already (MakeAlive reads the edge, then
   // its edge back), read at once per owner. A user created below has no edges yet.
-  std::map<std::pair<AppId, UserId>, std::vector<UserId>> wanted;
+  struct Wanted {
+    AppId app;
+    UserId owner;
+    UserId peer;
+  };
+  std::vector<Wanted> wanted;
+  wanted.reserve(2 * records.size());
   const ImportEdge* last_edge = nullptr;
   User* last_owner_user = nullptr;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -61,28 +68,41 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
     User* peer = change.Find({app.id, NormalizeAccount(edge->peer)});
     if (!owner || !peer || owner == peer) continue;
     ends[i] = {owner, peer};
-    wanted[{owner->app, owner->id}].push_back(peer->id);
-    wanted[{peer->app, peer->id}].push_back(owner->id);
+    wanted.push_back({owner->app, owner->id, peer->id});
+    wanted.push_back({peer->app, peer->id, owner->id});
   }
-  for (auto& [owner, peers] : wanted)
-    buffered.Prefetch(owner.first, owner.second, std::move(peers));
+  std::sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
+    return std::tie(a.app, a.owner, a.peer) < std::tie(b.app, b.owner, b.peer);
+  });
+  for (size_t i = 0; i < wanted.size();) {
+    std::vector<UserId> peers;
+    size_t end = i;
+    for (; end < wanted.size() && wanted[end].app == wanted[i].app &&
+           wanted[end].owner == wanted[i].owner;
+         ++end) {
+      peers.push_back(wanted[end].peer);
+    }
+    buffered.Prefetch(wanted[i].app, wanted[i].owner, std::move(peers));
+    i = end;
+  }
 
   for (size_t i = 0; i < records.size(); ++i) {
     Status s = std::visit(
         [&](const auto& r) -> Status {
           using T = std::decay_t<decltype(r)>;
-          if constexpr (std::is_same_v<T, ImportUser>) {
-            auto created = CreateUserRule(change, r.user);
+          if constexpr (std::is_same_v<T, UserRecord>) {
+            auto created = CreateUserRule(change, r->user);
             if (!created.ok()) return created.status();
             User* user = change.Adopt(std::move(created).value());
-            if (!HasLater(r.later)) return Status::Ok();
-            return UpdateUserRule(change, user->account, r.later).status();
+            if (!HasLater(r->later)) return Status::Ok();
+            return UpdateUserRule(change, user->account, r->later).status();
           } else if constexpr (std::is_same_v<T, ImportEdge>) {
             auto [owner, peer] = ends[i];
             if (!owner) {
               if (Status s = change.LockPair(r.owner, r.peer, owner, peer); !s.ok()) return s;
             }
-            return change.MakeAlive(*owner, *peer, r.fields, r.source);
+            static const EdgeFields kNone;
+            return change.MakeAlive(*owner, *peer, r.fields ? *r.fields : kNone, r.source);
           } else {
             return SetRelationRule(change, r.owner, r.peer, r.kind, /*on=*/true).status();
           }

@@ -27,12 +27,16 @@ class GraphImportTest : public ::testing::TestWithParam<testing::BackendParam> {
   static ImportRecord MakeUser(const std::string& account) {
     ImportUser u;
     u.user.account = account;
-    return u;
+    return std::make_shared<const ImportUser>(std::move(u));
   }
   static ImportRecord Edge(const std::string& owner, const std::string& peer,
                            std::optional<std::string> alias = std::nullopt) {
-    ImportEdge e{owner, peer, {}, "import"};
-    e.fields.alias = std::move(alias);
+    ImportEdge e{owner, peer, nullptr, "import"};
+    if (alias) {
+      EdgeFields fields;
+      fields.alias = std::move(alias);
+      e.fields = std::make_shared<const EdgeFields>(std::move(fields));
+    }
     return e;
   }
 
@@ -74,8 +78,8 @@ TEST_P(GraphImportTest, EdgesTakeVersionsClocksCountsAndBidirectionAsCallsWould)
   carol.user.profile.name = "C";
   carol.later.disabled = true;
   carol.later.st_account = "carol01";
-  ASSERT_TRUE(Import({MakeUser("a"), MakeUser("b"), carol, Edge("a", "b", "bee"), Edge("b", "a"),
-                      Edge("a", "carol")})
+  ASSERT_TRUE(Import({MakeUser("a"), MakeUser("b"), std::make_shared<const ImportUser>(carol),
+                      Edge("a", "b", "bee"), Edge("b", "a"), Edge("a", "carol")})
                   .ok());
   auto a = Find("a"), b = Find("b"), c = Find("carol");
   ASSERT_TRUE(a && b && c);
@@ -149,15 +153,15 @@ Status ApplyOneByOne(Store& store, const AppContext& app, int64_t now_ms,
       Status s = std::visit(
           [&](const auto& r) -> Status {
             using T = std::decay_t<decltype(r)>;
-            if constexpr (std::is_same_v<T, ImportUser>) {
-              auto created = CreateUserRule(change, r.user);
+            if constexpr (std::is_same_v<T, UserRecord>) {
+              auto created = CreateUserRule(change, r->user);
               if (!created.ok()) return created.status();
               change.Adopt(std::move(created).value());
               return Status::Ok();
             } else if constexpr (std::is_same_v<T, ImportEdge>) {
               User *owner, *peer;
               if (Status s = change.LockPair(r.owner, r.peer, owner, peer); !s.ok()) return s;
-              return change.MakeAlive(*owner, *peer, r.fields, r.source);
+              return change.MakeAlive(*owner, *peer, r.fields ? *r.fields : EdgeFields{}, r.source);
             } else {
               return SetRelationRule(change, r.owner, r.peer, r.kind, /*on=*/true).status();
             }
@@ -221,9 +225,9 @@ TEST_P(GraphImportTest, BatchesComeOutAsRecordsAppliedOneAtATime) {
   records.push_back(Edge("u3", "u4", "four"));
   records.push_back(Edge("U3", "u4", "four"));  // no field changes: no new version
   records.push_back(Edge("u4", "u3", "three"));
-  ImportEdge with_ex{"u0", "u1", {}, "other"};
-  with_ex.fields.ex = "{}";
-  records.push_back(with_ex);
+  EdgeFields ex;
+  ex.ex = "{}";
+  records.push_back(ImportEdge{"u0", "u1", std::make_shared<const EdgeFields>(ex), "other"});
   // u5 -> u9 then u9 -> u5: a new pair between users with edges from earlier batches.
   records.push_back(Edge("u5", "u9"));
   records.push_back(Edge("u9", "u5", "five"));
