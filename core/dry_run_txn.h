@@ -29,7 +29,7 @@ class DryRunTxn final : public ForwardingReads {
   void UpdateUserFields(AppId, const User&) override {}
   void SaveCounters(AppId, const User&) override {}
   void PutEdge(AppId, const FriendEdge&) override {}
-  void PutEdges(AppId, std::span<const FriendEdge>) override {}
+  void PutEdges(AppId, std::span<const FriendEdge* const>) override {}
   void PutRequest(AppId, const FriendRequest&) override {}
   void PutAvatar(AppId, const Avatar&) override {}
   void PutRelation(AppId, UserId, AppId, UserId, Relation, bool, int64_t) override {}

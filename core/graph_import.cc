@@ -4,7 +4,9 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "store/buffered_edge_txn.h"
 
@@ -48,13 +50,7 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
   std::vector<std::pair<User*, User*>> ends(records.size());
   // Both edges of every pair between users that exist already (MakeAlive reads the edge, then
   // its edge back), read at once per owner. A user created below has no edges yet.
-  struct Wanted {
-    AppId app;
-    UserId owner;
-    UserId peer;
-  };
-  std::vector<Wanted> wanted;
-  wanted.reserve(2 * records.size());
+  std::unordered_map<const User*, std::vector<UserId>> wanted;
   const ImportEdge* last_edge = nullptr;
   User* last_owner_user = nullptr;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -68,22 +64,18 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
     User* peer = change.Find({app.id, NormalizeAccount(edge->peer)});
     if (!owner || !peer || owner == peer) continue;
     ends[i] = {owner, peer};
-    wanted.push_back({owner->app, owner->id, peer->id});
-    wanted.push_back({peer->app, peer->id, owner->id});
+    wanted[owner].push_back(peer->id);
+    wanted[peer].push_back(owner->id);
   }
-  std::sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
-    return std::tie(a.app, a.owner, a.peer) < std::tie(b.app, b.owner, b.peer);
+  // Owners in key order, so that the reads walk the edge index forwards.
+  std::vector<const User*> owners;
+  owners.reserve(wanted.size());
+  for (const auto& [owner, peers] : wanted) owners.push_back(owner);
+  std::sort(owners.begin(), owners.end(), [](const User* a, const User* b) {
+    return std::tie(a->app, a->id) < std::tie(b->app, b->id);
   });
-  for (size_t i = 0; i < wanted.size();) {
-    std::vector<UserId> peers;
-    size_t end = i;
-    for (; end < wanted.size() && wanted[end].app == wanted[i].app &&
-           wanted[end].owner == wanted[i].owner;
-         ++end) {
-      peers.push_back(wanted[end].peer);
-    }
-    buffered.Prefetch(wanted[i].app, wanted[i].owner, std::move(peers));
-    i = end;
+  for (const User* owner : owners) {
+    buffered.Prefetch(owner->app, owner->id, std::move(wanted[owner]));
   }
 
   for (size_t i = 0; i < records.size(); ++i) {

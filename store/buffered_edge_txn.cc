@@ -44,11 +44,11 @@ void BufferedEdgeTxn::Flush() {
   std::sort(owners.begin(), owners.end(), [](const auto& a, const auto& b) {
     return a.first.app != b.first.app ? a.first.app < b.first.app : a.first.id < b.first.id;
   });
-  std::vector<FriendEdge> edges;
+  std::vector<const FriendEdge*> edges;
   edges.reserve(dirty_);
   for (size_t i = 0; i < owners.size(); ++i) {
-    for (Row& row : *owners[i].second) {
-      if (row.dirty) edges.push_back(std::move(edges_[row.edge]));
+    for (const Row& row : *owners[i].second) {
+      if (row.dirty) edges.push_back(&edges_[row.edge]);
     }
     const AppId app = owners[i].first.app;
     if (!edges.empty() && (i + 1 == owners.size() || owners[i + 1].first.app != app)) {
@@ -56,8 +56,7 @@ void BufferedEdgeTxn::Flush() {
       edges.clear();
     }
   }
-  // The wrapped transaction now holds every edge kept (the written ones were moved out): it
-  // answers from here on.
+  // The wrapped transaction now holds every edge kept: it answers from here on.
   owners_.clear();
   edges_.clear();
   dirty_ = 0;
@@ -101,8 +100,8 @@ void BufferedEdgeTxn::PutEdge(AppId app, const FriendEdge& edge) {
   }
 }
 
-void BufferedEdgeTxn::PutEdges(AppId app, std::span<const FriendEdge> edges) {
-  for (const FriendEdge& edge : edges) PutEdge(app, edge);
+void BufferedEdgeTxn::PutEdges(AppId app, std::span<const FriendEdge* const> edges) {
+  for (const FriendEdge* edge : edges) PutEdge(app, *edge);
 }
 
 std::vector<FriendView> BufferedEdgeTxn::ListFriends(AppId app, UserId owner, int64_t since_ms,

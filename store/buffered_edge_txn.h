@@ -35,7 +35,7 @@ class BufferedEdgeTxn final : public ForwardingTxn {
   std::vector<FriendEdge> FindEdges(AppId app, UserId owner,
                                     const std::vector<UserId>& peers) override;
   void PutEdge(AppId app, const FriendEdge& edge) override;
-  void PutEdges(AppId app, std::span<const FriendEdge> edges) override;
+  void PutEdges(AppId app, std::span<const FriendEdge* const> edges) override;
   std::vector<FriendView> ListFriends(AppId app, UserId owner, int64_t since_ms,
                                       bool include_tombstones, size_t limit) override;
   std::vector<FriendView> ListFriendsAfter(AppId app, UserId owner, UserId after_peer,

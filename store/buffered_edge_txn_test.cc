@@ -86,8 +86,8 @@ TYPED_TEST(BufferedEdgeTxnTest, ReadsSeeTheJobsWritesWhichLandAtFlush) {
 class PutEdgesLog final : public ForwardingTxn {
  public:
   using ForwardingTxn::ForwardingTxn;
-  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
-    for (const FriendEdge& e : edges) keys.emplace_back(app, e.owner, e.peer);
+  void PutEdges(AppId app, std::span<const FriendEdge* const> edges) override {
+    for (const FriendEdge* e : edges) keys.emplace_back(app, e->owner, e->peer);
     ForwardingTxn::PutEdges(app, edges);
   }
   std::vector<std::tuple<AppId, UserId, UserId>> keys;

@@ -99,7 +99,7 @@ class ForwardingTxn : public ForwardingReads {
   }
   void SaveCounters(AppId app, const User& user) override { inner_.SaveCounters(app, user); }
   void PutEdge(AppId app, const FriendEdge& edge) override { inner_.PutEdge(app, edge); }
-  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+  void PutEdges(AppId app, std::span<const FriendEdge* const> edges) override {
     inner_.PutEdges(app, edges);
   }
   void PutRequest(AppId app, const FriendRequest& request) override {

@@ -112,14 +112,14 @@ class WriteTxn : public ReadTxn {
   // SealTalk number and privacy flags, and updated_ms; never the counters. REQUIRES: the user was
   // locked by LockUsers.
   virtual void UpdateUserFields(AppId app, const User& user) = 0;
-  // Writes the user's version, clock_ms and friend_count.
+  // Writes the user's version, clock_ms, friend_count and pending_requests.
   // REQUIRES: the user was locked by LockUsers in this transaction.
   virtual void SaveCounters(AppId app, const User& user) = 0;
   // Inserts or replaces the edge (edge.owner, edge.peer).
   virtual void PutEdge(AppId app, const FriendEdge& edge) = 0;
   // PutEdge for each of `edges` (distinct keys), in one go: for many edges of a bulk import,
-  // cheapest in key order.
-  virtual void PutEdges(AppId app, std::span<const FriendEdge> edges) = 0;
+  // cheapest in key order. By pointer: a caller writes edges from where it keeps them, uncopied.
+  virtual void PutEdges(AppId app, std::span<const FriendEdge* const> edges) = 0;
   // Inserts or replaces the request (request.from, request.to); `app` is the recipient's.
   virtual void PutRequest(AppId app, const FriendRequest& request) = 0;
   // Inserts or replaces the user's avatar (avatar.user). A key already in use is StoreFailure.

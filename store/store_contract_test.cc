@@ -185,7 +185,9 @@ TYPED_TEST(StoreContractTest, PutEdgesPutsEachAsPutEdgeWould) {
                 edges[7].fields.alias = "seven";
                 edges[7].peer_alive = true;
                 edges[149].source = "import";
-                txn.PutEdges(this->app_, edges);
+                std::vector<const FriendEdge*> pointers;
+                for (const FriendEdge& e : edges) pointers.push_back(&e);
+                txn.PutEdges(this->app_, pointers);
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(this->Read([&](ReadTxn& txn) {

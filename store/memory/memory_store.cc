@@ -268,8 +268,8 @@ class MemoryTxn final : public WriteTxn {
     row->pending_requests = user.pending_requests;
   }
 
-  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
-    for (const FriendEdge& edge : edges) PutEdge(app, edge);
+  void PutEdges(AppId app, std::span<const FriendEdge* const> edges) override {
+    for (const FriendEdge* edge : edges) PutEdge(app, *edge);
   }
 
   void PutEdge(AppId app, const FriendEdge& edge) override {

@@ -560,17 +560,17 @@ class SqliteTxn final : public WriteTxn {
     q.Run();
   }
 
-  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+  void PutEdges(AppId app, std::span<const FriendEdge* const> edges) override {
     // Many rows to a statement: its fixed cost (opening cursors, halting) is paid once for all.
     static constexpr size_t kRows = 64;
     static const std::string sql = EdgeUpsert(kRows);
     size_t i = 0;
     for (; i + kRows <= edges.size(); i += kRows) {
       Query q(conn_, sql.c_str());
-      for (size_t k = i; k < i + kRows; ++k) BindEdge(q, app, edges[k]);
+      for (size_t k = i; k < i + kRows; ++k) BindEdge(q, app, *edges[k]);
       q.Run();
     }
-    for (; i < edges.size(); ++i) PutEdge(app, edges[i]);
+    for (; i < edges.size(); ++i) PutEdge(app, *edges[i]);
   }
 
   void PutRequest(AppId app, const FriendRequest& r) override {

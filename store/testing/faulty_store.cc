@@ -27,7 +27,7 @@ class FaultyTxn final : public ForwardingTxn {
     BeforeWrite();
     inner_.PutEdge(app, edge);
   }
-  void PutEdges(AppId app, std::span<const FriendEdge> edges) override {
+  void PutEdges(AppId app, std::span<const FriendEdge* const> edges) override {
     BeforeWrite();
     inner_.PutEdges(app, edges);
   }
