@@ -15,6 +15,7 @@
 #include "app/graph_lines.h"
 #include "base/digest.h"
 #include "core/graph_import.h"
+#include "store/staged_txn.h"
 
 namespace fg {
 namespace {
@@ -89,6 +90,8 @@ struct Batch {
   std::string before;             // the mark the store must hold for this batch to apply
   std::string after;              // the mark it leaves
   uint64_t seq = 0;               // its place among the batches of this run
+  int64_t now_ms = 0;             // the time its rules run at
+  bool staged = false;            // its rules ran on a store reader (Sender)
   uint64_t lines = 0;             // lines it covers, blank ones included
   uint64_t users = 0, edges = 0, relations = 0;
 };
@@ -114,10 +117,13 @@ class Pipeline {
     std::lock_guard lock(mu_);
     --in_flight_;
     if (status.ok()) {
+      if (landed_.size() <= batch->seq) landed_.resize(batch->seq + 1);
+      landed_[batch->seq] = true;
       summary->lines += batch->lines;
       summary->users += batch->users;
       summary->edges += batch->edges;
       summary->relations += batch->relations;
+      summary->staged_batches += batch->staged;
     } else if (error_.ok() || batch->seq < error_seq_) {
       error_ = status;
       error_seq_ = batch->seq;
@@ -129,6 +135,10 @@ class Pipeline {
     std::lock_guard lock(mu_);
     return error_;
   }
+  bool Landed(uint64_t seq) {
+    std::lock_guard lock(mu_);
+    return seq < landed_.size() && landed_[seq];
+  }
   uint64_t committed(const ImportSummary& summary) {
     std::lock_guard lock(mu_);
     return summary.lines;
@@ -139,6 +149,7 @@ class Pipeline {
   std::condition_variable cv_;
   size_t in_flight_ = 0;
   std::vector<std::shared_ptr<Batch>> retired_;
+  std::vector<bool> landed_;  // by seq
   Status error_;
   uint64_t error_seq_ = 0;
 };
@@ -146,6 +157,112 @@ class Pipeline {
 Status AtLine(uint64_t line, const Status& s) {
   return {s.code(), "line " + std::to_string(line) + ": " + s.message()};
 }
+
+// Batches worked out ahead of the writer (store/staged_txn.h): a batch of edges only runs its
+// rules on a store reader, over a snapshot with the writes of the batches staged before it laid
+// over it, while the batches before it are written and the next is read; the writer then only
+// writes it. The rules and their reads were a third of the writer's time: they run beside it.
+//
+// Only where StagedTxn's conditions hold: nothing but this import writes the store (the caller's
+// promise), each batch's job checks that the one before it landed, and a batch that must run on
+// the writer (it creates users, sets relations, settles requests) lands before the next is
+// staged.
+class Sender {
+ public:
+  // Queues the batch's job on the store's writer: its staged writes, or (null) its records.
+  using Write = std::function<void(std::shared_ptr<Batch>, std::shared_ptr<const StagedWrites>)>;
+
+  Sender(Store& store, const AppContext& app, bool stage, Pipeline& pipeline,
+         ImportSummary* summary, Write write)
+      : store_(store),
+        app_(app),
+        stage_(stage),
+        pipeline_(pipeline),
+        summary_(summary),
+        write_(std::move(write)) {}
+
+  // Waits for the last batch's staging to end (its completion uses this).
+  ~Sender() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !staging_; });
+  }
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  // Sends `batch` to the writer, staged first if it can be, after every batch sent before.
+  // Returns once the batch before is staged; `batch` counts in the pipeline from now until its
+  // job completes.
+  void Send(std::shared_ptr<Batch> batch) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !staging_; });
+    if (!stage_ || batch->users > 0 || batch->relations > 0) {
+      on_top_of_staged_ = false;
+      lock.unlock();
+      pipeline_.Started();
+      return write_(std::move(batch), nullptr);
+    }
+    if (!on_top_of_staged_) {
+      lock.unlock();
+      pipeline_.WaitBelow(1);
+      lock.lock();
+    }
+    // A batch known to have landed is in the snapshot, which begins after this.
+    std::erase_if(staged_, [&](const auto& s) { return pipeline_.Landed(s.first); });
+    std::vector<std::shared_ptr<const StagedWrites>> earlier;
+    for (const auto& s : staged_) earlier.push_back(s.second);
+    staging_ = true;
+    lock.unlock();
+
+    pipeline_.Started();
+    auto writes = std::make_shared<std::shared_ptr<StagedWrites>>();
+    store_.Read(
+        [this, batch = batch.get(), earlier = std::move(earlier), writes](ReadTxn& snapshot) {
+          writes->reset();
+          StagedTxn txn(snapshot, app_.id, earlier);
+          size_t failed = 0;
+          try {
+            Status s = ImportRecordsRule(txn, app_, batch->now_ms, batch->records, &failed);
+            if (!s.ok()) return AtLine(batch->line_of[failed], s);
+          } catch (const StagingUnsupported&) {
+            return Status::Ok();  // it runs on the writer
+          }
+          *writes = std::make_shared<StagedWrites>(txn.Take());
+          return Status::Ok();
+        },
+        [this, batch, writes](const Status& s) mutable {
+          if (!s.ok()) {
+            pipeline_.Finished(std::move(batch), s, summary_);
+          } else {
+            {
+              std::lock_guard lock(mu_);
+              on_top_of_staged_ = *writes != nullptr;
+              if (*writes) staged_.emplace_back(batch->seq, *writes);
+            }
+            batch->staged = *writes != nullptr;
+            write_(std::move(batch), *writes);
+          }
+          std::lock_guard lock(mu_);
+          staging_ = false;
+          cv_.notify_all();
+        });
+  }
+
+ private:
+  Store& store_;
+  const AppContext& app_;
+  const bool stage_;
+  Pipeline& pipeline_;
+  ImportSummary* summary_;
+  Write write_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool staging_ = false;  // a batch is being staged
+  // Batches staged and not known to have landed, with their seq, oldest first.
+  std::vector<std::pair<uint64_t, std::shared_ptr<const StagedWrites>>> staged_;
+  // Every batch sent so far was staged: else the next one to stage waits for them to land.
+  bool on_top_of_staged_ = true;
+};
 
 }  // namespace
 
@@ -188,32 +305,41 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
   }
 
   Pipeline pipeline;
-  uint64_t submitted = 0;
-  auto submit = [&](std::shared_ptr<Batch> batch) {
-    batch->seq = submitted++;
-    batch->before = before;
-    batch->after = reader.mark().Format();
-    before = batch->after;
-    pipeline.WaitBelow(2);
-    pipeline.Started();
-    int64_t now_ms = clock.NowMs();
-    // The job holds the batch by pointer: the completion, called after its last run, holds it
-    // (and passes it to the pipeline to free).
+  // The batch's job. It holds the batch by pointer: the completion, called after its last run,
+  // holds it (and passes it to the pipeline to free).
+  auto write = [&](std::shared_ptr<Batch> batch, std::shared_ptr<const StagedWrites> staged) {
+    Batch* b = batch.get();
     store.Write(
-        [batch = batch.get(), key, &app, now_ms](WriteTxn& txn) {
+        [b, staged, key, &app, now_ms = b->now_ms](WriteTxn& txn) {
           // A batch applies only on top of the one before it: if that one failed, so does this.
-          if (txn.FindSetting(key).value_or("") != batch->before) {
+          if (txn.FindSetting(key).value_or("") != b->before) {
             return Status(Code::kInternal, "the batch before did not land");
           }
-          size_t failed = 0;
-          Status s = ImportRecordsRule(txn, app, now_ms, batch->records, &failed);
-          if (!s.ok()) return AtLine(batch->line_of[failed], s);
-          txn.PutSetting(key, batch->after);
+          if (staged) {
+            staged->WriteTo(txn);
+          } else {
+            size_t failed = 0;
+            Status s = ImportRecordsRule(txn, app, now_ms, b->records, &failed);
+            if (!s.ok()) return AtLine(b->line_of[failed], s);
+          }
+          txn.PutSetting(key, b->after);
           return Status::Ok();
         },
         [batch, &pipeline, summary](const Status& s) mutable {
           pipeline.Finished(std::move(batch), s, summary);
         });
+  };
+  Sender sender(store, app, options.staged && store.sole_writer(), pipeline, summary, write);
+  uint64_t submitted = 0;
+  auto submit = [&](std::shared_ptr<Batch> batch) {
+    batch->seq = submitted++;
+    batch->before = before;
+    batch->after = reader.mark().Format();
+    batch->now_ms = clock.NowMs();
+    before = batch->after;
+    // One batch written, one staged, one sent: the store's writer always has the next.
+    pipeline.WaitBelow(3);
+    sender.Send(std::move(batch));
   };
 
   Status stop;

@@ -23,6 +23,10 @@ struct ImportProgress {
 
 struct ImportOptions {
   size_t batch_lines = 20'000;  // records per store job: all of a batch lands, or none of it
+  // A batch of edges only has its rules run on a store reader while the batch before is written
+  // (store/staged_txn.h), when the store is its data's sole writer; false: every batch runs on
+  // the writer (the same graph, more slowly).
+  bool staged = true;
   // Called on the calling thread after each batch is read (progress bars, logs).
   std::function<void(const ImportProgress&)> on_progress;
 };
@@ -33,11 +37,13 @@ struct ImportSummary {
   uint64_t users = 0;
   uint64_t edges = 0;
   uint64_t relations = 0;
+  uint64_t staged_batches = 0;  // of those committed, the ones staged (ImportOptions::staged)
 };
 
 // Imports the file at `path` into `app`, in batches of options.batch_lines lines, each one store
-// job applying its records by the rules (ImportRecordsRule). Reading and decoding the next batch
-// overlaps the store writing the last one.
+// job applying its records by the rules (ImportRecordsRule). Reading, decoding and (staged) the
+// rules of the next batch overlap the store writing the last one. REQUIRES: nothing else writes
+// `store` until it returns (a staged batch is worked out over a snapshot).
 //
 // Resumable: each batch's job also records, in the store, how far the file has been imported
 // (lines, bytes, and the SHA-256 of those bytes); a later run on the same path resumes after the

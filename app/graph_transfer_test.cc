@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/rules.h"
+#include "store/testing/faulty_store.h"
 #include "tests/support/test_env.h"
 
 namespace fg {
@@ -47,11 +48,34 @@ class GraphTransferTest : public ::testing::Test {
   }
 
   Status Import(const AppContext& app, const std::string& text, ImportSummary* summary,
-                size_t batch = 20'000) {
+                size_t batch = 20'000, bool staged = true) {
     std::ofstream(file_, std::ios::binary | std::ios::trunc) << text;
     ImportOptions options;
     options.batch_lines = batch;
+    options.staged = staged;
     return ImportGraphFile(*store_, app, file_, options, clock_, summary);
+  }
+
+  // Every user of `app` with its counters, and its edges with their state, versions and times.
+  std::string Dump(const AppContext& app) {
+    std::string out;
+    EXPECT_TRUE(ReadAndWait(*store_, [&](ReadTxn& txn) {
+                  for (const User& u : txn.ListUsersAfter(app.id, 0, SIZE_MAX)) {
+                    out += u.account + " v" + std::to_string(u.version) + " t" +
+                           std::to_string(u.clock_ms) + " n" + std::to_string(u.friend_count) +
+                           "\n";
+                    for (const FriendView& f : txn.ListFriends(app.id, u.id, 0, true, SIZE_MAX)) {
+                      const FriendEdge& e = f.edge;
+                      out += "  " + e.peer_account + (e.alive ? " alive" : " dead") +
+                             (e.peer_alive ? " both" : "") + " v" + std::to_string(e.version) +
+                             " " + std::to_string(e.created_ms) + "/" +
+                             std::to_string(e.updated_ms) + " " + e.fields.alias.value_or("-") +
+                             " " + e.source + "\n";
+                    }
+                  }
+                  return Status::Ok();
+                }).ok());
+    return out;
   }
 
   std::optional<User> Find(const AppContext& app, const std::string& account) {
@@ -202,6 +226,75 @@ TEST_F(GraphTransferTest, AMalformedLineKeepsItsBatchOut) {
   EXPECT_EQ(status.message().rfind("line 3: not JSON", 0), 0u) << status.message();
   EXPECT_EQ(s.lines, 2u);
   EXPECT_TRUE(Find(dst_, "b").has_value());
+}
+
+// A file of users, edges (some over a limit of theirs, some with fields, some alive already) and
+// blocks, in batches of three lines: staged or not, the same graph comes out, versions and clocks
+// included.
+TEST_F(GraphTransferTest, StagedBatchesGiveTheGraphUnstagedOnesGive) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 8; ++i) {
+    lines.push_back(R"({"type":"user","account":"u)" + std::to_string(i) + R"("})");
+  }
+  auto edge = [&](int a, int b, const std::string& extra = "") {
+    lines.push_back(R"({"type":"friend","owner":"u)" + std::to_string(a) + R"(","peer":"u)" +
+                    std::to_string(b) + "\"" + extra + "}");
+  };
+  for (int i = 0; i < 8; ++i) {
+    for (int d : {1, 2, 3}) edge(i, (i + d) % 8, d == 2 ? R"(,"alias":"near")" : "");
+  }
+  lines.push_back(R"({"type":"block","owner":"u0","peer":"u5"})");
+  for (int i = 0; i < 8; ++i) edge((i + 1) % 8, i, R"(,"source":"import")");
+  edge(0, 1, R"(,"alias":"again")");  // alive already: only its fields change
+
+  AppContext staged = dst_, unstaged = src_;
+  ImportSummary s1, s2;
+  ASSERT_TRUE(Import(staged, Lines(lines), &s1, /*batch=*/3, /*staged=*/true).ok());
+  ASSERT_TRUE(Import(unstaged, Lines(lines), &s2, 3, /*staged=*/false).ok());
+  EXPECT_GT(s1.staged_batches, 6u);
+  EXPECT_EQ(s2.staged_batches, 0u);
+  EXPECT_EQ(s1.edges, s2.edges);
+  std::string graph = Dump(staged);
+  EXPECT_EQ(graph, Dump(unstaged));
+  EXPECT_NE(graph.find("u1 alive both v"), std::string::npos) << graph;
+  EXPECT_NE(graph.find(" again "), std::string::npos) << graph;
+}
+
+// A staged batch's job fails at its commit after the next batch was staged on top of it: that one
+// fails too, the import stops with the first failure, and a second run resumes before it.
+TEST_F(GraphTransferTest, ABatchStagedOnOneThatFailedFailsWithIt) {
+  std::vector<std::string> lines = {
+      R"({"type":"user","account":"a"})",
+      R"({"type":"user","account":"b"})",
+      R"({"type":"user","account":"c"})",
+      R"({"type":"friend","owner":"a","peer":"b"})",
+      R"({"type":"friend","owner":"b","peer":"a"})",
+      R"({"type":"friend","owner":"a","peer":"c"})",
+      R"({"type":"friend","owner":"c","peer":"a"})",
+      R"({"type":"friend","owner":"b","peer":"c"})",
+      R"({"type":"friend","owner":"c","peer":"b"})",
+  };
+  std::ofstream(file_, std::ios::binary | std::ios::trunc) << Lines(lines);
+  testing::FaultyStore faulty(*store_);
+  ImportOptions options;
+  options.batch_lines = 3;
+  int batches = 0;
+  // Called once the first batch (the users) is sent: the next job is the first staged batch's.
+  options.on_progress = [&](const ImportProgress&) {
+    if (++batches == 1) faulty.FailNextCommit();
+  };
+  ImportSummary s;
+  Status status = ImportGraphFile(faulty, dst_, file_, options, clock_, &s);
+  EXPECT_EQ(status.code(), Code::kInternal) << status.ToString();
+  EXPECT_EQ(s.lines, 3u);
+  EXPECT_EQ(s.staged_batches, 0u);
+  EXPECT_EQ(Find(dst_, "a")->friend_count, 0);
+
+  ASSERT_TRUE(ImportGraphFile(*store_, dst_, file_, options, clock_, &s).ok());
+  EXPECT_EQ(s.resumed_after_line, 3u);
+  EXPECT_EQ(s.staged_batches, 2u);
+  ASSERT_TRUE(Import(src_, Lines(lines), &s, 3, /*staged=*/false).ok());
+  EXPECT_EQ(Dump(dst_), Dump(src_));
 }
 
 }  // namespace
