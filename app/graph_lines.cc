@@ -1,6 +1,8 @@
 #include "app/graph_lines.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -22,11 +24,19 @@ Status Bad(std::string message) { return {Code::kInvalidArgument, std::move(mess
 
 std::string Quoted(std::string_view key) { return "\"" + std::string(key) + "\""; }
 
+// A line's values at most (DecodeGraphLine's parse limit), so at most that many keys.
+constexpr size_t kMaxLineValues = 64;
+
 // Reads the members of one record's object, each key at most once (the parser refuses
-// duplicates); `Finish` names the first key nothing asked for.
+// duplicates); `Finish` names the first key nothing asked for. A record asks for every key it
+// knows, most of them absent: the keys are read out of the document once, and each ask scans
+// them in place.
 class Fields {
  public:
-  explicit Fields(http::JsonValue object) : object_(object), used_(object.size(), false) {}
+  explicit Fields(http::JsonValue object)
+      : object_(object), size_(std::min(object.size(), kMaxLineValues)) {
+    for (size_t i = 0; i < size_; ++i) keys_[i] = object.member(i).key;
+  }
 
   Status String(std::string_view key, std::optional<std::string>& out) {
     auto v = Take(key);
@@ -80,26 +90,29 @@ class Fields {
     return Bad("\"add_policy\" must be one of allow_any, need_confirm, deny_any");
   }
   Status Finish() const {
-    for (size_t i = 0; i < used_.size(); ++i) {
-      if (!used_[i]) return Bad("unknown key " + Quoted(object_.member(i).key));
+    for (size_t i = 0; i < object_.size(); ++i) {
+      if (i >= size_ || !(used_ >> i & 1)) {
+        return Bad("unknown key " + Quoted(object_.member(i).key));
+      }
     }
     return Status::Ok();
   }
 
  private:
   std::optional<http::JsonValue> Take(std::string_view key) {
-    for (size_t i = 0; i < used_.size(); ++i) {
-      http::JsonMember m = object_.member(i);
-      if (m.key == key) {
-        used_[i] = true;
-        return m.value;
+    for (size_t i = 0; i < size_; ++i) {
+      if (keys_[i] == key) {
+        used_ |= uint64_t{1} << i;
+        return object_.member(i).value;
       }
     }
     return std::nullopt;
   }
 
   http::JsonValue object_;
-  std::vector<bool> used_;
+  size_t size_;
+  std::array<std::string_view, kMaxLineValues> keys_;
+  uint64_t used_ = 0;  // bit i: member i was asked for
 };
 
 // Runs each step until one fails.
@@ -170,23 +183,20 @@ void Put(http::JsonWriter& w, std::string_view key, const std::optional<std::str
 
 Result<ImportRecord> DecodeGraphLine(std::string_view line) {
   // A record is one flat object: nothing nests.
-  auto doc = http::ParseJson(line, {.max_depth = 1, .max_values = 64});
+  auto doc = http::ParseJson(line, {.max_depth = 1, .max_values = kMaxLineValues});
   if (!doc.ok()) return doc.status();
   http::JsonValue root = doc.value().root();
   if (root.type() != http::JsonType::kObject) return Bad("a line must hold one JSON object");
   Fields f(root);
   std::optional<std::string> type;
   if (Status s = f.String("type", type); !s.ok()) return s;
-  Result<ImportRecord> record = Bad("\"type\" must be one of user, friend, block, mute");
-  if (type == "user") {
-    record = DecodeUser(f);
-  } else if (type == "friend") {
-    record = DecodeEdge(f);
-  } else if (type == "block") {
-    record = DecodeRelation(f, Relation::kBlock);
-  } else if (type == "mute") {
-    record = DecodeRelation(f, Relation::kMute);
-  }
+  // Most lines are edges: asked first, and no error message is made for a line without one.
+  Result<ImportRecord> record = type == "friend"  ? DecodeEdge(f)
+                                : type == "user"  ? DecodeUser(f)
+                                : type == "block" ? DecodeRelation(f, Relation::kBlock)
+                                : type == "mute"
+                                    ? DecodeRelation(f, Relation::kMute)
+                                    : Bad("\"type\" must be one of user, friend, block, mute");
   if (!record.ok()) return record;
   if (Status s = f.Finish(); !s.ok()) return s;
   return record;

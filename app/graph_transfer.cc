@@ -343,7 +343,13 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
   };
 
   Status stop;
-  auto batch = std::make_shared<Batch>();
+  auto new_batch = [&] {
+    auto batch = std::make_shared<Batch>();
+    batch->records.reserve(options.batch_lines);
+    batch->line_of.reserve(options.batch_lines);
+    return batch;
+  };
+  auto batch = new_batch();
   std::string_view line;
   while (reader.Next(&line)) {
     ++batch->lines;
@@ -365,7 +371,7 @@ Status ImportGraphFile(Store& store, const AppContext& app, const std::string& p
     batch->line_of.push_back(number);
     if (batch->records.size() >= options.batch_lines) {
       submit(std::move(batch));
-      batch = std::make_shared<Batch>();
+      batch = new_batch();
       if (!pipeline.error().ok()) break;
       if (options.on_progress) {
         options.on_progress({reader.lines() - summary->resumed_after_line,

@@ -26,6 +26,8 @@ class BufferedEdgeTxn final : public ForwardingTxn {
   // FindEdges call, and keeps them and which of them do not exist: a FindEdge for any of them
   // then reads nothing.
   void Prefetch(AppId app, UserId owner, std::vector<UserId> peers);
+  // Room for `edges` edges kept before the next Flush, so that they are not moved as it grows.
+  void Reserve(size_t edges) { edges_.reserve(edges); }
   // Writes every edge put since the last Flush to the wrapped transaction, once each, in key
   // order, and forgets every edge kept (later lookups read the wrapped transaction again). A job
   // calls it before it returns success; a job that fails need not (its transaction rolls back).

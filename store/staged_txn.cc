@@ -51,6 +51,10 @@ void StagedWrites::WriteTo(WriteTxn& txn) const {
 }
 
 const FriendEdge* StagedWrites::FindEdge(UserId owner, UserId peer) const {
+  // A file lists an owner's edges together: most owners are outside an earlier batch's range.
+  if (edges_.empty() || owner < edges_.front().owner || owner > edges_.back().owner) {
+    return nullptr;
+  }
   FriendEdge key;
   key.owner = owner;
   key.peer = peer;
