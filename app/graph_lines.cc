@@ -99,20 +99,23 @@ class Fields {
   }
 
  private:
-  std::optional<http::JsonValue> Take(std::string_view key) {
+  // The value of member `key`, marked used (valid until the next call); null if there is none.
+  // Not an optional returned by value: most keys are absent, and a pointer costs nothing then.
+  const http::JsonValue* Take(std::string_view key) {
     for (size_t i = 0; i < size_; ++i) {
       if (keys_[i] == key) {
         used_ |= uint64_t{1} << i;
-        return object_.member(i).value;
+        return &taken_.emplace(object_.member(i).value);
       }
     }
-    return std::nullopt;
+    return nullptr;
   }
 
   http::JsonValue object_;
   size_t size_;
   std::array<std::string_view, kMaxLineValues> keys_;
   uint64_t used_ = 0;  // bit i: member i was asked for
+  std::optional<http::JsonValue> taken_;
 };
 
 // Runs each step until one fails.

@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cassert>
 #include <cstring>
 
@@ -209,8 +210,10 @@ class LimitedHandler {
 // The first key that appears twice in one object of the document, if any. Walks the document
 // with a heap stack: the depth is already capped, but nothing here should depend on that.
 std::optional<std::string_view> FindDuplicateKey(const Value& root) {
-  std::vector<const Value*> pending{&root};
-  std::vector<std::string_view> keys;
+  // Inline room for a small document's containers and an object's keys: most bodies (and every
+  // line of an import) need no allocation here.
+  boost::container::small_vector<const Value*, 8> pending{&root};
+  boost::container::small_vector<std::string_view, 16> keys;
   while (!pending.empty()) {
     const Value& v = *pending.back();
     pending.pop_back();
