@@ -33,14 +33,7 @@ class BufferedEdgeTxnTest : public ::testing::Test {
   }
 
   FriendEdge Edge(UserId owner, UserId peer, std::string peer_account, int64_t t) {
-    FriendEdge e;
-    e.owner = owner;
-    e.peer = peer;
-    e.peer_app = app_;
-    e.peer_account = std::move(peer_account);
-    e.alive = true;
-    e.created_ms = e.updated_ms = e.version = t;
-    return e;
+    return testing::AliveEdge(app_, owner, peer, std::move(peer_account), t);
   }
 
   TempDir dir_;

@@ -35,14 +35,7 @@ class StagedTxnTest : public ::testing::Test {
   }
 
   FriendEdge Edge(UserId owner, UserId peer, std::string peer_account, int64_t version) {
-    FriendEdge e;
-    e.owner = owner;
-    e.peer = peer;
-    e.peer_app = app_;
-    e.peer_account = std::move(peer_account);
-    e.alive = true;
-    e.created_ms = e.updated_ms = e.version = version;
-    return e;
+    return testing::AliveEdge(app_, owner, peer, std::move(peer_account), version);
   }
 
   // Runs `job` as a staged job over a snapshot and the `earlier` writes; returns its writes.

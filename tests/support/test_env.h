@@ -107,6 +107,20 @@ Result<T> Wait(Start start) {
   return future.get();
 }
 
+// A friendship row owner -> peer, both of `app`, alive, made, changed and versioned at `t`: for
+// tests that write edges straight through a WriteTxn.
+inline FriendEdge AliveEdge(AppId app, UserId owner, UserId peer, std::string peer_account,
+                            int64_t t) {
+  FriendEdge e;
+  e.owner = owner;
+  e.peer = peer;
+  e.peer_app = app;
+  e.peer_account = std::move(peer_account);
+  e.alive = true;
+  e.created_ms = e.updated_ms = e.version = t;
+  return e;
+}
+
 // The friends of a packed list, unpacked.
 inline std::vector<FriendView> Views(const PackedFriends& list) {
   std::vector<FriendView> friends;
