@@ -67,7 +67,8 @@ Status ImportRecordsRule(WriteTxn& txn, const AppContext& app, int64_t now_ms,
     wanted[owner].push_back(peer->id);
     wanted[peer].push_back(owner->id);
   }
-  // Each edge line keeps its edge, and some the edge back (the others are lines of the batch).
+  // Each edge line keeps its edge; a line whose edge back is on a line of another batch keeps that
+  // one too.
   buffered.Reserve(records.size() + records.size() / 4);
   // Owners in key order, so that the reads walk the edge index forwards.
   std::vector<const User*> owners;

@@ -208,7 +208,8 @@ class LimitedHandler {
 };
 
 // The first key that appears twice in one object of the document, if any. Walks the document
-// with a heap stack: the depth is already capped, but nothing here should depend on that.
+// with a stack of its own, not by recursion: the depth is already capped, but nothing here should
+// depend on that.
 std::optional<std::string_view> FindDuplicateKey(const Value& root) {
   // Inline room for a small document's containers and an object's keys: most bodies (and every
   // line of an import) need no allocation here.
